@@ -1,0 +1,25 @@
+/* ifm_test.c: runs a registry of tests and prints TAP 14. An optional
+ * argument selects the tests whose name contains it. */
+#include "ifm_test.h"
+
+int ifm_test_failed_;
+
+int ifm_test_run(const ifm_test_entry *tests, size_t n, int argc, char **argv) {
+  const char *only = argc > 1 ? argv[1] : NULL;
+  size_t planned = 0, i, k = 0;
+  int failures = 0;
+
+  setvbuf(stdout, NULL, _IONBF, 0);
+  for (i = 0; i < n; i++)
+    if (!only || strstr(tests[i].name, only)) planned++;
+  printf("TAP version 14\n1..%zu\n", planned);
+  for (i = 0; i < n; i++) {
+    if (only && !strstr(tests[i].name, only)) continue;
+    ifm_test_failed_ = 0;
+    tests[i].fn();
+    k++;
+    printf("%s %zu - %s\n", ifm_test_failed_ ? "not ok" : "ok", k, tests[i].name);
+    failures += ifm_test_failed_;
+  }
+  return failures ? 1 : 0;
+}
