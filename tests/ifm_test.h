@@ -1,5 +1,6 @@
 /* ifm_test.h: the project's unit-test harness. Each tests/<module>_test.c is
- * its own program that prints TAP 14, so ctest runs them and prove can too.
+ * its own program that prints TAP (version 13), so ctest runs them and prove
+ * can too.
  *
  *   static void test_something(void) { ASSERT_EQ(1 + 1, 2); }
  *   IFM_TEST_MAIN(TEST(test_something), TEST(test_other))

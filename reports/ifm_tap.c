@@ -1,0 +1,233 @@
+/* ifm_tap.c: the TAP report (TAP 14 syntax, declared as version 13: see
+ * IFM_TAP_VERSION), for prove, CI log parsers and humans.
+ *
+ * One test point per case, in results order:
+ *
+ *   PASS            ok N - ID: title
+ *   FAIL            not ok N - ID: title
+ *   FAIL, waived    not ok N - ID: title # TODO waived: reason
+ *   PASS, waived    ok N - ID: title # TODO waived: reason  (the waiver is stale:
+ *                   prove reports it as "TODO passed")
+ *   WARN, INFO      ok N - ID: title  (not a MUST failure), then after the YAML
+ *                   block a comment "# WARN ID: message"
+ *   SKIP            ok N - ID: title # SKIP reason
+ *   ERROR           not ok N - ID: title
+ *
+ * Every point that is not a plain PASS carries a YAML diagnostic block (TAP 14
+ * "YAML diagnostics", indented two spaces) with the verdict, the requirement,
+ * what was expected and got, and every exchange. All strings in the block are
+ * YAML double-quoted scalars escaped by ifm_escape (IFM_ESCAPE_YAML), one per
+ * line and in block style only, so that both full YAML parsers and the small
+ * YAMLish reader of Perl's TAP::Parser read them. Descriptions and reasons go
+ * through IFM_ESCAPE_TAP: no raw newline, '#' as "\#", '\' as "\\".
+ *
+ * An empty report is "1..0 # SKIP no cases were run". An interrupted run ends
+ * with "Bail out!", since its results are partial.
+ */
+#include "ifm_result.h"
+#include "ifm_escape.h"
+
+#include <errno.h>
+#include <string.h>
+
+/* The version line. The stream follows TAP 14 (escaped '#', YAML blocks,
+ * directives), but says 13: prove on Debian 12 (Test::Harness 3.44) reports
+ * "TAP version 14" as a parse error and fails the file, and this stream uses
+ * nothing a version 13 consumer cannot read. Say 14 once consumers know it. */
+#define IFM_TAP_VERSION 13
+
+/* TAP::Parser reads YAMLish quoted strings and descriptions with regexes that
+ * die on Perl's recursion limit (65534) for strings of some 64K characters,
+ * which a server can send in one header. So a string in a YAML block keeps
+ * its first IFM_TAP_STRING_MAX bytes, followed by "<key>_total: <bytes>",
+ * and a description or reason its first IFM_TAP_LINE_MAX bytes, then "...".
+ * The JSON report has everything. */
+#define IFM_TAP_STRING_MAX 4096
+#define IFM_TAP_LINE_MAX 1024
+
+/* `key: "escaped"` at indent (the first IFM_TAP_STRING_MAX bytes; the body
+ * has its body_total already, anything else gets a key_total when cut). */
+static void tap_bytes(FILE *out, int indent, const char *key, const char *s, size_t len) {
+  size_t keep;
+
+  if (!s) len = 0;
+  keep = ifm_escape_prefix(s, len, IFM_TAP_STRING_MAX);
+  fprintf(out, "%*s%s: \"", indent, "", key);
+  ifm_escape_write(out, IFM_ESCAPE_YAML, s, keep);
+  fputs("\"\n", out);
+  if (keep < len && strcmp(key, "body") != 0)
+    fprintf(out, "%*s%s_total: %zu\n", indent, "", key, len);
+}
+
+/* The same for a string, ~ when there is none. */
+static void tap_str(FILE *out, int indent, const char *key, const char *s) {
+  if (!s) {
+    fprintf(out, "%*s%s: ~\n", indent, "", key);
+    return;
+  }
+  tap_bytes(out, indent, key, s, strlen(s));
+}
+
+/* Text on a test point or comment line: one line, at most IFM_TAP_LINE_MAX
+ * bytes of it. */
+static void tap_text(FILE *out, const char *s) {
+  size_t len = strlen(s), keep = ifm_escape_prefix(s, len, IFM_TAP_LINE_MAX);
+
+  ifm_escape_write(out, IFM_ESCAPE_TAP, s, keep);
+  if (keep < len) fputs("...", out);
+}
+
+static void tap_headers(FILE *out, int indent, const ifm_field *f, size_t n) {
+  size_t i;
+
+  if (!f || n == 0) {
+    fprintf(out, "%*sheaders: []\n", indent, "");
+    return;
+  }
+  fprintf(out, "%*sheaders:\n", indent, "");
+  for (i = 0; i < n; i++) {
+    const char *name = f[i].name ? f[i].name : "";
+    size_t len = strlen(name), keep = ifm_escape_prefix(name, len, IFM_TAP_STRING_MAX);
+
+    fprintf(out, "%*s- name: \"", indent + 2, "");   /* the item's first key */
+    ifm_escape_write(out, IFM_ESCAPE_YAML, name, keep);
+    fputs("\"\n", out);
+    if (keep < len) fprintf(out, "%*sname_total: %zu\n", indent + 4, "", len);
+    tap_bytes(out, indent + 4, "value", f[i].value, f[i].value_len);
+  }
+}
+
+/* One exchange as an item of the "exchanges" sequence, at indent. */
+static void tap_exchange(FILE *out, int indent, const ifm_exchange *x) {
+  int in = indent + 2;
+
+  fprintf(out, "%*s- step: %d\n", indent, "", x->step);
+  fprintf(out, "%*sclient: %d\n", in, "", x->client);
+  fprintf(out, "%*sround: %d\n", in, "", x->round);
+  tap_str(out, in, "method", x->method);
+  tap_str(out, in, "url", x->url);
+  fprintf(out, "%*srequest:\n", in, "");
+  tap_headers(out, in + 2, x->req_headers, x->n_req_headers);
+  tap_bytes(out, in + 2, "body", x->req_body, x->req_body_len);
+  fprintf(out, "%*sbody_total: %zu\n", in + 2, "", x->req_body_total);
+  fprintf(out, "%*sresponse:\n", in, "");
+  fprintf(out, "%*sstatus: %d\n", in + 2, "", x->status);
+  tap_headers(out, in + 2, x->resp_headers, x->n_resp_headers);
+  tap_bytes(out, in + 2, "body", x->resp_body, x->resp_body_len);
+  fprintf(out, "%*sbody_total: %zu\n", in + 2, "", x->resp_body_total);
+  tap_str(out, in, "error", x->error);
+}
+
+static void tap_yaml_block(FILE *out, const ifm_result *res) {
+  size_t i;
+
+  fputs("  ---\n", out);
+  tap_str(out, 2, "verdict", ifm_verdict_name(res->verdict));
+  tap_str(out, 2, "requirement", res->requirement);
+  tap_str(out, 2, "spec", res->spec);
+  tap_str(out, 2, "level", ifm_level_name(res->level));
+  tap_str(out, 2, "file", res->file);
+  tap_str(out, 2, "message", res->message);
+  tap_str(out, 2, "expected", res->expected);
+  tap_str(out, 2, "got", res->got);
+  fprintf(out, "  failed_step: %d\n", res->failed_step);
+  fprintf(out, "  waived: %s\n", res->waived ? "true" : "false");
+  tap_str(out, 2, "waiver_reason", res->waiver_reason);
+  fputs("  duration_ms: ", out);
+  ifm_escape_fixed3(out, ifm_escape_round(res->duration_ms * 1000.0));
+  fputc('\n', out);
+  if (!res->exchanges || res->n_exchanges == 0) {
+    fputs("  exchanges: []\n", out);
+  } else {
+    fputs("  exchanges:\n", out);
+    for (i = 0; i < res->n_exchanges; i++) tap_exchange(out, 4, &res->exchanges[i]);
+  }
+  fputs("  ...\n", out);
+}
+
+/* "ID: title", escaped for a test point description. */
+static void tap_description(FILE *out, const ifm_result *res) {
+  tap_text(out, res->case_id ? res->case_id : "(no id)");
+  if (res->title) {
+    fputs(": ", out);
+    tap_text(out, res->title);
+  }
+}
+
+static void tap_point(FILE *out, size_t n, const ifm_result *res) {
+  ifm_verdict v = res->verdict;
+  int ok = v == IFM_PASS || v == IFM_WARN || v == IFM_INFO || v == IFM_SKIP;
+  int todo = res->waived && (v == IFM_FAIL || v == IFM_PASS);
+
+  fprintf(out, "%s %zu - ", ok ? "ok" : "not ok", n);
+  tap_description(out, res);
+  if (todo) {
+    fputs(" # TODO waived", out);
+    if (res->waiver_reason) {
+      fputs(": ", out);
+      tap_text(out, res->waiver_reason);
+    }
+  } else if (v == IFM_SKIP) {
+    fputs(" # SKIP ", out);
+    tap_text(out, res->message ? res->message : "skipped");
+  }
+  fputc('\n', out);
+  if (v == IFM_PASS) return;
+  tap_yaml_block(out, res);
+  if (v == IFM_WARN || v == IFM_INFO) {
+    fprintf(out, "# %s ", ifm_verdict_name(v));
+    tap_text(out, res->case_id ? res->case_id : "(no id)");
+    fputs(": ", out);
+    tap_text(out, res->message ? res->message : "(no message)");
+    fputc('\n', out);
+  }
+}
+
+static void tap_summary(FILE *out, const ifm_report *r) {
+  size_t counts[IFM_VERDICT_COUNT], waived = 0, i;
+  int v;
+
+  ifm_report_count(r, counts);
+  for (i = 0; i < r->n_results; i++)
+    if (r->results[i].verdict == IFM_FAIL && r->results[i].waived) waived++;
+  fputs("#", out);
+  for (v = 0; v < IFM_VERDICT_COUNT; v++) {
+    fprintf(out, "%s %s %zu", v ? "," : "", ifm_verdict_name((ifm_verdict)v), counts[v]);
+    if (v == IFM_FAIL && waived) fprintf(out, " (%zu waived)", waived);
+  }
+  fprintf(out, "\n# verdict: %s\n",
+          ifm_report_conformant(r) ? "CONFORMANT" : "NOT CONFORMANT");
+}
+
+int ifm_report_write_tap(const ifm_report *r, FILE *out) {
+  size_t i;
+
+  if (!r || !out) {
+    errno = EINVAL;
+    return -1;
+  }
+  fprintf(out, "TAP version %d\n", IFM_TAP_VERSION);
+  if (r->n_results == 0)
+    fputs("1..0 # SKIP no cases were run\n", out);
+  else
+    fprintf(out, "1..%zu\n", r->n_results);
+  fputs("# ifmatch ", out);
+  tap_text(out, r->tool_version ? r->tool_version : "(unknown version)");
+  fputs(", target ", out);
+  tap_text(out, r->target ? r->target : "(none)");
+  fputs(", profile ", out);
+  tap_text(out, r->profile ? r->profile : "(none)");
+  if (r->started_at) {
+    fputs(", started ", out);
+    tap_text(out, r->started_at);
+  }
+  fputc('\n', out);
+  for (i = 0; i < r->n_results; i++) tap_point(out, i + 1, &r->results[i]);
+  tap_summary(out, r);
+  if (r->interrupted) fputs("Bail out! run interrupted: results are partial\n", out);
+  if (fflush(out) != 0 || ferror(out)) {
+    if (!errno) errno = EIO;
+    return -1;
+  }
+  return 0;
+}
