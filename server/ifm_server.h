@@ -1,0 +1,96 @@
+/* ifm_server.h: the reference target. An in-memory HTTP/1.1 resource store
+ * (libmicrohttpd) that implements If-Match exactly as RFC 9110 says, under a
+ * chosen profile, optionally with seeded flaws that break one rule each the
+ * way real servers do. Used by `ifmatch serve`, by `ifmatch run` with no
+ * target (the embedded default), by the tests and by the fuzzers.
+ */
+#ifndef IFM_SERVER_H
+#define IFM_SERVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The profiles of REQUIREMENTS.md that the server implements. */
+typedef enum ifm_server_profile {
+  IFM_PROFILE_RFC9110 = 0,   /* missing If-Match allowed; "*" false on a missing resource */
+  IFM_PROFILE_RFC9110_428,   /* a write without If-Match / If-None-Match -> 428 */
+  IFM_PROFILE_CPP            /* missing -> 400; "*" = no comparison (creates); mismatch 412 */
+} ifm_server_profile;
+
+/* Seeded flaws: bit flags, several may be set. Keep ifm_flaw_names in
+ * ifm_flaw.c in the same order. */
+typedef enum ifm_flaw {
+  IFM_FLAW_WEAK_COMPARE        = 1u << 0,  /* If-Match uses the weak comparison */
+  IFM_FLAW_STAR_CREATES        = 1u << 1,  /* If-Match: * true on a missing resource */
+  IFM_FLAW_ETAG_STATIC         = 1u << 2,  /* a write keeps the resource's ETag */
+  IFM_FLAW_RACE                = 1u << 3,  /* check, sleep race_window_us unlocked, write */
+  IFM_FLAW_MISSING_OK          = 1u << 4,  /* missing If-Match accepted where refused */
+  IFM_FLAW_LIST_FIRST          = 1u << 5,  /* only the first list element compared */
+  IFM_FLAW_LINE_FIRST          = 1u << 6,  /* only the first If-Match field line read */
+  IFM_FLAW_CASE_INSENSITIVE    = 1u << 7,  /* opaque-tags compared ignoring ASCII case */
+  IFM_FLAW_WRITE_THEN_412      = 1u << 8,  /* performs the write, then answers 412 */
+  IFM_FLAW_IGNORE_ON_DELETE    = 1u << 9,  /* DELETE never evaluates If-Match */
+  IFM_FLAW_IUS_FIRST           = 1u << 10, /* If-Unmodified-Since evaluated instead of If-Match */
+  IFM_FLAW_MALFORMED_500       = 1u << 11, /* 500 on a malformed If-Match value */
+  IFM_FLAW_COMMA_SPLIT         = 1u << 12, /* the list split at every comma, even inside quotes */
+  IFM_FLAW_STALE_ETAG_RESPONSE = 1u << 13, /* a write's response carries the old ETag */
+  IFM_FLAW_IGNORE_ON_PUT       = 1u << 14, /* PUT never evaluates If-Match */
+  IFM_FLAW_WEAK_ETAGS          = 1u << 15, /* only W/ tags issued: strong If-Match never true */
+  IFM_FLAW_INM_FIRST           = 1u << 16, /* If-None-Match evaluated before If-Match */
+  IFM_FLAW_MISSING_412         = 1u << 17, /* 412, not 404, for GET/HEAD/DELETE on a missing resource */
+  IFM_FLAW_REPLACE_201         = 1u << 18  /* 201, not 204, when a PUT replaces */
+} ifm_flaw;
+
+#define IFM_FLAW_COUNT 19
+
+/* Called once per request when its body has been fully received (before it
+ * is handled), from a server thread: keep it short and thread-safe. mono_ns
+ * is CLOCK_MONOTONIC in nanoseconds. For benchmarks that need to know when
+ * the last byte of each of several racing requests arrived. */
+typedef void (*ifm_arrival_cb)(void *ctx, uint64_t mono_ns, const char *method,
+                               const char *path);
+
+typedef struct ifm_server_opts {
+  const char *bind;           /* IPv4 address; NULL -> "127.0.0.1" */
+  uint16_t port;              /* 0 -> the kernel picks a free port */
+  ifm_server_profile profile;
+  unsigned flaws;             /* OR of ifm_flaw */
+  unsigned race_window_us;    /* IFM_FLAW_RACE window; 0 -> 1000 */
+  unsigned threads;           /* worker threads; 0 -> a default from the CPU count */
+  size_t max_body;            /* request body limit (413); 0 -> 1 MiB */
+  size_t max_header;          /* per-connection header memory (431); 0 -> 256 KiB */
+  size_t max_resources;       /* store limit (507); 0 -> 100000 */
+  unsigned max_connections;   /* 0 -> 4096 */
+  int log;                    /* 1: one line per request on stderr */
+  const char *auth_token;     /* bearer token for /private/...; NULL -> "ifmatch-secret" */
+  unsigned timeout_s;         /* idle connection timeout in seconds; 0 -> 30 */
+  ifm_arrival_cb arrival_cb;  /* NULL (the default): no arrival log, no cost */
+  void *arrival_ctx;
+} ifm_server_opts;
+
+typedef struct ifm_server ifm_server;
+
+/* Fills opts with the defaults above. */
+void ifm_server_opts_init(ifm_server_opts *opts);
+
+/* Starts a server in its own threads. On failure returns NULL and writes a
+ * message into err. The caller owns the result and stops it with
+ * ifm_server_stop(), which also frees it. */
+ifm_server *ifm_server_start(const ifm_server_opts *opts, char *err, size_t errlen);
+
+/* The port actually bound (useful with port 0). */
+uint16_t ifm_server_port(const ifm_server *srv);
+
+/* Stops accepting, finishes, frees everything. NULL is allowed. */
+void ifm_server_stop(ifm_server *srv);
+
+/* Profile and flaw names as used on the command line. */
+int ifm_server_profile_parse(const char *name, ifm_server_profile *out);
+const char *ifm_server_profile_name(ifm_server_profile p);
+/* Returns the flag for a flaw name, or 0 when unknown. */
+unsigned ifm_flaw_parse(const char *name);
+/* Name and one-line description of flaw number i (0..IFM_FLAW_COUNT-1). */
+const char *ifm_flaw_name(unsigned i);
+const char *ifm_flaw_describe(unsigned i);
+
+#endif
