@@ -1,0 +1,397 @@
+/* ifm_exec.c: the libcurl multi loop (see ifm_exec.h). */
+#include <curl/curl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include "ifm_exec.h"
+
+#define EXEC_MAX_BODY (64u * 1024 * 1024)   /* a response body larger than this is an error */
+
+struct ifm_xfer {
+  CURL *easy;
+  struct curl_slist *slist;
+  char *method;
+  char *url;
+  ifm_field *req_headers;
+  size_t n_req_headers, cap_req_headers;
+  ifm_buf body;
+  int has_body;
+  size_t sent;
+  ifm_xfer_opts opts;
+  ifm_response resp;
+  char errbuf[CURL_ERROR_SIZE];
+  char *error;                    /* owned copy of the final error text */
+  double t_start, t_release, t_first, t_done;
+  ifm_xfer_done_cb done;
+  void *ctx;
+  ifm_exec *exec;
+  size_t slot;                    /* index in exec->active */
+  int paused, released;
+};
+
+struct ifm_exec {
+  CURLM *multi;
+  ifm_xfer **active;
+  size_t n_active, cap_active;
+  int check_groups;               /* a group may have become complete */
+};
+
+double ifm_now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static void response_clear(ifm_response *r) {
+  size_t i;
+  for (i = 0; i < r->n_headers; i++) {
+    free(r->headers[i].name);
+    free(r->headers[i].value);
+  }
+  free(r->headers);
+  r->headers = NULL;
+  r->n_headers = r->cap_headers = 0;
+  ifm_buf_free(&r->body);
+}
+
+static int field_push(ifm_field **arr, size_t *n, size_t *cap, const char *name, size_t nlen,
+                      const char *value, size_t vlen) {
+  ifm_field *a = ifm_xrealloc_array(*arr, cap, *n + 1, sizeof **arr);
+  if (!a) return -1;
+  *arr = a;
+  a[*n].name = ifm_strndup(name, nlen);
+  a[*n].value = ifm_strndup(value, vlen);
+  a[*n].value_len = vlen;
+  if (!a[*n].name || !a[*n].value) {
+    free(a[*n].name);
+    free(a[*n].value);
+    return -1;
+  }
+  (*n)++;
+  return 0;
+}
+
+/* CURLOPT_HEADERFUNCTION: one header line at a time. A new status line (after
+ * a 1xx) starts the header list again. */
+static size_t header_cb(char *data, size_t size, size_t nitems, void *userp) {
+  ifm_xfer *x = userp;
+  size_t len = size * nitems, nlen, vs, ve;
+  const char *colon;
+  if (x->t_first == 0) x->t_first = ifm_now_ms();
+  if (len >= 5 && memcmp(data, "HTTP/", 5) == 0) {
+    response_clear(&x->resp);
+    return len;
+  }
+  while (len && (data[len - 1] == '\n' || data[len - 1] == '\r')) len--;
+  if (len == 0) return size * nitems;
+  colon = memchr(data, ':', len);
+  if (!colon) return size * nitems;            /* not a field line: ignored, as curl does */
+  nlen = (size_t)(colon - data);
+  vs = nlen + 1;
+  ve = len;
+  while (vs < ve && (data[vs] == ' ' || data[vs] == '\t')) vs++;
+  while (ve > vs && (data[ve - 1] == ' ' || data[ve - 1] == '\t')) ve--;
+  if (field_push(&x->resp.headers, &x->resp.n_headers, &x->resp.cap_headers, data, nlen,
+                 data + vs, ve - vs) != 0)
+    return 0;                                  /* aborts the transfer: out of memory */
+  return size * nitems;
+}
+
+static size_t write_cb(char *data, size_t size, size_t nitems, void *userp) {
+  ifm_xfer *x = userp;
+  size_t len = size * nitems;
+  if (x->resp.body.len + len > EXEC_MAX_BODY) return 0;
+  if (ifm_buf_append(&x->resp.body, data, len) != 0) return 0;
+  return len;
+}
+
+/* CURLOPT_READFUNCTION: the body; with hold_last_byte, everything but the
+ * last byte goes out, then the transfer pauses until ifm_exec_release_all. */
+static size_t read_cb(char *out, size_t size, size_t nitems, void *userp) {
+  ifm_xfer *x = userp;
+  size_t room = size * nitems, left = x->body.len - x->sent, n;
+  int hold = x->opts.hold && !x->released;
+  if (hold && left <= 1) {
+    if (left == 0) return 0;
+    if (!x->paused) {
+      x->paused = 1;
+      x->opts.hold->held++;
+      x->exec->check_groups = 1;
+    }
+    return CURL_READFUNC_PAUSE;
+  }
+  n = left < room ? left : room;
+  if (hold && n == left) n--;   /* keep the last byte */
+  memcpy(out, x->body.p + x->sent, n);
+  x->sent += n;
+  return n;
+}
+
+ifm_xfer *ifm_xfer_new(const char *method, const char *url, const ifm_xfer_opts *opts) {
+  ifm_xfer *x = calloc(1, sizeof *x);
+  if (!x) return NULL;
+  x->method = ifm_strdup(method);
+  x->url = ifm_strdup(url);
+  x->opts = *opts;
+  x->easy = curl_easy_init();
+  if (!x->method || !x->url || !x->easy) {
+    ifm_xfer_free(x);
+    return NULL;
+  }
+  return x;
+}
+
+int ifm_xfer_add_header(ifm_xfer *x, const char *name, const char *value, size_t value_len) {
+  ifm_buf line = IFM_BUF_INIT;
+  struct curl_slist *s;
+  int rc = -1;
+  /* "Name;" is libcurl's way to send a field with an empty value; "Name:"
+   * alone would remove the field. */
+  if (value_len == 0) {
+    if (ifm_buf_puts(&line, name) || ifm_buf_putc(&line, ';')) goto out;
+  } else if (ifm_buf_puts(&line, name) || ifm_buf_puts(&line, ": ") ||
+             ifm_buf_append(&line, value, value_len)) {
+    goto out;
+  }
+  if (memchr(line.p, '\0', line.len)) goto out;   /* cannot be sent through libcurl */
+  s = curl_slist_append(x->slist, line.p);
+  if (!s) goto out;
+  x->slist = s;
+  rc = field_push(&x->req_headers, &x->n_req_headers, &x->cap_req_headers, name, strlen(name),
+                  value, value_len);
+out:
+  ifm_buf_free(&line);
+  return rc;
+}
+
+int ifm_xfer_set_body(ifm_xfer *x, const char *body, size_t len) {
+  ifm_buf_reset(&x->body);
+  x->has_body = 1;
+  return ifm_buf_append(&x->body, body ? body : "", len);
+}
+
+void ifm_xfer_free(ifm_xfer *x) {
+  size_t i;
+  if (!x) return;
+  if (x->easy) curl_easy_cleanup(x->easy);
+  curl_slist_free_all(x->slist);
+  for (i = 0; i < x->n_req_headers; i++) {
+    free(x->req_headers[i].name);
+    free(x->req_headers[i].value);
+  }
+  free(x->req_headers);
+  ifm_buf_free(&x->body);
+  response_clear(&x->resp);
+  free(x->method);
+  free(x->url);
+  free(x->error);
+  free(x);
+}
+
+static int xfer_setup(ifm_xfer *x) {
+  CURL *e = x->easy;
+  long ms = (long)(x->opts.timeout_s * 1000.0);
+  struct curl_slist *s;
+  if (ms <= 0) ms = 10000;
+  /* No "Expect: 100-continue": every byte goes out at once, as a client would. */
+  s = curl_slist_append(x->slist, "Expect:");
+  if (!s) return -1;
+  x->slist = s;
+  curl_easy_setopt(e, CURLOPT_URL, x->url);
+  curl_easy_setopt(e, CURLOPT_PRIVATE, x);
+  curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);
+  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, ms);
+  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, ms < 10000 ? ms : 10000L);
+  curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, header_cb);
+  curl_easy_setopt(e, CURLOPT_HEADERDATA, x);
+  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
+  curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
+  curl_easy_setopt(e, CURLOPT_USERAGENT, "ifmatch/" IFM_VERSION);
+  curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->slist);
+  curl_easy_setopt(e, CURLOPT_PATH_AS_IS, 1L);
+  curl_easy_setopt(e, CURLOPT_NOPROXY, "localhost,127.0.0.1,::1");
+  if (x->opts.fresh_connection) {
+    curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
+    curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
+  }
+  switch (x->opts.http_version) {
+    case 1: curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE); break;
+    case 2: curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS); break;
+    default: curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1); break;
+  }
+  if (x->opts.ca_file) curl_easy_setopt(e, CURLOPT_CAINFO, x->opts.ca_file);
+  if (!x->opts.tls_verify) {
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+  }
+  if (strcmp(x->method, "HEAD") == 0) {
+    curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+  } else if (strcmp(x->method, "GET") != 0 || x->has_body) {
+    curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, x->method);
+  }
+  if (x->has_body && strcmp(x->method, "HEAD") != 0) {
+    curl_easy_setopt(e, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(e, CURLOPT_READFUNCTION, read_cb);
+    curl_easy_setopt(e, CURLOPT_READDATA, x);
+    curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE, (curl_off_t)x->body.len);
+  }
+  return 0;
+}
+
+ifm_exec *ifm_exec_new(void) {
+  ifm_exec *e = calloc(1, sizeof *e);
+  if (!e) return NULL;
+  e->multi = curl_multi_init();
+  if (!e->multi) {
+    free(e);
+    return NULL;
+  }
+  return e;
+}
+
+int ifm_exec_add(ifm_exec *e, ifm_xfer *x, ifm_xfer_done_cb done, void *ctx) {
+  ifm_xfer **a;
+  if (xfer_setup(x) != 0) return -1;
+  a = ifm_xrealloc_array(e->active, &e->cap_active, e->n_active + 1, sizeof *a);
+  if (!a) return -1;
+  e->active = a;
+  x->exec = e;
+  x->done = done;
+  x->ctx = ctx;
+  x->t_start = ifm_now_ms();
+  if (curl_multi_add_handle(e->multi, x->easy) != CURLM_OK) return -1;
+  x->slot = e->n_active;
+  e->active[e->n_active++] = x;
+  return 0;
+}
+
+/* Takes x out of the loop, fills its response and hands it to its callback;
+ * the transfer is freed afterwards. */
+static void xfer_finish(ifm_exec *e, ifm_xfer *x, CURLcode rc, const char *why) {
+  long status = 0;
+  ifm_xfer *last;
+  curl_multi_remove_handle(e->multi, x->easy);
+  last = e->active[--e->n_active];
+  last->slot = x->slot;
+  e->active[x->slot] = last;
+  if (x->opts.hold && !x->released) {
+    /* it leaves its group without being released: the others need not wait */
+    ifm_hold_group *g = x->opts.hold;
+    if (x->paused && g->held) g->held--;
+    if (g->members) g->members--;
+    e->check_groups = 1;
+  }
+  x->t_done = ifm_now_ms();
+  curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
+  x->resp.status = (int)status;
+  if (why) {
+    x->error = ifm_strdup(why);
+  } else if (rc != CURLE_OK) {
+    ifm_buf msg = IFM_BUF_INIT;
+    ifm_buf_printf(&msg, "%s", x->errbuf[0] ? x->errbuf : curl_easy_strerror(rc));
+    x->error = ifm_buf_detach(&msg);
+    x->resp.timed_out = rc == CURLE_OPERATION_TIMEDOUT;
+    if (rc == CURLE_WRITE_ERROR && x->resp.body.len >= EXEC_MAX_BODY - 1) {
+      free(x->error);
+      x->error = ifm_strdup("response body larger than 64 MiB");
+    }
+  }
+  x->resp.error = x->error;
+  if (x->done) x->done(x, x->ctx);
+  ifm_xfer_free(x);
+}
+
+static void exec_abort_all(ifm_exec *e, const char *why) {
+  while (e->n_active) xfer_finish(e, e->active[e->n_active - 1], CURLE_OK, why);
+}
+
+/* Resumes every member of each group whose members are all paused. */
+static void exec_release_groups(ifm_exec *e) {
+  size_t i;
+  double now = ifm_now_ms();
+  e->check_groups = 0;
+  for (i = 0; i < e->n_active; i++) {
+    ifm_hold_group *g = e->active[i]->opts.hold;
+    if (g && !g->released && g->members && g->held >= g->members) {
+      g->released = 1;
+      g->release_ms = now;
+    }
+  }
+  for (i = 0; i < e->n_active; i++) {
+    ifm_xfer *x = e->active[i];
+    if (!x->opts.hold || !x->opts.hold->released || x->released) continue;
+    x->released = 1;
+    x->t_release = x->opts.hold->release_ms;
+    if (x->paused) {
+      x->paused = 0;
+      curl_easy_pause(x->easy, CURLPAUSE_CONT);
+    }
+  }
+}
+
+int ifm_exec_run(ifm_exec *e, volatile int *stop, double deadline_ms) {
+  while (e->n_active) {
+    int running = 0, left;
+    CURLMsg *m;
+    if (stop && *stop) {
+      exec_abort_all(e, "interrupted");
+      break;
+    }
+    if (deadline_ms > 0 && ifm_now_ms() > deadline_ms) {
+      exec_abort_all(e, "run time limit reached");
+      break;
+    }
+    if (curl_multi_perform(e->multi, &running) != CURLM_OK) {
+      exec_abort_all(e, "libcurl multi interface failed");
+      return -1;
+    }
+    while ((m = curl_multi_info_read(e->multi, &left)) != NULL) {
+      ifm_xfer *x = NULL;
+      if (m->msg != CURLMSG_DONE) continue;
+      curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&x);
+      if (x) xfer_finish(e, x, m->data.result, NULL);
+    }
+    if (e->check_groups) {
+      exec_release_groups(e);
+      continue;                        /* perform at once: the release is the point */
+    }
+    if (e->n_active) curl_multi_poll(e->multi, NULL, 0, 50, NULL);
+  }
+  return 0;
+}
+
+void ifm_exec_free(ifm_exec *e) {
+  if (!e) return;
+  exec_abort_all(e, "interrupted");
+  curl_multi_cleanup(e->multi);
+  free(e->active);
+  free(e);
+}
+
+const ifm_response *ifm_xfer_response(const ifm_xfer *x) { return &x->resp; }
+const char *ifm_xfer_method(const ifm_xfer *x) { return x->method; }
+const char *ifm_xfer_url(const ifm_xfer *x) { return x->url; }
+const ifm_buf *ifm_xfer_req_body(const ifm_xfer *x) { return &x->body; }
+int ifm_xfer_has_body(const ifm_xfer *x) { return x->has_body; }
+
+const ifm_field *ifm_xfer_req_headers(const ifm_xfer *x, size_t *n) {
+  *n = x->n_req_headers;
+  return x->req_headers;
+}
+
+void ifm_xfer_times(const ifm_xfer *x, double *start, double *release, double *first, double *done) {
+  *start = x->t_start;
+  *release = x->t_release;
+  *first = x->t_first;
+  *done = x->t_done;
+}
+
+const ifm_field *ifm_response_header(const ifm_response *r, const char *name) {
+  size_t i;
+  for (i = 0; i < r->n_headers; i++)
+    if (strcasecmp(r->headers[i].name, name) == 0) return &r->headers[i];
+  return NULL;
+}

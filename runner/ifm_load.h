@@ -1,0 +1,54 @@
+/* ifm_load.h: loading case files, target files and profile files with the
+ * libyaml document API. Everything is checked before anything runs: unknown
+ * keys, wrong types, aliases, duplicate keys, oversized input (1 MiB), unknown
+ * requirement IDs, duplicate case IDs, template syntax and unknown variables.
+ * Every problem is reported as "file:line:col: message" (1-based). */
+#ifndef IFM_LOAD_H
+#define IFM_LOAD_H
+
+#include <stdio.h>
+#include "ifm_model.h"
+
+#define IFM_LOAD_MAX_BYTES (1024 * 1024)
+
+/* A list of "file:line:col: message" strings. */
+typedef struct ifm_errors {
+  char **msgs;
+  size_t n, cap;
+} ifm_errors;
+
+void ifm_errors_add(ifm_errors *e, const ifm_pos *pos, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void ifm_errors_print(const ifm_errors *e, FILE *out);
+void ifm_errors_free(ifm_errors *e);
+
+/* Loads every case file named: a path is a file, or a directory walked
+ * recursively for *.yaml / *.yml in sorted order, skipping directories named
+ * "profiles" and "regress-disabled". extra_vars (may be NULL) are variable
+ * names given with --var, known to the template check. Returns 0 when no
+ * error was found; otherwise -1 and out is emptied. */
+int ifm_load_suite(const char *const *paths, size_t n_paths, const char *const *extra_vars,
+                   size_t n_extra, ifm_suite *out, ifm_errors *err);
+
+/* Loads one case file from memory (the fuzzer's entry point too). */
+int ifm_load_case_buffer(const char *name, const char *buf, size_t len,
+                         const char *const *extra_vars, size_t n_extra,
+                         ifm_case_file *out, ifm_errors *err);
+void ifm_case_file_clear(ifm_case_file *f);
+
+/* Target files; ifm_target_init fills the defaults documented in
+ * targets/README.md (GET/PUT/PATCH/DELETE on {{path}}, timeout 10 s, ...). */
+void ifm_target_init(ifm_target *t);
+int ifm_load_target(const char *path, ifm_target *out, ifm_errors *err);
+int ifm_load_target_buffer(const char *name, const char *buf, size_t len, ifm_target *out,
+                           ifm_errors *err);
+
+/* Profiles: name_or_path is a profile name looked up as DIR/NAME.yaml, or a
+ * path to a file. */
+int ifm_load_profile(const char *name_or_path, const char *dir, ifm_profile *out, ifm_errors *err);
+
+/* Parses a status spec from its text form as used on the command line and in
+ * profile_overrides ("2xx", "412", "[412, 409]"). Returns 0 or -1. */
+int ifm_status_spec_parse_text(const char *text, ifm_status_spec *out);
+
+#endif
