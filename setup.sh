@@ -13,7 +13,7 @@ cd "$(dirname "$0")"
 
 JOBS=$(nproc 2>/dev/null || echo 2)
 PKGS_BUILD="build-essential cmake pkg-config libcurl4-openssl-dev libyaml-dev libmicrohttpd-dev"
-PKGS_TEST="curl python3 python3-tap python3-junitparser libxml2-utils perl clang libclang-rt-14-dev libxml2-dev"
+PKGS_TEST="curl python3 python3-tap python3-junitparser libxml2-utils perl lighttpd lighttpd-mod-webdav"
 
 say() { printf 'setup: %s\n' "$*" >&2; }
 
@@ -30,7 +30,17 @@ need_pkgs() {
   fi
   say "installing ${missing[*]}"
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # Servers installed for the tests (lighttpd, nginx) must not start as system
+  # services: the tests start their own on loopback. policy-rc.d (Debian's
+  # hook for this) says no to service starts while we install, then goes.
+  local policy=/usr/sbin/policy-rc.d added=""
+  if [ ! -e "$policy" ]; then
+    $sudo sh -c "printf '#!/bin/sh\nexit 101\n' > $policy && chmod +x $policy" && added=1
+  fi
+  local rc=0
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || rc=$?
+  [ -n "$added" ] && $sudo rm -f "$policy"
+  return $rc
 }
 
 build() { # build DIR [cmake args...]

@@ -109,6 +109,7 @@ static void json_result(FILE *out, const ifm_result *res) {
   fprintf(out, ",\n      \"waived\": %s", res->waived ? "true" : "false");
   json_key_str(out, 6, "waiver_reason", res->waiver_reason);
   json_key_ms(out, 6, "duration_ms", res->duration_ms);
+  fprintf(out, ",\n      \"exchanges_omitted\": %zu", res->exchanges_omitted);
   if (!res->exchanges || res->n_exchanges == 0) {
     fputs(",\n      \"exchanges\": []\n    }", out);
     return;

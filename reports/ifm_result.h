@@ -55,6 +55,7 @@ typedef struct ifm_exchange {
 } ifm_exchange;
 
 #define IFM_BODY_EXCERPT 2048
+#define IFM_EXCHANGES_KEPT 64
 
 /* The verdict for one case, with its evidence. */
 typedef struct ifm_result {
@@ -71,8 +72,10 @@ typedef struct ifm_result {
   int failed_step;          /* 1-based; 0 when no step failed */
   int waived;               /* a waiver names this case: a FAIL is expected (TAP TODO) */
   char *waiver_reason;
-  ifm_exchange *exchanges;  /* every exchange of the case, in order */
+  ifm_exchange *exchanges;  /* the exchanges of the case, in order (the most recent
+                               IFM_EXCHANGES_KEPT when there were more) */
   size_t n_exchanges;
+  size_t exchanges_omitted; /* older exchanges dropped to bound memory */
   double duration_ms;
 } ifm_result;
 

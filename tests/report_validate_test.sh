@@ -130,7 +130,7 @@ ROOT_KEYS = ["format", "version", "tool_version", "target", "profile", "started_
              "duration_ms", "interrupted", "conformant", "counts", "results"]
 RESULT_KEYS = ["case_id", "requirement", "title", "spec", "file", "level", "verdict",
                "message", "expected", "got", "failed_step", "waived", "waiver_reason",
-               "duration_ms", "exchanges"]
+               "duration_ms", "exchanges_omitted", "exchanges"]
 EXCHANGE_KEYS = ["step", "client", "round", "method", "url", "request", "response",
                  "error", "timings"]
 VERDICTS = ["PASS", "FAIL", "WARN", "INFO", "SKIP", "ERROR"]

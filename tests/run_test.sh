@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# run_test.sh: `ifmatch run` end to end against real servers on loopback:
+# the embedded default, seeded flaws through --url, bad input, an unreachable
+# target, an interrupted run, secrets kept out of every report.
+source "$(dirname "$0")/lib.sh"
+plan 17
+
+# 1. The embedded reference server passes the whole suite; all reports written.
+R="$TMP/clean"
+check "run against the embedded server exits 0 (conformant)" \
+  expect_exit 0 "$IFMATCH" run -q --tap "$R.tap" --junit "$R.xml" --json "$R.json" --html "$R.html"
+check "TAP report parses with prove" prove -e cat "$R.tap"
+check "JUnit report is well-formed XML" xmllint --noout "$R.xml"
+check "JSON report parses and says conformant" python3 -c "
+import json,sys; d=json.load(open('$R.json')); sys.exit(0 if d['conformant'] and d['results'] else 1)"
+
+# 2. --url against a server with weak comparison: exit 1, the case named everywhere.
+start_server URL --flaw weak-compare || exit 1
+R="$TMP/weak"
+check "run --url against --flaw weak-compare exits 1" \
+  expect_exit 1 "$IFMATCH" run -q --url "$URL" --tap "$R.tap" --junit "$R.xml" --json "$R.json"
+check "TAP names the failing IM-WEAK-NEVER case" grep -q '^not ok [0-9]* - IM-WEAK-NEVER-weak-of-current' "$R.tap"
+check "JUnit has a <failure> for it" python3 -c "
+import xml.etree.ElementTree as E,sys
+t=E.parse('$R.xml'); f=[c for c in t.iter('testcase') if c.get('name')=='IM-WEAK-NEVER-weak-of-current' and c.find('failure') is not None]
+sys.exit(0 if f else 1)"
+check "JSON has verdict FAIL for it, citing the requirement" python3 -c "
+import json,sys; d=json.load(open('$R.json'))
+r=[x for x in d['results'] if x['case_id']=='IM-WEAK-NEVER-weak-of-current'][0]
+sys.exit(0 if r['verdict']=='FAIL' and r['requirement']=='IM-WEAK-NEVER' and r['exchanges'] else 1)"
+
+# 3. A broken case file: exit 2 with its position, nothing sent.
+mkdir -p "$TMP/bad"
+printf 'cases:\n  - id: X-1\n    requirement: IM-MATCH-OK\n    title: t\n    level: MUST\n    stepz: []\n' >"$TMP/bad/bad.yaml"
+check "a broken case file exits 2" expect_exit 2 "$IFMATCH" run "$TMP/bad" --url "$URL"
+check "the error names file:line:col" bash -c "'$IFMATCH' run '$TMP/bad' --url '$URL' 2>&1 | grep -q 'bad.yaml:6:5: '"
+
+# 4. Unreachable target: exit 3, and the reports still say what happened.
+R="$TMP/down"
+check "an unreachable target exits 3" \
+  expect_exit 3 "$IFMATCH" run -q --url http://127.0.0.1:9 --timeout 2 --json "$R.json" --tap "$R.tap"
+check "its JSON report is written and marked interrupted" python3 -c "
+import json,sys; d=json.load(open('$R.json')); sys.exit(0 if d['interrupted'] and not d['conformant'] else 1)"
+
+# 5. SIGINT half way: exit 3, partial reports written.
+start_server SLOW --flaw race --race-window-us 200000 || exit 1
+R="$TMP/int"
+"$IFMATCH" run -q --url "$SLOW" -j 1 --tap "$R.tap" --json "$R.json" >/dev/null 2>&1 &
+pid=$!
+sleep 1.5
+kill -INT $pid
+wait $pid
+code=$?
+check "an interrupted run exits 3" test "$code" = 3
+check "the interrupted run wrote its TAP and JSON" python3 -c "
+import json,sys; d=json.load(open('$R.json')); sys.exit(0 if d['interrupted'] else 1)"
+
+# 6. Secrets from the environment never reach a report.
+export IFM_TEST_TOKEN="s3cr3t-$RANDOM-token"
+sed -e "s|^base_url:.*|base_url: $URL|" "$SRC/targets/reference.yaml" >"$TMP/t.yaml"
+cat >>"$TMP/t.yaml" <<YAML
+headers:
+  Authorization: "Bearer \${env:IFM_TEST_TOKEN}"
+  X-Trace: "trace-\${env:IFM_TEST_TOKEN}"
+YAML
+R="$TMP/sec"
+"$IFMATCH" run -q --target "$TMP/t.yaml" --filter 'IM-WEAK-NEVER*' --tap "$R.tap" --junit "$R.xml" --json "$R.json" --html "$R.html" >"$R.out" 2>&1
+check "the run with secret headers failed as expected (weak-compare)" grep -q 'IM-WEAK-NEVER' "$R.tap"
+check "no report or log holds the token" bash -c "! grep -l '$IFM_TEST_TOKEN' $R.*"
+
+# 7. list
+check "ifmatch list prints the cases" bash -c "'$IFMATCH' list | grep -q '^IM-STALE-412-put '"
+finish
