@@ -16,6 +16,7 @@
 #include "ifm_escape.h"
 
 #include <errno.h>
+#include <string.h>
 
 static void json_str(FILE *out, const char *s) {
   if (!s) {
@@ -58,12 +59,13 @@ static void json_headers(FILE *out, const ifm_field *f, size_t n) {
   fputc(']', out);
 }
 
-static void json_body(FILE *out, const char *body, size_t len, size_t total) {
+static void json_body(FILE *out, const char *body, size_t len, size_t total,
+                      unsigned long long hash) {
   if (!body) len = 0;
   fputs(", \"body\": ", out);
   json_bytes(out, body, len);
-  fprintf(out, ", \"body_total\": %zu, \"body_truncated\": %s",
-          total, total > len ? "true" : "false");
+  fprintf(out, ", \"body_total\": %zu, \"body_truncated\": %s, \"body_hash\": \"%016llx\"",
+          total, total > len ? "true" : "false", hash);
 }
 
 static void json_exchange(FILE *out, const ifm_exchange *x) {
@@ -73,10 +75,10 @@ static void json_exchange(FILE *out, const ifm_exchange *x) {
   json_key_str(out, 10, "url", x->url);
   fputs(",\n          \"request\": {\"headers\": ", out);
   json_headers(out, x->req_headers, x->n_req_headers);
-  json_body(out, x->req_body, x->req_body_len, x->req_body_total);
+  json_body(out, x->req_body, x->req_body_len, x->req_body_total, x->req_body_hash);
   fprintf(out, "},\n          \"response\": {\"status\": %d, \"headers\": ", x->status);
   json_headers(out, x->resp_headers, x->n_resp_headers);
-  json_body(out, x->resp_body, x->resp_body_len, x->resp_body_total);
+  json_body(out, x->resp_body, x->resp_body_len, x->resp_body_total, x->resp_body_hash);
   fputc('}', out);
   json_key_str(out, 10, "error", x->error);
   fputs(",\n          \"timings\": {\"start\": ", out);
@@ -122,6 +124,29 @@ static void json_result(FILE *out, const ifm_result *res) {
   fputs("\n      ]\n    }", out);
 }
 
+static void json_id_list(FILE *out, const char *key, char *const *ids, size_t n) {
+  size_t i;
+  fprintf(out, ", \"%s\": [", key);
+  for (i = 0; i < n; i++) {
+    if (i) fputs(", ", out);
+    json_bytes(out, ids[i], strlen(ids[i]));
+  }
+  fputc(']', out);
+}
+
+/* "baseline": null, or what changed since the --baseline report. */
+static void json_baseline(FILE *out, const ifm_report *r) {
+  if (!r->baseline) {
+    fputs(",\n  \"baseline\": null", out);
+    return;
+  }
+  fputs(",\n  \"baseline\": {\"file\": ", out);
+  json_bytes(out, r->baseline, strlen(r->baseline));
+  json_id_list(out, "newly_failing", r->newly_failing, r->n_newly_failing);
+  json_id_list(out, "newly_passing", r->newly_passing, r->n_newly_passing);
+  fputc('}', out);
+}
+
 int ifm_report_write_json(const ifm_report *r, FILE *out) {
   size_t counts[IFM_VERDICT_COUNT], i;
   int v;
@@ -141,10 +166,12 @@ int ifm_report_write_json(const ifm_report *r, FILE *out) {
   ifm_report_count(r, counts);
   for (v = 0; v < IFM_VERDICT_COUNT; v++)
     fprintf(out, "%s\"%s\": %zu", v ? ", " : "", ifm_verdict_name((ifm_verdict)v), counts[v]);
+  fputc('}', out);
+  json_baseline(out, r);
   if (r->n_results == 0) {
-    fputs("},\n  \"results\": []\n}\n", out);
+    fputs(",\n  \"results\": []\n}\n", out);
   } else {
-    fputs("},\n  \"results\": [\n", out);
+    fputs(",\n  \"results\": [\n", out);
     for (i = 0; i < r->n_results; i++) {
       if (i) fputs(",\n", out);
       json_result(out, &r->results[i]);

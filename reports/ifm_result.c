@@ -45,6 +45,11 @@ void ifm_report_free(ifm_report *r) {
   free(r->target);
   free(r->profile);
   free(r->started_at);
+  free(r->baseline);
+  for (i = 0; i < r->n_newly_failing; i++) free(r->newly_failing[i]);
+  free(r->newly_failing);
+  for (i = 0; i < r->n_newly_passing; i++) free(r->newly_passing[i]);
+  free(r->newly_passing);
   free(r);
 }
 

@@ -49,6 +49,8 @@ typedef struct ifm_exchange {
   char *resp_body;          /* excerpt */
   size_t resp_body_len;
   size_t resp_body_total;
+  unsigned long long req_body_hash;   /* FNV-1a 64 of the whole request body (0: none) */
+  unsigned long long resp_body_hash;  /* FNV-1a 64 of the whole response body */
   char *error;              /* transport error (timeout, reset, ...) or NULL */
   /* Milliseconds since the start of the run; 0 when not reached. */
   double t_start, t_release, t_first_byte, t_done;
@@ -90,6 +92,13 @@ typedef struct ifm_report {
   ifm_result *results;
   size_t n_results;
   size_t cap_results;
+  /* --baseline: the earlier report compared against (NULL: none), and the
+   * case ids whose verdict changed for the worse / the better since. */
+  char *baseline;
+  char **newly_failing;
+  size_t n_newly_failing;
+  char **newly_passing;
+  size_t n_newly_passing;
 } ifm_report;
 
 ifm_report *ifm_report_new(void);

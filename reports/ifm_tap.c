@@ -224,6 +224,16 @@ int ifm_report_write_tap(const ifm_report *r, FILE *out) {
   fputc('\n', out);
   for (i = 0; i < r->n_results; i++) tap_point(out, i + 1, &r->results[i]);
   tap_summary(out, r);
+  for (i = 0; r->baseline && i < r->n_newly_failing; i++) {
+    fputs("# newly failing since the baseline: ", out);
+    tap_text(out, r->newly_failing[i]);
+    fputc('\n', out);
+  }
+  for (i = 0; r->baseline && i < r->n_newly_passing; i++) {
+    fputs("# newly passing since the baseline: ", out);
+    tap_text(out, r->newly_passing[i]);
+    fputc('\n', out);
+  }
   if (r->interrupted) fputs("Bail out! run interrupted: results are partial\n", out);
   if (fflush(out) != 0 || ferror(out)) {
     if (!errno) errno = EIO;

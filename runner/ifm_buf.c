@@ -98,3 +98,14 @@ void *ifm_xrealloc_array(void *p, size_t *cap, size_t need, size_t elem) {
   *cap = c;
   return q;
 }
+
+unsigned long long ifm_hash64(const void *data, size_t len) {
+  const unsigned char *p = data;
+  unsigned long long h = 0xcbf29ce484222325ULL;
+  size_t i;
+  for (i = 0; i < len; i++) {
+    h ^= p[i];
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}

@@ -27,6 +27,8 @@ const char *ifm_buf_str(const ifm_buf *b);      /* "" when empty */
 /* Small helpers used across the runner. */
 char *ifm_strdup(const char *s);                /* NULL-safe, aborts never: NULL on ENOMEM */
 char *ifm_strndup(const char *s, size_t n);
+/* FNV-1a, 64 bits: tells bodies apart in histories and reports. */
+unsigned long long ifm_hash64(const void *data, size_t len);
 void *ifm_xrealloc_array(void *p, size_t *cap, size_t need, size_t elem);  /* grows *cap geometrically; NULL on overflow/ENOMEM */
 
 #endif

@@ -11,15 +11,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "ifm_baseline.h"
 #include "ifm_catalogue.h"
+#include "ifm_certificate.h"
 #include "ifm_cmd.h"
 #include "ifm_exec.h"
 #include "ifm_load.h"
 #include "ifm_paths.h"
 #include "ifm_run.h"
 #include "ifm_server.h"
+#include "ifm_sha256.h"
+#include "ifm_waiver.h"
 
 static volatile int g_stop;
 
@@ -39,6 +44,9 @@ typedef struct run_cli {
   size_t n_vars;
   int quiet, verbose;
   int requirements;     /* list: the catalogue with case counts */
+  const char *waivers, *baseline;
+  int certify;          /* ifmatch certify */
+  const char *out_dir;  /* certify: where everything goes */
 } run_cli;
 
 static void run_usage(FILE *out) {
@@ -59,6 +67,9 @@ static void run_usage(FILE *out) {
         "      --junit FILE      JUnit XML report\n"
         "      --json FILE       JSON report (reports/README.md)\n"
         "      --html FILE       HTML report\n"
+        "      --waivers FILE    known failures with reasons: expected (TAP TODO), not FAILs\n"
+        "      --baseline FILE   an earlier --json report: say what newly fails / passes;\n"
+        "                        the exit code is then 1 only for new failures\n"
         "  -q, --quiet           only the verdict line\n"
         "  -v, --verbose         a line for every case\n"
         "  -h, --help\n"
@@ -120,6 +131,8 @@ static int run_cli_parse(int argc, char **argv, run_cli *c) {
       {"json", required_argument, 0, 'S'},    {"html", required_argument, 0, 'H'},
       {"quiet", no_argument, 0, 'q'},         {"verbose", no_argument, 0, 'v'},
       {"requirements", no_argument, 0, 'R'},  {"help", no_argument, 0, 'h'},
+      {"waivers", required_argument, 0, 'W'}, {"baseline", required_argument, 0, 'B'},
+      {"out", required_argument, 0, 'O'},
       {0, 0, 0, 0}};
   const char *env;
   double d;
@@ -159,6 +172,9 @@ static int run_cli_parse(int argc, char **argv, run_cli *c) {
       case 'q': c->quiet = 1; break;
       case 'v': c->verbose = 1; break;
       case 'R': c->requirements = 1; break;
+      case 'W': c->waivers = optarg; break;
+      case 'B': c->baseline = optarg; break;
+      case 'O': c->out_dir = optarg; break;
       case 'h': run_usage(stdout); return 1;
       case ':':
         fprintf(stderr, "ifmatch run: option '%s' needs a value\n", argv[optind - 1]);
@@ -287,11 +303,12 @@ static int write_report(const char *path, writer_fn fn, const ifm_report *rep) {
 }
 
 static void print_summary(const ifm_report *rep, int conformant, FILE *out) {
-  size_t counts[IFM_VERDICT_COUNT];
+  size_t counts[IFM_VERDICT_COUNT], waived = 0, i;
   ifm_report_count(rep, counts);
-  fprintf(out, "ifmatch: %zu cases against %s (profile %s): %zu pass, %zu fail, %zu warn, "
+  for (i = 0; i < rep->n_results; i++) waived += rep->results[i].waived && rep->results[i].verdict == IFM_FAIL;
+  fprintf(out, "ifmatch: %zu cases against %s (profile %s): %zu pass, %zu fail (%zu waived), %zu warn, "
           "%zu info, %zu skip, %zu error%s\n",
-          rep->n_results, rep->target, rep->profile, counts[IFM_PASS], counts[IFM_FAIL],
+          rep->n_results, rep->target, rep->profile, counts[IFM_PASS], counts[IFM_FAIL], waived,
           counts[IFM_WARN], counts[IFM_INFO], counts[IFM_SKIP], counts[IFM_ERROR],
           rep->interrupted ? " (interrupted: partial results)" : "");
   fprintf(out, "ifmatch: verdict: %s\n", conformant ? "CONFORMANT" : "NOT CONFORMANT");
@@ -336,6 +353,149 @@ static int probe_target(const char *base_url, const ifm_target *t) {
   return probe_cb_status > 0 ? 0 : -1;
 }
 
+
+/* certify: every report goes into --out DIR (default results/), unless a
+ * report's own option names another place. */
+static int certify_defaults(run_cli *c) {
+  static char paths[4][4096];
+  static const char *const names[4] = {"ifmatch.tap", "ifmatch.junit.xml", "ifmatch.json", "ifmatch.html"};
+  const char **slots[4];
+  int i;
+  slots[0] = &c->tap, slots[1] = &c->junit, slots[2] = &c->json, slots[3] = &c->html;
+  if (!c->out_dir) c->out_dir = "results";
+  if (mkdir(c->out_dir, 0777) != 0 && errno != EEXIST) {
+    fprintf(stderr, "ifmatch certify: cannot create %s: %s\n", c->out_dir, strerror(errno));
+    return -1;
+  }
+  for (i = 0; i < 4; i++) {
+    if (*slots[i]) continue;
+    snprintf(paths[i], sizeof paths[i], "%s/%s", c->out_dir, names[i]);
+    *slots[i] = paths[i];
+  }
+  return 0;
+}
+
+static int load_waivers(const run_cli *c, const ifm_suite *suite, ifm_waivers *w) {
+  ifm_errors err = {0};
+  int rc = 0;
+  if (!c->waivers) return 0;
+  if (ifm_waivers_load(c->waivers, w, &err) != 0 || ifm_waivers_check(w, suite, &err) != 0) rc = -1;
+  if (rc) ifm_errors_print(&err, stderr);
+  ifm_errors_free(&err);
+  return rc;
+}
+
+/* A baseline that cannot be read is a bad command line: say so before
+ * anything is sent. */
+static int check_baseline(const run_cli *c) {
+  ifm_report *empty;
+  char err[512];
+  int rc;
+  if (!c->baseline) return 0;
+  if (!(empty = ifm_report_new())) return -1;
+  rc = ifm_baseline_compare(c->baseline, empty, err, sizeof err);
+  if (rc) fprintf(stderr, "ifmatch: --baseline %s\n", err);
+  ifm_report_free(empty);
+  return rc;
+}
+
+static int path_cmp(const void *a, const void *b) {
+  return strcmp(((const ifm_case_file *)a)->path, ((const ifm_case_file *)b)->path);
+}
+
+/* SHA-256 over the contents of the suite's case files, in path order, each
+ * prefixed by its length: the certificate names exactly what was run. */
+static int suite_sha256(const ifm_suite *suite, char hex[65], size_t *n_cases) {
+  ifm_case_file *files = malloc((suite->n_files ? suite->n_files : 1) * sizeof *files);
+  ifm_sha256 sha;
+  size_t i;
+  int rc = 0;
+  if (!files) return -1;
+  memcpy(files, suite->files, suite->n_files * sizeof *files);
+  qsort(files, suite->n_files, sizeof *files, path_cmp);
+  ifm_sha256_init(&sha);
+  *n_cases = 0;
+  for (i = 0; i < suite->n_files && rc == 0; i++) {
+    char chunk[65536], len[32];
+    size_t n, total = 0;
+    FILE *f = fopen(files[i].path, "rb");
+    *n_cases += files[i].n_cases;
+    if (!f) {
+      rc = -1;
+      break;
+    }
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) total += n;
+    snprintf(len, sizeof len, "%zu\n", total);
+    ifm_sha256_update(&sha, len, strlen(len));
+    rewind(f);
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) ifm_sha256_update(&sha, chunk, n);
+    if (ferror(f)) rc = -1;
+    fclose(f);
+  }
+  ifm_sha256_final_hex(&sha, hex);
+  free(files);
+  return rc;
+}
+
+typedef int (*cert_fn)(const ifm_report *, const ifm_cert_info *, FILE *);
+
+static int write_cert_file(const char *dir, const char *name, cert_fn fn, const ifm_report *rep,
+                           const ifm_cert_info *ci) {
+  char path[4096], tmp[4200];
+  FILE *f;
+  int rc;
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  snprintf(tmp, sizeof tmp, "%s.tmp", path);
+  if (!(f = fopen(tmp, "w"))) {
+    fprintf(stderr, "ifmatch: cannot write %s: %s\n", path, strerror(errno));
+    return -1;
+  }
+  rc = fn(rep, ci, f);
+  if (fclose(f) != 0) rc = -1;
+  if (rc != 0 || rename(tmp, path) != 0) {
+    fprintf(stderr, "ifmatch: cannot write %s: %s\n", path, strerror(errno));
+    unlink(tmp);
+    return -1;
+  }
+  return 0;
+}
+
+/* certify: the certificate as JSON and text in --out, the text on stdout. */
+static int write_certificate(const run_cli *c, const ifm_suite *suite, const ifm_report *rep,
+                             int *conformant) {
+  ifm_cert_info ci;
+  char hex[65];
+  int rc = 0;
+  memset(&ci, 0, sizeof ci);
+  ci.target_file = c->target_file;
+  ci.suite_files = suite->n_files;
+  ci.filter = c->filter && *c->filter ? c->filter : NULL;
+  ci.waivers_file = c->waivers;
+  if (suite_sha256(suite, hex, &ci.suite_cases) != 0) {
+    fprintf(stderr, "ifmatch: cannot read the case files again to hash them\n");
+    return -1;
+  }
+  ci.suite_sha256 = hex;
+  *conformant = ifm_certificate_conformant(rep, &ci);
+  rc |= write_cert_file(c->out_dir, "certificate.json", ifm_certificate_write_json, rep, &ci);
+  rc |= write_cert_file(c->out_dir, "certificate.txt", ifm_certificate_write_text, rep, &ci);
+  if (ifm_certificate_write_text(rep, &ci, stdout) != 0) rc = -1;
+  return rc;
+}
+
+/* What a reader of the console should not miss beyond the counts. */
+static void print_news(const ifm_report *rep, FILE *out) {
+  size_t i;
+  for (i = 0; i < rep->n_results; i++)
+    if (rep->results[i].waived && rep->results[i].verdict == IFM_PASS)
+      fprintf(out, "ifmatch: waived case %s passed: its waiver is stale\n", rep->results[i].case_id);
+  if (!rep->baseline) return;
+  fprintf(out, "ifmatch: against the baseline %s: %zu newly failing, %zu newly passing\n",
+          rep->baseline, rep->n_newly_failing, rep->n_newly_passing);
+  for (i = 0; i < rep->n_newly_failing; i++) fprintf(out, "  newly failing: %s\n", rep->newly_failing[i]);
+  for (i = 0; i < rep->n_newly_passing; i++) fprintf(out, "  newly passing: %s\n", rep->newly_passing[i]);
+}
+
 static int has_unwaived_fail(const ifm_report *rep) {
   size_t i;
   for (i = 0; i < rep->n_results; i++)
@@ -343,9 +503,10 @@ static int has_unwaived_fail(const ifm_report *rep) {
   return 0;
 }
 
-int ifm_cmd_run(int argc, char **argv) {
+static int cmd_run_or_certify(int argc, char **argv, int certify) {
   run_cli cli;
   ifm_suite suite = {0};
+  ifm_waivers waivers;
   ifm_target target;
   ifm_profile profile;
   ifm_server *srv = NULL;
@@ -358,10 +519,21 @@ int ifm_cmd_run(int argc, char **argv) {
 
   memset(&target, 0, sizeof target);
   memset(&profile, 0, sizeof profile);
+  memset(&waivers, 0, sizeof waivers);
   rc = run_cli_parse(argc, argv, &cli);
   if (rc != 0) {
     run_cli_free(&cli);
     return rc > 0 ? 0 : 2;
+  }
+  cli.certify = certify;
+  if (certify && certify_defaults(&cli) != 0) {
+    exit_code = 2;
+    goto out;
+  }
+  if (!certify && cli.out_dir) {
+    fprintf(stderr, "ifmatch run: --out belongs to 'ifmatch certify'\n");
+    exit_code = 2;
+    goto out;
   }
   if (cli.requirements) {
     fprintf(stderr, "ifmatch run: --requirements belongs to 'ifmatch list'\n");
@@ -373,7 +545,8 @@ int ifm_cmd_run(int argc, char **argv) {
     goto out;
   }
   profile_name = cli.profile ? cli.profile : target.profile ? target.profile : "rfc9110";
-  if (load_profile(profile_name, &profile) != 0) {
+  if (load_profile(profile_name, &profile) != 0 || load_waivers(&cli, &suite, &waivers) != 0 ||
+      check_baseline(&cli) != 0) {
     exit_code = 2;
     goto out;
   }
@@ -441,13 +614,21 @@ int ifm_cmd_run(int argc, char **argv) {
     }
     if (g_stop) rep->interrupted = 1;
   }
+  ifm_waivers_apply(&waivers, rep);
+  if (cli.baseline && ifm_baseline_compare(cli.baseline, rep, err, sizeof err) != 0) {
+    fprintf(stderr, "ifmatch: %s\n", err);
+    wrc = -1;
+  }
   wrc |= write_report(cli.tap, ifm_report_write_tap, rep);
   wrc |= write_report(cli.junit, ifm_report_write_junit, rep);
   wrc |= write_report(cli.json, ifm_report_write_json, rep);
   wrc |= write_report(cli.html, ifm_report_write_html, rep);
   conformant = ifm_report_conformant(rep) && !rep->interrupted;
+  if (certify) wrc |= write_certificate(&cli, &suite, rep, &conformant);
   print_summary(rep, conformant, stderr);
+  print_news(rep, stderr);
   if (rep->interrupted || wrc) exit_code = 3;
+  else if (cli.baseline) exit_code = rep->n_newly_failing ? 1 : 0;
   else if (conformant) exit_code = 0;
   else exit_code = has_unwaived_fail(rep) ? 1 : 3;
 out:
@@ -456,9 +637,14 @@ out:
   ifm_suite_free(&suite);
   ifm_target_free(&target);
   ifm_profile_free(&profile);
+  ifm_waivers_free(&waivers);
   run_cli_free(&cli);
   return exit_code;
 }
+
+int ifm_cmd_run(int argc, char **argv) { return cmd_run_or_certify(argc, argv, 0); }
+
+int ifm_cmd_certify(int argc, char **argv) { return cmd_run_or_certify(argc, argv, 1); }
 
 int ifm_cmd_list(int argc, char **argv) {
   run_cli cli;

@@ -13,6 +13,7 @@ static void usage(FILE *out) {
         "commands:\n"
         "  run      run the suite against a target (default: the embedded reference server)\n"
         "  list     list the cases (--requirements: the catalogue with case counts)\n"
+        "  certify  run the suite and write a certificate (results/certificate.{json,txt})\n"
         "  serve    start the reference server (profiles, seeded flaws)\n"
         "  version  print the version\n"
         "\n"
@@ -37,6 +38,7 @@ int main(int argc, char **argv) {
   }
   if (strcmp(cmd, "run") == 0) rc = ifm_cmd_run(argc - 1, argv + 1);
   else if (strcmp(cmd, "list") == 0) rc = ifm_cmd_list(argc - 1, argv + 1);
+  else if (strcmp(cmd, "certify") == 0) rc = ifm_cmd_certify(argc - 1, argv + 1);
   else if (strcmp(cmd, "serve") == 0) rc = ifm_serve_main(argc - 1, argv + 1);
   else {
     fprintf(stderr, "ifmatch: unknown command '%s'\n", cmd);

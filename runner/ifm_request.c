@@ -45,6 +45,12 @@ void ifm_case_run_clear(ifm_case_run *cr) {
   free(cr->path);
   free(cr->collection);
   cr->path = cr->collection = NULL;
+  free(cr->pc);
+  cr->pc = NULL;
+  free(cr->fail_message);
+  free(cr->fail_expected);
+  free(cr->fail_got);
+  cr->fail_message = cr->fail_expected = cr->fail_got = NULL;
 }
 
 static ifm_var *var_find(ifm_case_run *cr, const char *name, size_t len) {
@@ -294,11 +300,13 @@ int ifm_request_record(ifm_case_run *cr, const ifm_xfer *x, int client, int roun
   size_t nrh;
   ifm_exchange *e, *a;
   double s, rel, fb, d;
-  if (cr->nx == IFM_EXCHANGES_KEPT) {        /* keep the most recent ones only */
+  if (cr->nx >= IFM_EXCHANGES_KEPT + cr->extra_keep) {   /* keep the most recent ones only */
     ifm_exchange_clear(&cr->x[0]);
     memmove(cr->x, cr->x + 1, (cr->nx - 1) * sizeof *cr->x);
     cr->nx--;
     cr->omitted++;
+    if (cr->seg_x0) cr->seg_x0--;         /* the marks move with the window */
+    if (cr->round_x0) cr->round_x0--;
   }
   a = ifm_xrealloc_array(cr->x, &cr->capx, cr->nx + 1, sizeof *a);
   if (!a) return -1;
@@ -313,9 +321,12 @@ int ifm_request_record(ifm_case_run *cr, const ifm_xfer *x, int client, int roun
   rh = ifm_xfer_req_headers(x, &nrh);
   if (copy_fields(rh, nrh, &e->req_headers, &e->n_req_headers, t) != 0) return -1;
   if (ifm_xfer_has_body(x)) {
-    e->req_body = excerpt(ifm_xfer_req_body(x), &e->req_body_len, t);
-    e->req_body_total = ifm_xfer_req_body(x)->len;
+    const ifm_buf *b = ifm_xfer_req_body(x);
+    e->req_body = excerpt(b, &e->req_body_len, t);
+    e->req_body_total = b->len;
+    e->req_body_hash = ifm_hash64(b->p, b->len);
   }
+  e->resp_body_hash = ifm_hash64(r->body.p, r->body.len);
   e->status = r->status;
   if (copy_fields(r->headers, r->n_headers, &e->resp_headers, &e->n_resp_headers, t) != 0) return -1;
   e->resp_body = excerpt(&r->body, &e->resp_body_len, t);

@@ -32,6 +32,21 @@ typedef struct ifm_case_run {
   ifm_exchange *x;            /* evidence so far: the most recent IFM_EXCHANGES_KEPT */
   size_t nx, capx;
   size_t omitted;             /* older exchanges dropped */
+  size_t extra_keep;          /* more exchanges kept while a parallel round runs */
+  /* A parallel step (ifm_parallel.c). Each round replays the steps from
+   * seg_first (the case's setup since the previous parallel step) against a
+   * fresh resource, then sends every client's request at once. */
+  size_t seg_first;           /* first step of the current segment */
+  size_t seg_x0;              /* nx when the segment's first step began */
+  unsigned round;             /* 0-based */
+  int par_phase;              /* 0 idle, 1 read before, 2 clients, 3 read after */
+  size_t pending;             /* client requests not finished yet */
+  ifm_hold_group hold;        /* last-byte release */
+  struct ifm_par_client *pc;  /* one per client of the running round */
+  size_t round_x0;            /* nx when the round's own requests began */
+  int round_failed;           /* a round has already failed (stop_on_violation off) */
+  char *fail_message, *fail_expected, *fail_got;
+  int n_violations;
   double t0, run_t0;
   int finished;
 } ifm_case_run;

@@ -15,17 +15,8 @@
 #include "ifm_load.h"
 #include "ifm_request.h"
 #include "ifm_run.h"
+#include "ifm_run_int.h"
 
-typedef struct run_state {
-  const ifm_run_opts *o;
-  ifm_report *rep;
-  ifm_exec *exec;
-  ifm_case_run *cases;
-  size_t n_cases, next, active, done;
-  double t0;
-  char run_id[20];
-  unsigned long uniq;
-} run_state;
 
 static void case_start(run_state *rs, ifm_case_run *cr);
 
@@ -111,7 +102,7 @@ static ifm_verdict verdict_for_level(ifm_level l) {
 }
 
 /* Ends a case: moves its evidence into the result, starts the next case. */
-static void case_end(ifm_case_run *cr, ifm_verdict v, char *message, char *expected, char *got) {
+void ifm_run_case_end(ifm_case_run *cr, ifm_verdict v, char *message, char *expected, char *got) {
   run_state *rs = cr->run;
   ifm_result *res = &rs->rep->results[cr->result_idx];
   res->verdict = v;
@@ -135,13 +126,12 @@ static void case_end(ifm_case_run *cr, ifm_verdict v, char *message, char *expec
 }
 
 /* "step N: WHAT DETAIL", the message of a case that stopped at step N. */
-static char *fmt_step(const ifm_case_run *cr, const char *what, const char *detail) {
+char *ifm_run_fmt_step(const ifm_case_run *cr, const char *what, const char *detail) {
   ifm_buf m = IFM_BUF_INIT;
   ifm_buf_printf(&m, "step %zu: %s%s", cr->step + 1, what, detail ? detail : "");
   return ifm_buf_detach(&m);
 }
 
-static void case_next(ifm_case_run *cr);
 
 /* Checks one expectation block against a response. Returns 1 when it holds,
  * 0 with j filled when it does not, -1 with err filled when it cannot be
@@ -176,23 +166,23 @@ static int check_expect(ifm_case_run *cr, const ifm_expect *ex, const ifm_respon
  * assumes of the target (not met: SKIP, as a test whose setup failed), then
  * what it expects (not met: the verdict of the case's level). Returns 1 when
  * the case goes on; otherwise it has ended the case. */
-static int judge_step(ifm_case_run *cr, const ifm_step *st, const ifm_response *r) {
+int ifm_run_judge_step(ifm_case_run *cr, const ifm_step *st, const ifm_response *r) {
   ifm_judgement j = {0};
   char err[512];
   int rc = check_expect(cr, &st->assume, r, &j, err, sizeof err);
   if (rc == 1) rc = check_expect(cr, &st->expect, r, &j, err, sizeof err);
   else if (rc == 0) {
-    case_end(cr, IFM_SKIP, fmt_step(cr, "the target cannot show what this case tests: ", j.message),
+    ifm_run_case_end(cr, IFM_SKIP, ifm_run_fmt_step(cr, "the target cannot show what this case tests: ", j.message),
              j.expected, j.got);
     free(j.message);
     return 0;
   }
   if (rc == 1) return 1;
   if (rc < 0) {
-    case_end(cr, IFM_ERROR, fmt_step(cr, "", err), NULL, NULL);
+    ifm_run_case_end(cr, IFM_ERROR, ifm_run_fmt_step(cr, "", err), NULL, NULL);
     return 0;
   }
-  case_end(cr, verdict_for_level(cr->c->level), fmt_step(cr, "", j.message), j.expected, j.got);
+  ifm_run_case_end(cr, verdict_for_level(cr->c->level), ifm_run_fmt_step(cr, "", j.message), j.expected, j.got);
   free(j.message);
   return 0;
 }
@@ -201,52 +191,51 @@ static void step_done_cb(ifm_xfer *x, void *ctx) {
   ifm_case_run *cr = ctx;
   const ifm_step *st = &cr->c->steps[cr->step];
   const ifm_response *r = ifm_xfer_response(x);
-  if (ifm_request_record(cr, x, -1, 0) != 0) {
-    case_end(cr, IFM_ERROR, fmt_step(cr, "", "out of memory recording the exchange"), NULL, NULL);
+  if (ifm_request_record(cr, x, -1, (int)cr->round) != 0) {
+    ifm_run_case_end(cr, IFM_ERROR, ifm_run_fmt_step(cr, "", "out of memory recording the exchange"), NULL, NULL);
     return;
   }
   if (r->error) {
-    case_end(cr, IFM_ERROR, fmt_step(cr, "transport error: ", r->error), NULL, NULL);
+    ifm_run_case_end(cr, IFM_ERROR, ifm_run_fmt_step(cr, "transport error: ", r->error), NULL, NULL);
     return;
   }
-  if (!judge_step(cr, st, r)) return;
+  if (!ifm_run_judge_step(cr, st, r)) return;
   if (ifm_request_capture(cr, st, r) != 0) {
-    case_end(cr, IFM_ERROR, fmt_step(cr, "", "out of memory capturing"), NULL, NULL);
+    ifm_run_case_end(cr, IFM_ERROR, ifm_run_fmt_step(cr, "", "out of memory capturing"), NULL, NULL);
     return;
   }
   cr->step++;
-  case_next(cr);
+  ifm_run_case_next(cr);
 }
 
-static void case_next(ifm_case_run *cr) {
+void ifm_run_case_next(ifm_case_run *cr) {
   const ifm_case *c = cr->c;
   const ifm_step *st;
   ifm_xfer *x;
   char err[512];
   if (cr->run->o->stop && *cr->run->o->stop) {
     cr->run->rep->interrupted = 1;
-    case_end(cr, IFM_ERROR, ifm_strdup("interrupted before the case finished"), NULL, NULL);
+    ifm_run_case_end(cr, IFM_ERROR, ifm_strdup("interrupted before the case finished"), NULL, NULL);
     return;
   }
   if (cr->step >= c->n_steps) {
-    case_end(cr, IFM_PASS, NULL, NULL, NULL);
+    ifm_run_case_end(cr, IFM_PASS, NULL, NULL, NULL);
     return;
   }
   st = &c->steps[cr->step];
+  if (cr->step == cr->seg_first && cr->par_phase == 0) cr->seg_x0 = cr->nx;
   if (st->is_parallel) {
-    case_end(cr, IFM_ERROR,
-             fmt_step(cr, "", "parallel steps are not supported by this build of the runner"),
-             NULL, NULL);
+    ifm_par_start(cr);
     return;
   }
   x = ifm_request_build(cr, &st->req, -1, NULL, err, sizeof err);
   if (!x) {
-    case_end(cr, IFM_ERROR, fmt_step(cr, "", err), NULL, NULL);
+    ifm_run_case_end(cr, IFM_ERROR, ifm_run_fmt_step(cr, "", err), NULL, NULL);
     return;
   }
   if (ifm_exec_add(cr->run->exec, x, step_done_cb, cr) != 0) {
     ifm_xfer_free(x);
-    case_end(cr, IFM_ERROR, fmt_step(cr, "", "could not start the transfer"), NULL, NULL);
+    ifm_run_case_end(cr, IFM_ERROR, ifm_run_fmt_step(cr, "", "could not start the transfer"), NULL, NULL);
   }
 }
 
@@ -256,14 +245,14 @@ static void case_start(run_state *rs, ifm_case_run *cr) {
   rs->active++;
   cr->t0 = ifm_now_ms();
   if (res->verdict == IFM_SKIP) {       /* decided at planning time */
-    case_end(cr, IFM_SKIP, res->message, NULL, NULL);
+    ifm_run_case_end(cr, IFM_SKIP, res->message, NULL, NULL);
     return;
   }
   if (ifm_request_case_init(cr, err, sizeof err) != 0) {
-    case_end(cr, IFM_ERROR, ifm_strdup(err), NULL, NULL);
+    ifm_run_case_end(cr, IFM_ERROR, ifm_strdup(err), NULL, NULL);
     return;
   }
-  case_next(cr);
+  ifm_run_case_next(cr);
 }
 
 static int result_init(ifm_result *res, const ifm_case *c) {

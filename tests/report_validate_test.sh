@@ -127,7 +127,7 @@ cat >"$PYCHECK" <<'EOF'
 import glob, json, os, sys
 
 ROOT_KEYS = ["format", "version", "tool_version", "target", "profile", "started_at",
-             "duration_ms", "interrupted", "conformant", "counts", "results"]
+             "duration_ms", "interrupted", "conformant", "counts", "baseline", "results"]
 RESULT_KEYS = ["case_id", "requirement", "title", "spec", "file", "level", "verdict",
                "message", "expected", "got", "failed_step", "waived", "waiver_reason",
                "duration_ms", "exchanges_omitted", "exchanges"]
