@@ -1,6 +1,7 @@
 /* ifm_exec.c: the libcurl multi loop (see ifm_exec.h). */
 #include <curl/curl.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -129,6 +130,17 @@ static size_t read_cb(char *out, size_t size, size_t nitems, void *userp) {
   return n;
 }
 
+/* CURLOPT_SEEKFUNCTION: libcurl rewinds the body when it retries a request
+ * on a fresh connection because the reused one had been closed by the server
+ * (keep-alive limits, a server that closes after an error). */
+static int seek_cb(void *userp, curl_off_t offset, int origin) {
+  ifm_xfer *x = userp;
+  if (origin != SEEK_SET || offset < 0 || (size_t)offset > x->body.len) return CURL_SEEKFUNC_FAIL;
+  if (x->paused || x->released) return CURL_SEEKFUNC_CANTSEEK;   /* a held race request is not replayed */
+  x->sent = (size_t)offset;
+  return CURL_SEEKFUNC_OK;
+}
+
 ifm_xfer *ifm_xfer_new(const char *method, const char *url, const ifm_xfer_opts *opts) {
   ifm_xfer *x = calloc(1, sizeof *x);
   if (!x) return NULL;
@@ -236,6 +248,8 @@ static int xfer_setup(ifm_xfer *x) {
     curl_easy_setopt(e, CURLOPT_UPLOAD, 1L);
     curl_easy_setopt(e, CURLOPT_READFUNCTION, read_cb);
     curl_easy_setopt(e, CURLOPT_READDATA, x);
+    curl_easy_setopt(e, CURLOPT_SEEKFUNCTION, seek_cb);
+    curl_easy_setopt(e, CURLOPT_SEEKDATA, x);
     curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE, (curl_off_t)x->body.len);
   }
   return 0;
