@@ -41,7 +41,7 @@ start_server() {
   "$IFMATCH" serve --port 0 "$@" >"$out" 2>&1 &
   _pids+=($!)
   for i in $(seq 1 50); do
-    url=$(sed -n 's/^ifmatch: serving \(http:[^ ]*\) .*/\1/p' "$out")
+    url=$(sed -n 's/^ifmatch: serving \(http:[^ ]*\) .*/\1/p' "$out" 2>/dev/null)
     [ -n "$url" ] && break
     sleep 0.1
   done
