@@ -52,6 +52,27 @@ static int pick_failure(const ifm_result *res) { return res->verdict == IFM_FAIL
 static int pick_error(const ifm_result *res) { return res->verdict == IFM_ERROR; }
 static int pick_stale(const ifm_result *res) { return res->waived && res->verdict == IFM_PASS; }
 
+/* The requirement IDs of the unwaived failures, each once, first-seen order. */
+static void json_requirements(FILE *out, const ifm_report *r) {
+  size_t i, k;
+  int first = 1;
+  fputs(",\n  \"failed_requirements\": [", out);
+  for (i = 0; i < r->n_results; i++) {
+    const ifm_result *res = &r->results[i];
+    int seen = 0;
+    if (!pick_failure(res) || !res->requirement) continue;
+    for (k = 0; k < i && !seen; k++)
+      seen = pick_failure(&r->results[k]) && r->results[k].requirement &&
+             strcmp(r->results[k].requirement, res->requirement) == 0;
+    if (seen) continue;
+    fputs(first ? "\"" : ", \"", out);
+    ifm_escape_puts(out, IFM_ESCAPE_JSON, res->requirement);
+    fputc('"', out);
+    first = 0;
+  }
+  fputc(']', out);
+}
+
 static int finish(FILE *out) {
   if (fflush(out) != 0 || ferror(out)) {
     if (!errno) errno = EIO;
@@ -103,6 +124,7 @@ int ifm_certificate_write_json(const ifm_report *r, const ifm_cert_info *ci, FIL
   fputc(']', out);
   json_ids(out, "stale_waivers", r, pick_stale);
   json_ids(out, "failures", r, pick_failure);
+  json_requirements(out, r);
   json_ids(out, "errors", r, pick_error);
   fprintf(out, ",\n  \"interrupted\": %s", r->interrupted ? "true" : "false");
   json_str(out, "verdict", ifm_certificate_conformant(r, ci) ? "CONFORMANT" : "NOT CONFORMANT", 1);
