@@ -273,7 +273,10 @@ int ifm_run_suite(const ifm_run_opts *o, ifm_report *rep) {
   rs.o = o;
   rs.rep = rep;
   rs.t0 = ifm_now_ms();
-  snprintf(rs.run_id, sizeof rs.run_id, "%08lx", (unsigned long)(((unsigned long)getpid() << 16) ^ (unsigned long)rs.t0));
+  /* Always 8 hex digits: body lengths built from {{uniq}} must not depend on
+   * the pid (servers with mtime+size ETags treat same-size writes alike). */
+  snprintf(rs.run_id, sizeof rs.run_id, "%08lx",
+           (unsigned long)((((unsigned long)getpid() << 16) ^ (unsigned long)rs.t0) & 0xffffffffUL));
 
   /* Plan: one result per selected case, in suite order, allocated up front so
    * pointers into rep->results stay valid while cases run. */

@@ -83,6 +83,34 @@ start_lighttpd() {
   return 1
 }
 
+# start_nginx VAR: starts nginx + http_dav_module with targets/nginx/nginx.conf.in
+# (@ROOT@ @PORT@ @TMP@ filled in with sed) on a free loopback port, in the
+# foreground (daemon off), in the background here; stores its base URL in VAR.
+# Returns 2 when nginx is not installed.
+start_nginx() {
+  local var=$1 root="$TMP/ngx-root" conf="$TMP/nginx.conf" bin port i tries
+  bin=$(command -v nginx 2>/dev/null) || bin=/usr/sbin/nginx
+  [ -x "$bin" ] || return 2
+  mkdir -p "$root"
+  for tries in 1 2 3 4 5; do
+    port=$((20000 + RANDOM % 40000))
+    sed -e "s|@ROOT@|$root|g" -e "s|@PORT@|$port|g" -e "s|@TMP@|$TMP|g" \
+      "$SRC/targets/nginx/nginx.conf.in" >"$conf" || return 1
+    "$bin" -c "$conf" -e "$TMP/nginx-stderr.log" >>"$TMP/nginx.out" 2>&1 &
+    _pids+=($!)
+    for i in $(seq 1 30); do
+      if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
+        printf -v "$var" 'http://127.0.0.1:%s' "$port"
+        return 0
+      fi
+      kill -0 $! 2>/dev/null || break      # it died: the port was taken, try another
+      sleep 0.1
+    done
+  done
+  echo "# nginx did not start: $(cat "$TMP/nginx.out" "$TMP/nginx-stderr.log" "$TMP/nginx-error.log" 2>/dev/null)"
+  return 1
+}
+
 # failing_ids JSON: the sorted ids of FAIL results, one per line.
 failing_ids() {
   python3 -c "
