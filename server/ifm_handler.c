@@ -228,7 +228,7 @@ static int missing_policy(call *c) {
   ifm_server_profile prof = c->h->opts.profile;
 
   if (!is_write(rq->method) || (rq->method == IFM_SRV_POST && c->coll)) return 0;
-  if (c->cond.has_im || c->cond.has_inm || rq->n_if_match || rq->n_if_none_match) return 0;
+  if (rq->n_if_match || rq->n_if_none_match) return 0;    /* present, even if empty */
   if (prof == IFM_PROFILE_RFC9110 || (c->flaws & IFM_FLAW_MISSING_OK)) return 0;
   if (prof == IFM_PROFILE_RFC9110_428) {
     ifm_srv_resp_error(c->rs, 428,
@@ -315,19 +315,23 @@ static void do_read(call *c) {
     fail_412(c);
     return;
   }
-  if (pr == IFM_PRECOND_NOT_MODIFIED) {
-    rs->status = 304;         /* section 15.4.5: same validators as a 200 */
-    if (r) set_validators(c, r->etag, r->last_modified);
-    return;
-  }
   if (c->coll) {
     rs->text = ifm_store_list(c->h->store, c->rq->path, &rs->text_len);
     if (!rs->text) {
       ifm_srv_resp_error(rs, 503, "out of memory");
       return;
     }
-    rs->status = 200;
+    rs->status = pr == IFM_PRECOND_NOT_MODIFIED ? 304 : 200;
     rs->content_type = TEXT_PLAIN;
+    return;
+  }
+  if (pr == IFM_PRECOND_NOT_MODIFIED) {
+    /* Section 15.4.5: the validators a 200 would have had. The body is not
+     * sent (MHD knows 304 has none) but sets the right Content-Length. */
+    rs->status = 304;
+    set_validators(c, r->etag, r->last_modified);
+    rs->blob = ifm_blob_ref(r->rep);
+    rs->len = r->rep->len;
     return;
   }
   st = ifm_cond_range(c->rq, &s, r->rep->len, &off, &len);

@@ -9,6 +9,7 @@
  * from it), runs until SIGINT / SIGTERM, then stops cleanly. IFMATCH_PORT
  * and IFMATCH_PROFILE give defaults that the options override.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -84,6 +85,9 @@ static int apply(serve_args *a, const char *opt, const char *val) {
   unsigned long long n;
 
   if (strcmp(opt, "--bind") == 0) {
+    struct in_addr addr;
+    if (inet_pton(AF_INET, val, &addr) != 1)
+      return bad("bad --bind", val, "want an IPv4 address such as 127.0.0.1");
     a->opts.bind = val;
   } else if (strcmp(opt, "--port") == 0) {
     if (parse_num(val, 65535, 0, &n) != 0) return bad("bad --port", val, "want 0..65535");

@@ -753,6 +753,11 @@ static void test_precedence(void) {
   ASSERT_EQ(http(&r, "PUT", "/r", "three", im(0, e), h, NULL), 412);
   ASSERT_EQ(http(&r, "GET", "/r", NULL, im(0, e), h, NULL), 304);
   ASSERT_STREQ(hget(&r, "ETag"), e);
+  ASSERT_EQ(r.len, 0);
+  /* Section 8.6: Content-Length in a 304 only with the 200's value. */
+  ASSERT(!hget(&r, "Content-Length") || strcmp(hget(&r, "Content-Length"), "3") == 0);
+  ASSERT_EQ(http(&r, "GET", "/r", NULL, NULL), 200);
+  ASSERT_EQ(r.new_conns, 0);            /* the 304 was framed right: same connection */
   ASSERT_EQ(http(&r, "GET", "/r", NULL, "If-Match: \"old\"", h, NULL), 412);
   ASSERT_EQ(http(&r, "PUT", "/r", "three", "If-None-Match: *", NULL), 412);
   ASSERT_EQ(http(&r, "GET", "/r", NULL, NULL), 200);
