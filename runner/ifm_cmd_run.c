@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -496,6 +497,33 @@ static void print_news(const ifm_report *rep, FILE *out) {
   for (i = 0; i < rep->n_newly_passing; i++) fprintf(out, "  newly passing: %s\n", rep->newly_passing[i]);
 }
 
+/* A parallel step holds one connection per client (and the embedded server
+ * the other end of each): raise the soft limit on open files to the hard one,
+ * and say what the largest step needs when that is not enough. */
+static int raise_fd_limit(const ifm_suite *suite, int embedded) {
+  struct rlimit rl;
+  size_t f, k, s, need = 64;
+  for (f = 0; f < suite->n_files; f++)
+    for (k = 0; k < suite->files[f].n_cases; k++)
+      for (s = 0; s < suite->files[f].cases[k].n_steps; s++) {
+        const ifm_step *st = &suite->files[f].cases[k].steps[s];
+        if (st->is_parallel && st->par.clients * (embedded ? 2u : 1u) + 64 > need)
+          need = st->par.clients * (embedded ? 2u : 1u) + 64;
+      }
+  if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return 0;
+  if (rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+    getrlimit(RLIMIT_NOFILE, &rl);
+  }
+  if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < need) {
+    fprintf(stderr, "ifmatch: the largest parallel step needs about %zu open files, the limit is %lu "
+            "(raise it: ulimit -n %zu)\n", need, (unsigned long)rl.rlim_cur, need);
+    return -1;
+  }
+  return 0;
+}
+
 static int has_unwaived_fail(const ifm_report *rep) {
   size_t i;
   for (i = 0; i < rep->n_results; i++)
@@ -569,6 +597,10 @@ static int cmd_run_or_certify(int argc, char **argv, int certify) {
     if (!cli.quiet) fprintf(stderr, "ifmatch: embedded reference server at %s/ (profile %s)\n", url, profile.name);
   } else {
     base_url = cli.url ? cli.url : target.base_url;
+  }
+  if (raise_fd_limit(&suite, srv != NULL) != 0) {
+    exit_code = 2;
+    goto out;
   }
   if (!base_url || !*base_url) {
     fprintf(stderr, "ifmatch: the target has no base_url and no --url was given\n");
