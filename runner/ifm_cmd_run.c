@@ -277,13 +277,28 @@ typedef int (*writer_fn)(const ifm_report *, FILE *);
 
 /* Writes one report through a temporary file, so a half-written report never
  * replaces a good one. Returns 0 or -1 (message printed). */
-static int write_report(const char *path, writer_fn fn, const ifm_report *rep) {
-  char tmp[4096];
+/* One report or certificate: what to write and with what. */
+typedef struct out_job {
+  writer_fn report;                     /* either this... */
+  int (*cert)(const ifm_report *, const ifm_cert_info *, FILE *);   /* ...or this */
+  const ifm_report *rep;
+  const ifm_cert_info *ci;
+} out_job;
+
+static int out_job_run(const out_job *j, FILE *f) {
+  return j->report ? j->report(j->rep, f) : j->cert(j->rep, j->ci, f);
+}
+
+/* Writes through a temporary file renamed into place, so a half-written
+ * report never replaces a good one; "-" is stdout. Returns 0 or -1
+ * (message printed). */
+static int write_out(const char *path, const out_job *j) {
+  char tmp[4200];
   FILE *f;
   int rc;
   if (!path) return 0;
   if (strcmp(path, "-") == 0) {
-    rc = fn(rep, stdout);
+    rc = out_job_run(j, stdout);
     fflush(stdout);
     return rc;
   }
@@ -293,7 +308,7 @@ static int write_report(const char *path, writer_fn fn, const ifm_report *rep) {
     fprintf(stderr, "ifmatch: cannot write %s: %s\n", path, strerror(errno));
     return -1;
   }
-  rc = fn(rep, f);
+  rc = out_job_run(j, f);
   if (fclose(f) != 0) rc = -1;
   if (rc != 0 || rename(tmp, path) != 0) {
     fprintf(stderr, "ifmatch: cannot write %s: %s\n", path, strerror(errno));
@@ -301,6 +316,11 @@ static int write_report(const char *path, writer_fn fn, const ifm_report *rep) {
     return -1;
   }
   return 0;
+}
+
+static int write_report(const char *path, writer_fn fn, const ifm_report *rep) {
+  out_job j = {fn, NULL, rep, NULL};
+  return write_out(path, &j);
 }
 
 static void print_summary(const ifm_report *rep, int conformant, FILE *out) {
@@ -442,23 +462,10 @@ typedef int (*cert_fn)(const ifm_report *, const ifm_cert_info *, FILE *);
 
 static int write_cert_file(const char *dir, const char *name, cert_fn fn, const ifm_report *rep,
                            const ifm_cert_info *ci) {
-  char path[4096], tmp[4200];
-  FILE *f;
-  int rc;
+  char path[4096];
+  out_job j = {NULL, fn, rep, ci};
   snprintf(path, sizeof path, "%s/%s", dir, name);
-  snprintf(tmp, sizeof tmp, "%s.tmp", path);
-  if (!(f = fopen(tmp, "w"))) {
-    fprintf(stderr, "ifmatch: cannot write %s: %s\n", path, strerror(errno));
-    return -1;
-  }
-  rc = fn(rep, ci, f);
-  if (fclose(f) != 0) rc = -1;
-  if (rc != 0 || rename(tmp, path) != 0) {
-    fprintf(stderr, "ifmatch: cannot write %s: %s\n", path, strerror(errno));
-    unlink(tmp);
-    return -1;
-  }
-  return 0;
+  return write_out(path, &j);
 }
 
 /* certify: the certificate as JSON and text in --out, the text on stdout. */
