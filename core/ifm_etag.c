@@ -233,12 +233,15 @@ int ifm_list_add_line(ifm_list *l, const char *value, size_t len, ifm_perr *err)
     b++;
   while (e > b && is_ows((unsigned char)value[e - 1]))
     e--;
-  /* The "*" alternative of section 13.1.1: the whole field, once. */
+  /* The "*" alternative of section 13.1.1: the whole field, once. Lines
+   * combine into one value joined by ", " (section 5.3), so any other line,
+   * even an empty one, makes the combined value ", *" or "*, ", which is
+   * neither "*" nor a list of entity-tags. */
   if (e - b == 1 && value[b] == '*') {
-    if (l->star)
-      return set_err(err, l->lines, b, ERR_STAR_ALONE);
     if (l->n > 0)
       return set_err(err, l->lines, b, ERR_STAR_MIX);
+    if (l->star || l->lines > 0)
+      return set_err(err, l->lines, b, ERR_STAR_ALONE);
     l->star = 1;
     l->star_line = 1;
     l->lines++;
@@ -246,6 +249,8 @@ int ifm_list_add_line(ifm_list *l, const char *value, size_t len, ifm_perr *err)
   }
   if (parse_line(l, value, len, NULL, &count, err) != 0)
     return -1;
+  if (l->star)                                /* an empty line after "*" */
+    return set_err(err, l->lines, b, ERR_STAR_ALONE);
   if (count > 0) {
     if (list_reserve(l, count) != 0)
       return set_err(err, l->lines, 0, ERR_NOMEM);

@@ -70,7 +70,9 @@ void ifm_list_free(ifm_list *l);   /* frees tags; the list can be reused after i
 
 /* Adds one field line's value (without the field name and colon; surrounding
  * OWS allowed). A bare "*" must be the whole field: "*" together with any tag,
- * or "*" on two lines, or "*, *" is malformed. An empty or all-commas value
+ * or "*" on two lines, or "*, *" is malformed, and so is "*" with another
+ * field line even when that line is empty (the combined value would be
+ * ", *": section 5.3). Otherwise an empty or all-commas value
  * adds nothing and is valid. On error returns -1 with err->line = the index of
  * this line, and the list is left as it was before the call. */
 int ifm_list_add_line(ifm_list *l, const char *value, size_t len, ifm_perr *err);

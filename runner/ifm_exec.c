@@ -30,10 +30,15 @@ struct ifm_xfer {
   ifm_exec *exec;
   size_t slot;                    /* index in exec->active */
   int paused, released;
+  int has_content_type;           /* the caller set a Content-Type field */
 };
+
+#define EXEC_POOL 64   /* idle easy handles kept for reuse */
 
 struct ifm_exec {
   CURLM *multi;
+  CURL *pool[EXEC_POOL];          /* reset easy handles: no malloc churn per request */
+  size_t n_pool;
   ifm_xfer **active;
   size_t n_active, cap_active;
   int check_groups;               /* a group may have become complete */
@@ -147,8 +152,7 @@ ifm_xfer *ifm_xfer_new(const char *method, const char *url, const ifm_xfer_opts 
   x->method = ifm_strdup(method);
   x->url = ifm_strdup(url);
   x->opts = *opts;
-  x->easy = curl_easy_init();
-  if (!x->method || !x->url || !x->easy) {
+  if (!x->method || !x->url) {
     ifm_xfer_free(x);
     return NULL;
   }
@@ -171,6 +175,7 @@ int ifm_xfer_add_header(ifm_xfer *x, const char *name, const char *value, size_t
   s = curl_slist_append(x->slist, line.p);
   if (!s) goto out;
   x->slist = s;
+  if (strcasecmp(name, "Content-Type") == 0) x->has_content_type = 1;
   rc = field_push(&x->req_headers, &x->n_req_headers, &x->cap_req_headers, name, strlen(name),
                   value, value_len);
 out:
@@ -187,7 +192,12 @@ int ifm_xfer_set_body(ifm_xfer *x, const char *body, size_t len) {
 void ifm_xfer_free(ifm_xfer *x) {
   size_t i;
   if (!x) return;
-  if (x->easy) curl_easy_cleanup(x->easy);
+  if (x->easy && x->exec && x->exec->n_pool < EXEC_POOL) {
+    curl_easy_reset(x->easy);
+    x->exec->pool[x->exec->n_pool++] = x->easy;
+  } else if (x->easy) {
+    curl_easy_cleanup(x->easy);
+  }
   curl_slist_free_all(x->slist);
   for (i = 0; i < x->n_req_headers; i++) {
     free(x->req_headers[i].name);
@@ -244,13 +254,26 @@ static int xfer_setup(ifm_xfer *x) {
   } else if (strcmp(x->method, "GET") != 0 || x->has_body) {
     curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, x->method);
   }
-  if (x->has_body && strcmp(x->method, "HEAD") != 0) {
+  if (x->has_body && strcmp(x->method, "HEAD") != 0 && x->opts.hold) {
+    /* last-byte release: the body goes through the read callback, which
+     * holds its last byte back */
     curl_easy_setopt(e, CURLOPT_UPLOAD, 1L);
     curl_easy_setopt(e, CURLOPT_READFUNCTION, read_cb);
     curl_easy_setopt(e, CURLOPT_READDATA, x);
     curl_easy_setopt(e, CURLOPT_SEEKFUNCTION, seek_cb);
     curl_easy_setopt(e, CURLOPT_SEEKDATA, x);
     curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE, (curl_off_t)x->body.len);
+  } else if (x->has_body && strcmp(x->method, "HEAD") != 0) {
+    /* an ordinary body goes out with the headers in one write; libcurl can
+     * resend it on a fresh connection by itself. POSTFIELDS would add a form
+     * Content-Type: a request that has none says so with "Content-Type:". */
+    if (!x->has_content_type) {
+      s = curl_slist_append(x->slist, "Content-Type:");
+      if (!s) return -1;
+      x->slist = s;
+    }
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, x->body.p ? x->body.p : "");
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)x->body.len);
   }
   return 0;
 }
@@ -268,7 +291,8 @@ ifm_exec *ifm_exec_new(void) {
 
 int ifm_exec_add(ifm_exec *e, ifm_xfer *x, ifm_xfer_done_cb done, void *ctx) {
   ifm_xfer **a;
-  if (xfer_setup(x) != 0) return -1;
+  if (!x->easy) x->easy = e->n_pool ? e->pool[--e->n_pool] : curl_easy_init();
+  if (!x->easy || xfer_setup(x) != 0) return -1;
   a = ifm_xrealloc_array(e->active, &e->cap_active, e->n_active + 1, sizeof *a);
   if (!a) return -1;
   e->active = a;
@@ -380,6 +404,7 @@ int ifm_exec_run(ifm_exec *e, volatile int *stop, double deadline_ms) {
 void ifm_exec_free(ifm_exec *e) {
   if (!e) return;
   exec_abort_all(e, "interrupted");
+  while (e->n_pool) curl_easy_cleanup(e->pool[--e->n_pool]);
   curl_multi_cleanup(e->multi);
   free(e->active);
   free(e);

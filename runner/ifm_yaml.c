@@ -30,11 +30,17 @@ static void errors_push(ifm_errors *e, char *msg) {
   e->msgs[e->n++] = msg;
 }
 
+__attribute__((format(printf, 3, 0)))
 static void errors_vadd(ifm_errors *e, const ifm_pos *pos, const char *fmt, va_list ap) {
   ifm_buf b = IFM_BUF_INIT;
   if (!e || e->n > IFM_ERRORS_MAX) return;
-  if (e->n == IFM_ERRORS_MAX) {
-    errors_push(e, ifm_strdup("too many errors; giving up"));
+  if (e->n == IFM_ERRORS_MAX) {   /* the last word still says where (found by fuzz_case_load) */
+    if (pos)
+      ifm_buf_printf(&b, "%s:%d:%d: too many errors; giving up", pos->file ? pos->file : "?",
+                     pos->line, pos->col);
+    else
+      ifm_buf_puts(&b, "too many errors; giving up");
+    errors_push(e, ifm_buf_detach(&b));
     return;
   }
   if (pos)

@@ -276,6 +276,7 @@ static void request_done_cb(void *cls, struct MHD_Connection *conn, void **con_c
   *con_cls = NULL;
 }
 
+__attribute__((format(printf, 2, 0)))
 static void log_cb(void *cls, const char *fmt, va_list ap) {
   ifm_server *srv = cls;
 

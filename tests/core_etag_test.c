@@ -560,6 +560,30 @@ static void test_star_across_lines(void) {
   field_free(&f);
 }
 
+/* 5.3: lines combine as if joined by ", ". An empty line next to "*" makes
+ * ", *" or "*, ": neither "*" nor #entity-tag, so malformed in either order,
+ * as the one-line forms are (found by fuzz/fuzz_etag.c against ref_etag.c). */
+static void test_star_with_empty_line(void) {
+  field f;
+  field_init(&f);
+  ASSERT_EQ(field_add(&f, ", *"), -1);          /* the one-line form */
+  field_free(&f);
+  field_init(&f);
+  ASSERT_EQ(field_add(&f, ""), 0);
+  ASSERT_EQ(field_add(&f, "*"), -1);            /* empty line first */
+  ASSERT_EQ(f.err.line, 1);
+  ASSERT_CONTAINS(f.err.msg, "'*' must be the whole field value");
+  ASSERT_EQ(f.l.star, 0);
+  field_free(&f);
+  field_init(&f);
+  ASSERT_EQ(field_add(&f, "*"), 0);
+  ASSERT_EQ(field_add(&f, " ,"), -1);           /* an empty element after "*" */
+  ASSERT_EQ(f.err.line, 1);
+  ASSERT_EQ(f.l.star, 1);
+  ASSERT_EQ(f.l.lines, 1);
+  field_free(&f);
+}
+
 /* ---- 13.1.1 with 5.6.1: the empty value (item 16) ---------------------- */
 
 /* #entity-tag allows zero elements: a valid empty list, which no tag
@@ -683,6 +707,7 @@ IFM_TEST_MAIN(
   TEST(test_list_1000_tags), TEST(test_list_100000_tags), TEST(test_list_big_tag),
   TEST(test_list_weak_never), TEST(test_list_case_and_quoted_star),
   TEST(test_list_malformed_values), TEST(test_list_error_leaves_list),
-  TEST(test_star_alone), TEST(test_star_across_lines), TEST(test_empty_value),
+  TEST(test_star_alone), TEST(test_star_across_lines), TEST(test_star_with_empty_line),
+  TEST(test_empty_value),
   TEST(test_bytes_obs_text), TEST(test_bytes_controls), TEST(test_bytes_backslash),
   TEST(test_if_match_no_current), TEST(test_if_none_match), TEST(test_list_reuse))
