@@ -3,7 +3,8 @@
 #
 #   ./setup.sh run     install what is missing, build, run the suite against the
 #                      embedded reference server; reports go to results/
-#   ./setup.sh test    install, build (plain and ASan+UBSan), run the project's tests
+#   ./setup.sh test    install, build (plain and ASan+UBSan), run the project's tests,
+#                      then fuzz each libFuzzer harness for FUZZ_SECONDS (default 60)
 #   ./setup.sh deps    only install the Debian packages
 #   ./setup.sh build   only build (build/ifmatch)
 #
@@ -13,7 +14,8 @@ cd "$(dirname "$0")"
 
 JOBS=$(nproc 2>/dev/null || echo 2)
 PKGS_BUILD="build-essential cmake pkg-config libcurl4-openssl-dev libyaml-dev libmicrohttpd-dev"
-PKGS_TEST="curl python3 python3-tap python3-junitparser libxml2-utils perl lighttpd lighttpd-mod-webdav"
+PKGS_TEST="curl python3 python3-tap python3-junitparser libxml2-utils libxml2-dev perl lighttpd lighttpd-mod-webdav nginx-light"
+PKGS_FUZZ="clang libclang-rt-14-dev"
 
 say() { printf 'setup: %s\n' "$*" >&2; }
 
@@ -55,7 +57,7 @@ run_tests() { # run_tests DIR
 
 cmd=${1:-run}
 case "$cmd" in
-  deps)  need_pkgs $PKGS_BUILD $PKGS_TEST ;;
+  deps)  need_pkgs $PKGS_BUILD $PKGS_TEST $PKGS_FUZZ ;;
   build) need_pkgs $PKGS_BUILD; build build ;;
   run)
     need_pkgs $PKGS_BUILD
@@ -66,7 +68,7 @@ case "$cmd" in
       --json results/ifmatch.json --html results/ifmatch.html "$@"
     ;;
   test)
-    need_pkgs $PKGS_BUILD $PKGS_TEST
+    need_pkgs $PKGS_BUILD $PKGS_TEST $PKGS_FUZZ
     say "plain build (warnings are errors)"
     build build -DIFM_WERROR=ON
     run_tests build
@@ -74,6 +76,8 @@ case "$cmd" in
     build build-asan -DIFM_WERROR=ON -DIFM_SANITIZE=ON
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
       run_tests build-asan
+    say "fuzzing smoke (clang, libFuzzer, ASan+UBSan), ${FUZZ_SECONDS:-60} s per harness"
+    FUZZ_BUILD_DIR=build-fuzz-smoke bash fuzz/run_smoke.sh
     ;;
   *) say "usage: ./setup.sh [run|test|deps|build]"; exit 2 ;;
 esac
