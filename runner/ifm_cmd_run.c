@@ -548,7 +548,7 @@ static int cmd_run_or_certify(int argc, char **argv, int certify) {
   ifm_report *rep = NULL;
   ifm_run_opts ro;
   progress_ctx pc;
-  char url[256], err[256];
+  char url[256], err[512];
   const char *base_url, *profile_name;
   int rc, exit_code = 3, wrc = 0, conformant;
 
@@ -647,8 +647,9 @@ static int cmd_run_or_certify(int argc, char **argv, int certify) {
     ro.stop = &g_stop;
     ro.progress = progress_cb;
     ro.progress_ctx = &pc;
-    if (ifm_run_suite(&ro, rep) != 0) {
-      fprintf(stderr, "ifmatch: the run could not be completed (out of memory?)\n");
+    err[0] = '\0';
+    if (ifm_run_suite(&ro, rep, err, sizeof err) != 0) {
+      fprintf(stderr, "ifmatch: the run could not be completed: %s\n", err[0] ? err : "out of memory");
       rep->interrupted = 1;
     }
     if (g_stop) rep->interrupted = 1;

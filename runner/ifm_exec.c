@@ -217,10 +217,15 @@ static int xfer_setup(ifm_xfer *x) {
   long ms = (long)(x->opts.timeout_s * 1000.0);
   struct curl_slist *s;
   if (ms <= 0) ms = 10000;
-  /* No "Expect: 100-continue": every byte goes out at once, as a client would. */
-  s = curl_slist_append(x->slist, "Expect:");
-  if (!s) return -1;
-  x->slist = s;
+  /* A held race request must send its body at once, so no "Expect:
+   * 100-continue" there. Elsewhere libcurl's default stays: a body over 1 MiB
+   * waits for 100 Continue, so a server that refuses it early (413) is heard
+   * before it closes the connection on the unsent body, instead of a reset. */
+  if (x->opts.hold) {
+    s = curl_slist_append(x->slist, "Expect:");
+    if (!s) return -1;
+    x->slist = s;
+  }
   curl_easy_setopt(e, CURLOPT_URL, x->url);
   curl_easy_setopt(e, CURLOPT_PRIVATE, x);
   curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);

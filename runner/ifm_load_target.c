@@ -13,6 +13,7 @@
  * Content-Type header.
  */
 #include <ctype.h>
+#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -428,12 +429,75 @@ static int op_headers(ifm_yaml *y, void *obj, yaml_node_t *key, yaml_node_t *val
   return ifm_load_headers(y, value, target_text, &m->headers, &m->n_headers);
 }
 
+/* extract: compiled once here so a bad pattern is a load error with its
+ * position, not a surprise in the middle of a run. */
+static int op_extract(ifm_yaml *y, void *obj, yaml_node_t *key, yaml_node_t *value) {
+  ifm_op_map *m = obj;
+  regex_t re;
+  int rc;
+  free(m->extract);
+  m->extract = NULL;
+  if (ifm_yaml_string(y, value, "extract", &m->extract) != 0) return -1;
+  rc = regcomp(&re, m->extract, REG_EXTENDED);
+  if (rc != 0) {
+    char why[128];
+    regerror(rc, &re, why, sizeof why);
+    ifm_yaml_error(y, value, "extract: not a POSIX extended regular expression: %s", why);
+    return -1;
+  }
+  if (re.re_nsub < 1) {
+    regfree(&re);
+    ifm_yaml_error(y, value, "extract: needs a group, (...): its match is what the case sees");
+    return -1;
+  }
+  regfree(&re);
+  return 0;
+}
+
+static int op_expect(ifm_yaml *y, void *obj, yaml_node_t *key, yaml_node_t *value) {
+  ifm_op_map *m = obj;
+  ifm_status_spec_clear(&m->expect);
+  if (ifm_load_status(y, value, 0, &m->expect) != 0) return -1;
+  m->has_expect = 1;
+  return 0;
+}
+
 static const ifm_yaml_field op_fields[] = {
     {"method", 0, op_method},
     {"path", 0, op_path},
     {"body", 0, op_body},
     {"headers", 0, op_headers},
+    {"extract", 0, op_extract},
 };
+
+static const ifm_yaml_field setup_fields[] = {
+    {"method", IFM_YF_REQUIRED, op_method},
+    {"path", IFM_YF_REQUIRED, op_path},
+    {"body", 0, op_body},
+    {"headers", 0, op_headers},
+    {"expect", 0, op_expect},
+};
+
+static int t_setup(ifm_yaml *y, void *obj, yaml_node_t *key, yaml_node_t *value) {
+  ifm_target *t = ((target_ctx *)obj)->t;
+  size_t i, n;
+  int rc = 0;
+  if (!ifm_yaml_want_list(y, value, "setup")) return -1;
+  n = ifm_yaml_count(value);
+  if (n == 0) return 0;
+  if (!(t->setup = calloc(n, sizeof *t->setup))) return ifm_yaml_oom(y, value);
+  t->n_setup = n;
+  for (i = 0; i < n; i++) {
+    yaml_node_t *item = ifm_yaml_get(y, value->data.sequence.items.start[i]);
+    t->setup[i].defined = 1;
+    t->setup[i].pos = ifm_yaml_pos(y, item);
+    if (!ifm_yaml_want_map(y, item, "setup request") ||
+        ifm_yaml_fields(y, item, "setup request", setup_fields,
+                        sizeof setup_fields / sizeof setup_fields[0], &t->setup[i]) != 0)
+      rc = -1;
+  }
+  return rc;
+}
 
 static int ops_one(ifm_yaml *y, void *obj, yaml_node_t *key, yaml_node_t *value) {
   ifm_target *t = ((target_ctx *)obj)->t;
@@ -470,6 +534,7 @@ static const ifm_yaml_field target_fields[] = {
     {"headers", 0, t_headers},
     {"secrets", 0, t_secrets},
     {"operations", 0, t_operations},
+    {"setup", 0, t_setup},
 };
 
 /* ---- after the fields ---- */

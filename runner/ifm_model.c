@@ -106,6 +106,15 @@ static void entries_free(ifm_profile_entry *e, size_t n) {
   free(e);
 }
 
+static void op_map_clear(ifm_op_map *m) {
+  free(m->method);
+  free(m->path);
+  free(m->body);
+  free(m->extract);
+  kv_free(m->headers, m->n_headers);
+  ifm_status_spec_clear(&m->expect);
+}
+
 void ifm_target_free(ifm_target *t) {
   int i;
   if (!t) return;
@@ -116,12 +125,9 @@ void ifm_target_free(ifm_target *t) {
   free(t->collection);
   free(t->profile);
   entries_free(t->overrides, t->n_overrides);
-  for (i = 0; i < IFM_OP_COUNT; i++) {
-    free(t->ops[i].method);
-    free(t->ops[i].path);
-    free(t->ops[i].body);
-    kv_free(t->ops[i].headers, t->ops[i].n_headers);
-  }
+  for (i = 0; i < IFM_OP_COUNT; i++) op_map_clear(&t->ops[i]);
+  for (i = 0; i < (int)t->n_setup; i++) op_map_clear(&t->setup[i]);
+  free(t->setup);
   kv_free(t->headers, t->n_headers);
   strv_free(t->secrets, t->n_secrets);
   strv_free(t->capabilities, t->n_capabilities);

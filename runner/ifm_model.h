@@ -187,6 +187,10 @@ typedef struct ifm_op_map {
   char *body;                 /* template, may use {{body}}; NULL = pass the case's body */
   ifm_kv *headers;
   size_t n_headers;
+  char *extract;              /* POSIX ERE: group 1 of its first match in a response body is
+                                 what the case sees as the body (a vCard's FN, ...); NULL: all */
+  int has_expect;             /* setup requests: the statuses that count as done */
+  ifm_status_spec expect;
   ifm_pos pos;
 } ifm_op_map;
 
@@ -202,6 +206,8 @@ typedef struct ifm_target {
   ifm_profile_entry *overrides;
   size_t n_overrides;
   ifm_op_map ops[IFM_OP_COUNT];
+  ifm_op_map *setup;          /* requests sent once per run before any case (MKCOL, ...) */
+  size_t n_setup;
   ifm_kv *headers;            /* sent on every request */
   size_t n_headers;
   char **secrets;             /* values never written anywhere (from ${env:...} and auth headers) */

@@ -6,6 +6,7 @@
  * Requests are built in ifm_request.c; this file plans, sequences and judges.
  */
 #include <fnmatch.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,10 +188,28 @@ int ifm_run_judge_step(ifm_case_run *cr, const ifm_step *st, const ifm_response 
   return 0;
 }
 
+/* With the target's `extract`, the case sees group 1 of the pattern's first
+ * match in the body (the payload inside a vCard, say); the evidence keeps
+ * the whole response. No match: the case sees an empty body. */
+static const ifm_response *case_view(const ifm_case_run *cr, const ifm_step *st,
+                                     const ifm_response *r, ifm_response *view) {
+  const char *pat = st->req.op < IFM_OP_REQUEST ? cr->o->target->ops[st->req.op].extract : NULL;
+  regex_t re;
+  regmatch_t m[2];
+  if (!pat || regcomp(&re, pat, REG_EXTENDED) != 0) return r;
+  *view = *r;
+  memset(&view->body, 0, sizeof view->body);
+  if (r->body.p && regexec(&re, r->body.p, 2, m, 0) == 0 && m[1].rm_so >= 0)
+    ifm_buf_append(&view->body, r->body.p + m[1].rm_so, (size_t)(m[1].rm_eo - m[1].rm_so));
+  regfree(&re);
+  return view;
+}
+
 static void step_done_cb(ifm_xfer *x, void *ctx) {
   ifm_case_run *cr = ctx;
   const ifm_step *st = &cr->c->steps[cr->step];
-  const ifm_response *r = ifm_xfer_response(x);
+  ifm_response view;
+  const ifm_response *full = ifm_xfer_response(x), *r = full;
   if (ifm_request_record(cr, x, -1, (int)cr->round) != 0) {
     ifm_run_case_end(cr, IFM_ERROR, ifm_run_fmt_step(cr, "", "out of memory recording the exchange"), NULL, NULL);
     return;
@@ -199,11 +218,14 @@ static void step_done_cb(ifm_xfer *x, void *ctx) {
     ifm_run_case_end(cr, IFM_ERROR, ifm_run_fmt_step(cr, "transport error: ", r->error), NULL, NULL);
     return;
   }
-  if (!ifm_run_judge_step(cr, st, r)) return;
-  if (ifm_request_capture(cr, st, r) != 0) {
-    ifm_run_case_end(cr, IFM_ERROR, ifm_run_fmt_step(cr, "", "out of memory capturing"), NULL, NULL);
+  r = case_view(cr, st, full, &view);
+  if (!ifm_run_judge_step(cr, st, r) || ifm_request_capture(cr, st, r) != 0) {
+    if (!cr->finished)
+      ifm_run_case_end(cr, IFM_ERROR, ifm_run_fmt_step(cr, "", "out of memory capturing"), NULL, NULL);
+    if (r != full) ifm_buf_free(&view.body);
     return;
   }
+  if (r != full) ifm_buf_free(&view.body);
   cr->step++;
   ifm_run_case_next(cr);
 }
@@ -255,6 +277,66 @@ static void case_start(run_state *rs, ifm_case_run *cr) {
   ifm_run_case_next(cr);
 }
 
+typedef struct setup_answer {
+  int status;
+  char error[256];
+} setup_answer;
+
+static void setup_cb(ifm_xfer *x, void *ctx) {
+  setup_answer *a = ctx;
+  const ifm_response *r = ifm_xfer_response(x);
+  a->status = r->status;
+  snprintf(a->error, sizeof a->error, "%s", r->error ? r->error : "");
+}
+
+/* The target's setup requests (an address book to create, ...), once per
+ * run, in order, before any case. Their templates see {{run}}. */
+static int run_setup(run_state *rs, char *err, size_t errlen) {
+  const ifm_target *t = rs->o->target;
+  ifm_case setup_case;
+  ifm_case_run cr;
+  size_t i;
+  int rc = 0;
+  if (!t->n_setup) return 0;
+  memset(&setup_case, 0, sizeof setup_case);
+  setup_case.id = (char *)"setup";
+  ifm_case_run_setup(&cr, &setup_case, 0, rs->o, rs->run_id, &rs->uniq, rs->t0);
+  if (ifm_case_run_init_paths(&cr, err, errlen) != 0) return -1;
+  for (i = 0; i < t->n_setup && rc == 0; i++) {
+    const ifm_op_map *m = &t->setup[i];
+    ifm_request_spec spec;
+    setup_answer a;
+    ifm_xfer *x;
+    memset(&spec, 0, sizeof spec);
+    memset(&a, 0, sizeof a);
+    spec.op = IFM_OP_REQUEST;
+    spec.method = m->method;
+    spec.path = m->path;
+    spec.body = m->body;
+    spec.has_body = m->body != NULL;
+    spec.headers = m->headers;
+    spec.n_headers = m->n_headers;
+    if (!(x = ifm_request_build(&cr, &spec, -1, NULL, err, errlen)) ||
+        ifm_exec_add(rs->exec, x, setup_cb, &a) != 0) {
+      ifm_xfer_free(x);
+      rc = -1;
+      break;
+    }
+    ifm_exec_run(rs->exec, rs->o->stop, 0);
+    if (a.error[0]) {
+      snprintf(err, errlen, "%s:%d:%d: the target's setup request %s failed: %s", m->pos.file ? m->pos.file : "?",
+               m->pos.line, m->pos.col, m->method, a.error);
+      rc = -1;
+    } else if (m->has_expect ? !ifm_status_spec_accepts(&m->expect, a.status) : a.status / 100 != 2) {
+      snprintf(err, errlen, "%s:%d:%d: the target's setup request %s answered %d", m->pos.file ? m->pos.file : "?",
+               m->pos.line, m->pos.col, m->method, a.status);
+      rc = -1;
+    }
+  }
+  ifm_case_run_clear(&cr);
+  return rc;
+}
+
 static int result_init(ifm_result *res, const ifm_case *c) {
   res->case_id = ifm_strdup(c->id);
   res->requirement = ifm_strdup(c->requirement);
@@ -265,7 +347,7 @@ static int result_init(ifm_result *res, const ifm_case *c) {
   return res->case_id && res->requirement && res->title && res->spec && res->file ? 0 : -1;
 }
 
-int ifm_run_suite(const ifm_run_opts *o, ifm_report *rep) {
+int ifm_run_suite(const ifm_run_opts *o, ifm_report *rep, char *err, size_t errlen) {
   run_state rs;
   size_t f, k, i, first = rep->n_results;
   int rc = 0;
@@ -308,6 +390,18 @@ int ifm_run_suite(const ifm_run_opts *o, ifm_report *rep) {
       i++;
     }
 
+  if (run_setup(&rs, err, errlen) != 0) {
+    for (i = 0; i < rs.n_cases; i++) {      /* nothing ran: every case says why */
+      ifm_result *res = &rep->results[first + i];
+      if (res->verdict == IFM_SKIP) continue;
+      res->verdict = IFM_ERROR;
+      res->message = ifm_strdup(err);
+    }
+    rep->interrupted = 1;
+    ifm_exec_free(rs.exec);
+    free(rs.cases);
+    return -1;
+  }
   while (rs.next < rs.n_cases && rs.active < (o->jobs ? o->jobs : 1)) case_start(&rs, &rs.cases[rs.next++]);
   if (ifm_exec_run(rs.exec, o->stop, o->max_time_s > 0 ? rs.t0 + o->max_time_s * 1000.0 : 0) != 0) rc = -1;
 

@@ -24,10 +24,11 @@ typedef struct ifm_run_opts {
   void *progress_ctx;
 } ifm_run_opts;
 
-/* Runs every selected case and appends one result per case, in suite order.
- * Cases that could not run (interrupted, time limit) are ERROR and the report
- * is marked interrupted. Returns 0, or -1 when the run could not start. */
-int ifm_run_suite(const ifm_run_opts *o, ifm_report *rep);
+/* Runs the target's setup requests, then every selected case, and appends
+ * one result per case, in suite order. Cases that could not run (interrupted,
+ * time limit) are ERROR and the report is marked interrupted. Returns 0, or
+ * -1 when the run could not start (err says why: a setup request failed). */
+int ifm_run_suite(const ifm_run_opts *o, ifm_report *rep, char *err, size_t errlen);
 
 /* Whether the filter (a shell glob, or several separated by commas) selects
  * the case by id or by requirement. */

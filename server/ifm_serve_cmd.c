@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "ifm_serve_cmd.h"
 #include "ifm_server.h"
@@ -182,6 +183,16 @@ static void arrival_to_file(void *ctx, uint64_t ns, const char *method, const ch
   fprintf((FILE *)ctx, "%llu %s %s\n", (unsigned long long)ns, method, path);
 }
 
+/* Each client of a race holds a connection: take the hard limit on open
+ * files, so a 1,024-client round is not quietly queued behind accept(). */
+static void raise_fd_limit(void) {
+  struct rlimit rl;
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+  }
+}
+
 int ifm_serve_main(int argc, char **argv) {
   serve_args a;
   ifm_server *srv;
@@ -219,6 +230,7 @@ int ifm_serve_main(int argc, char **argv) {
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &set, &old);
+  raise_fd_limit();
   srv = ifm_server_start(&a.opts, err, sizeof err);
   if (!srv) {
     pthread_sigmask(SIG_SETMASK, &old, NULL);

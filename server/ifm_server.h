@@ -58,7 +58,7 @@ typedef struct ifm_server_opts {
   unsigned race_window_us;    /* IFM_FLAW_RACE window; 0 -> 1000 */
   unsigned threads;           /* worker threads; 0 -> a default from the CPU count */
   size_t max_body;            /* request body limit (413); 0 -> 1 MiB */
-  size_t max_header;          /* per-connection header memory (431); 0 -> 256 KiB */
+  size_t max_header;          /* per-connection header memory (431); 0 -> 32 KiB */
   size_t max_resources;       /* store limit (507); 0 -> 100000 */
   unsigned max_connections;   /* 0 -> 4096 */
   int log;                    /* 1: one line per request on stderr */

@@ -118,3 +118,27 @@ import json,sys
 d=json.load(open(sys.argv[1]))
 print('\n'.join(sorted(r['case_id'] for r in d['results'] if r['verdict']=='FAIL')))" "$1"
 }
+
+# start_radicale VAR: Radicale 3 (CardDAV) with targets/radicale/radicale.conf.in
+# on a free loopback port; stores its base URL in VAR. Returns 2 when Radicale
+# is not installed.
+start_radicale() {
+  local var=$1 conf="$TMP/radicale.conf" port i tries
+  command -v radicale >/dev/null || return 2
+  for tries in 1 2 3 4 5; do
+    port=$((20000 + RANDOM % 40000))
+    sed -e "s|@PORT@|$port|; s|@ROOT@|$TMP/radicale-data|" "$SRC/targets/radicale/radicale.conf.in" >"$conf"
+    radicale --config "$conf" >>"$TMP/radicale.out" 2>&1 &
+    _pids+=($!)
+    for i in $(seq 1 50); do
+      if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
+        printf -v "$var" 'http://127.0.0.1:%s' "$port"
+        return 0
+      fi
+      kill -0 $! 2>/dev/null || break
+      sleep 0.1
+    done
+  done
+  echo "# radicale did not start: $(cat "$TMP/radicale.out" 2>/dev/null)"
+  return 1
+}

@@ -498,11 +498,14 @@ static void test_limits(void) {
   sprintf(hdr + k, "%s", e);
   ASSERT(strlen(hdr) > 24000);
   ASSERT_EQ(http(&r, "PUT", "/big", "y", hdr, NULL), 204);
-  /* One 64 KiB tag: no match. */
+  /* One 64 KiB tag: no match (412), or more header than the server takes
+   * (431/400): REQUIREMENTS item 12 allows either, never 5xx. The default
+   * 32 KiB header memory answers 431. */
   memcpy(big, "If-Match: \"", 11);
   memset(big + 11, 'a', 65536);
   strcpy(big + 11 + 65536, "\"");
-  ASSERT_EQ(http(&r, "PUT", "/big", "z", big, NULL), 412);
+  http(&r, "PUT", "/big", "z", big, NULL);
+  ASSERT(r.status == 412 || r.status == 431 || r.status == 400);
   /* Over the header memory limit: 431 (or 400), never 5xx. */
   memset(big + 11, 'a', 300 * 1024);
   strcpy(big + 11 + 300 * 1024, "\"");

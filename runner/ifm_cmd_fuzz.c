@@ -1,0 +1,154 @@
+/* ifm_cmd_fuzz.c: `ifmatch fuzz replay FILE` and `ifmatch fuzz to-case FILE`
+ * for the stateful fuzzer's inputs (fuzz/fuzz_interleave.c,
+ * runner/ifm_fuzzprog.h). The target is the one the fuzzer used: the
+ * in-process reference server with IFM_FUZZ_PROFILE / IFM_FUZZ_FLAWS, or
+ * IFM_FUZZ_URL (options override the environment). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ifm_cmd.h"
+#include "ifm_fuzzprog.h"
+
+static void fuzz_usage(FILE *out) {
+  fputs("usage: ifmatch fuzz replay FILE [--profile P] [--flaw F[,F...]] [--url URL]\n"
+        "       ifmatch fuzz to-case FILE [--out cases/regress/NAME.yaml] [--profile P] [--flaw F] [--url URL]\n"
+        "\n"
+        "replay: decodes a saved fuzz_interleave input, runs it and prints the program,\n"
+        "the requests and responses and the violated requirement (exit 1 on a violation).\n"
+        "to-case: writes a YAML case (cases/README.md) that reproduces what the input\n"
+        "does, with the expectations of the fuzzer's oracles (stdout without --out).\n"
+        "The target defaults to IFM_FUZZ_URL, or the in-process reference server with\n"
+        "IFM_FUZZ_PROFILE and IFM_FUZZ_FLAWS.\n",
+        out);
+}
+
+static unsigned char *read_all(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  unsigned char *buf = NULL;
+  size_t cap = 0, n = 0;
+  if (!f) return NULL;
+  for (;;) {
+    size_t got;
+    if (n == cap) {
+      unsigned char *nb = realloc(buf, cap ? cap * 2 : 4096);
+      if (!nb) {
+        free(buf);
+        fclose(f);
+        return NULL;
+      }
+      buf = nb;
+      cap = cap ? cap * 2 : 4096;
+    }
+    got = fread(buf + n, 1, cap - n, f);
+    n += got;
+    if (got == 0) break;
+  }
+  fclose(f);
+  *len = n;
+  return buf;
+}
+
+int ifm_cmd_fuzz(int argc, char **argv) {
+  const char *sub, *file = NULL, *outp = NULL, *prof = NULL, *flaws = NULL, *url = NULL;
+  unsigned char *data;
+  size_t len = 0;
+  int i, rc;
+  char err[512];
+  ifm_fp_ctx *ctx;
+  ifm_fp_prog prog;
+  static ifm_fp_verdict v;
+
+  if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+    fuzz_usage(argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  sub = argv[1];
+  if (strcmp(sub, "replay") != 0 && strcmp(sub, "to-case") != 0) {
+    fprintf(stderr, "ifmatch fuzz: unknown subcommand '%s'\n", sub);
+    fuzz_usage(stderr);
+    return 2;
+  }
+  for (i = 2; i < argc; i++) {
+    const char **dst = NULL;
+    if (strcmp(argv[i], "--out") == 0) dst = &outp;
+    else if (strcmp(argv[i], "--profile") == 0) dst = &prof;
+    else if (strcmp(argv[i], "--flaw") == 0 || strcmp(argv[i], "--flaws") == 0) dst = &flaws;
+    else if (strcmp(argv[i], "--url") == 0) dst = &url;
+    if (dst) {
+      if (i + 1 >= argc) {
+        fprintf(stderr, "ifmatch fuzz: %s needs a value\n", argv[i]);
+        return 2;
+      }
+      *dst = argv[++i];
+    } else if (argv[i][0] == '-' && argv[i][1]) {
+      fprintf(stderr, "ifmatch fuzz: unknown option '%s'\n", argv[i]);
+      return 2;
+    } else if (!file) {
+      file = argv[i];
+    } else {
+      fprintf(stderr, "ifmatch fuzz: one FILE only\n");
+      return 2;
+    }
+  }
+  if (!file) {
+    fuzz_usage(stderr);
+    return 2;
+  }
+  if (outp && strcmp(sub, "to-case") != 0) {
+    fprintf(stderr, "ifmatch fuzz: --out is for to-case\n");
+    return 2;
+  }
+  if (prof) setenv("IFM_FUZZ_PROFILE", prof, 1);
+  if (flaws) setenv("IFM_FUZZ_FLAWS", flaws, 1);
+  if (url) setenv("IFM_FUZZ_URL", url, 1);
+  data = read_all(file, &len);
+  if (!data) {
+    perror(file);
+    return 2;
+  }
+  ctx = ifm_fp_ctx_from_env(err, sizeof err);
+  if (!ctx) {
+    fprintf(stderr, "ifmatch fuzz: %s\n", err);
+    free(data);
+    return 2;
+  }
+  ifm_fp_decode(data, len, ifm_fp_ctx_profile(ctx) == IFM_PROFILE_RFC9110, &prog);
+  free(data);
+  ifm_fp_verdict_init(&v);
+  if (ifm_fp_run(ctx, &prog, 1, &v) != 0) {
+    fprintf(stderr, "ifmatch fuzz: the program could not be run\n");
+    ifm_fp_verdict_clear(&v);
+    ifm_fp_ctx_free(ctx);
+    return 3;
+  }
+  if (strcmp(sub, "replay") == 0) {
+    fputs(ifm_buf_str(&v.log), stdout);
+    if (v.violated)
+      printf("VIOLATION %s: %s\n", v.requirement, ifm_buf_str(&v.why));
+    else
+      printf("no violation\n");
+    rc = v.violated ? 1 : 0;
+  } else {
+    FILE *out = stdout;
+    char name[128];
+    const char *base = outp ? strrchr(outp, '/') : NULL;
+    size_t n;
+    snprintf(name, sizeof name, "%s", base ? base + 1 : outp ? outp : "fuzz-case");
+    n = strlen(name);
+    if (n > 5 && strcmp(name + n - 5, ".yaml") == 0) name[n - 5] = '\0';
+    if (outp && !(out = fopen(outp, "w"))) {
+      perror(outp);
+      rc = 2;
+    } else {
+      rc = ifm_fp_write_case(&prog, &v, name, ifm_server_profile_name(ifm_fp_ctx_profile(ctx)), out);
+      if (outp && fclose(out) != 0) rc = 2;
+      if (rc == 0 && outp)
+        fprintf(stderr, "ifmatch fuzz: wrote %s (%s)\n", outp,
+                v.violated ? v.requirement : "no violation against this target");
+    }
+  }
+  ifm_fp_verdict_clear(&v);
+  ifm_fp_ctx_free(ctx);
+  return rc;
+}
