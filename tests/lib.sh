@@ -58,57 +58,67 @@ expect_exit() {
   [ "$got" = "$want" ] || { echo "exit $got, expected $want"; return 1; }
 }
 
-# start_lighttpd VAR: starts lighttpd + mod_webdav with targets/lighttpd/lighttpd.conf
-# on a free loopback port; stores its base URL in VAR. Returns 2 when lighttpd
-# is not installed.
-start_lighttpd() {
-  local var=$1 root="$TMP/dav" port i tries
-  command -v lighttpd >/dev/null || [ -x /usr/sbin/lighttpd ] || return 2
-  mkdir -p "$root"
+# _start_on_free_port VAR NAME LAUNCH LOGS...: calls "LAUNCH PORT" (which starts
+# a server in the background on 127.0.0.1:PORT) with random ports until one
+# answers HTTP within 5 s, at most five ports; stores the base URL in VAR. A
+# server that dies at once lost its port to someone else: try another.
+_start_on_free_port() {
+  local var=$1 name=$2 launch=$3 port i tries pid
+  shift 3
   for tries in 1 2 3 4 5; do
     port=$((20000 + RANDOM % 40000))
-    IFM_DAV_ROOT="$root" IFM_DAV_PORT=$port IFM_DAV_LOG="$TMP/dav.log" \
-      /usr/sbin/lighttpd -D -f "$SRC/targets/lighttpd/lighttpd.conf" >>"$TMP/dav.out" 2>&1 &
-    _pids+=($!)
-    for i in $(seq 1 30); do
+    "$launch" "$port" || return 1
+    pid=$!
+    _pids+=($pid)
+    for i in $(seq 1 50); do
       if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
         printf -v "$var" 'http://127.0.0.1:%s' "$port"
         return 0
       fi
-      kill -0 $! 2>/dev/null || break      # it died: the port was taken, try another
+      kill -0 "$pid" 2>/dev/null || break
       sleep 0.1
     done
   done
-  echo "# lighttpd did not start: $(cat "$TMP/dav.out" "$TMP/dav.log" 2>/dev/null)"
+  echo "# $name did not start: $(cat "$@" 2>/dev/null)"
   return 1
 }
 
-# start_nginx VAR: starts nginx + http_dav_module with targets/nginx/nginx.conf.in
-# (@ROOT@ @PORT@ @TMP@ filled in with sed) on a free loopback port, in the
-# foreground (daemon off), in the background here; stores its base URL in VAR.
-# Returns 2 when nginx is not installed.
+# start_lighttpd VAR: lighttpd + mod_webdav with targets/lighttpd/lighttpd.conf.
+# Returns 2 when lighttpd is not installed.
+_launch_lighttpd() {
+  mkdir -p "$TMP/dav"
+  IFM_DAV_ROOT="$TMP/dav" IFM_DAV_PORT=$1 IFM_DAV_LOG="$TMP/dav.log" \
+    /usr/sbin/lighttpd -D -f "$SRC/targets/lighttpd/lighttpd.conf" >>"$TMP/dav.out" 2>&1 &
+}
+start_lighttpd() {
+  [ -x /usr/sbin/lighttpd ] || return 2
+  _start_on_free_port "$1" lighttpd _launch_lighttpd "$TMP/dav.out" "$TMP/dav.log"
+}
+
+# start_nginx VAR: nginx + http_dav_module with targets/nginx/nginx.conf.in
+# (@ROOT@ @PORT@ @TMP@ filled in), in the foreground (daemon off) in the
+# background here. Returns 2 when nginx is not installed.
+_launch_nginx() {
+  mkdir -p "$TMP/ngx-root"
+  sed -e "s|@ROOT@|$TMP/ngx-root|g" -e "s|@PORT@|$1|g" -e "s|@TMP@|$TMP|g" \
+    "$SRC/targets/nginx/nginx.conf.in" >"$TMP/nginx.conf" || return 1
+  /usr/sbin/nginx -c "$TMP/nginx.conf" -e "$TMP/nginx-stderr.log" >>"$TMP/nginx.out" 2>&1 &
+}
 start_nginx() {
-  local var=$1 root="$TMP/ngx-root" conf="$TMP/nginx.conf" bin port i tries
-  bin=$(command -v nginx 2>/dev/null) || bin=/usr/sbin/nginx
-  [ -x "$bin" ] || return 2
-  mkdir -p "$root"
-  for tries in 1 2 3 4 5; do
-    port=$((20000 + RANDOM % 40000))
-    sed -e "s|@ROOT@|$root|g" -e "s|@PORT@|$port|g" -e "s|@TMP@|$TMP|g" \
-      "$SRC/targets/nginx/nginx.conf.in" >"$conf" || return 1
-    "$bin" -c "$conf" -e "$TMP/nginx-stderr.log" >>"$TMP/nginx.out" 2>&1 &
-    _pids+=($!)
-    for i in $(seq 1 30); do
-      if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
-        printf -v "$var" 'http://127.0.0.1:%s' "$port"
-        return 0
-      fi
-      kill -0 $! 2>/dev/null || break      # it died: the port was taken, try another
-      sleep 0.1
-    done
-  done
-  echo "# nginx did not start: $(cat "$TMP/nginx.out" "$TMP/nginx-stderr.log" "$TMP/nginx-error.log" 2>/dev/null)"
-  return 1
+  [ -x /usr/sbin/nginx ] || return 2
+  _start_on_free_port "$1" nginx _launch_nginx "$TMP/nginx.out" "$TMP/nginx-stderr.log" "$TMP/nginx-error.log"
+}
+
+# start_radicale VAR: Radicale 3 (CardDAV) with targets/radicale/radicale.conf.in.
+# Returns 2 when Radicale is not installed.
+_launch_radicale() {
+  sed -e "s|@PORT@|$1|; s|@ROOT@|$TMP/radicale-data|" "$SRC/targets/radicale/radicale.conf.in" \
+    >"$TMP/radicale.conf" || return 1
+  radicale --config "$TMP/radicale.conf" >>"$TMP/radicale.out" 2>&1 &
+}
+start_radicale() {
+  command -v radicale >/dev/null || return 2
+  _start_on_free_port "$1" radicale _launch_radicale "$TMP/radicale.out"
 }
 
 # failing_ids JSON: the sorted ids of FAIL results, one per line.
@@ -117,28 +127,4 @@ failing_ids() {
 import json,sys
 d=json.load(open(sys.argv[1]))
 print('\n'.join(sorted(r['case_id'] for r in d['results'] if r['verdict']=='FAIL')))" "$1"
-}
-
-# start_radicale VAR: Radicale 3 (CardDAV) with targets/radicale/radicale.conf.in
-# on a free loopback port; stores its base URL in VAR. Returns 2 when Radicale
-# is not installed.
-start_radicale() {
-  local var=$1 conf="$TMP/radicale.conf" port i tries
-  command -v radicale >/dev/null || return 2
-  for tries in 1 2 3 4 5; do
-    port=$((20000 + RANDOM % 40000))
-    sed -e "s|@PORT@|$port|; s|@ROOT@|$TMP/radicale-data|" "$SRC/targets/radicale/radicale.conf.in" >"$conf"
-    radicale --config "$conf" >>"$TMP/radicale.out" 2>&1 &
-    _pids+=($!)
-    for i in $(seq 1 50); do
-      if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
-        printf -v "$var" 'http://127.0.0.1:%s' "$port"
-        return 0
-      fi
-      kill -0 $! 2>/dev/null || break
-      sleep 0.1
-    done
-  done
-  echo "# radicale did not start: $(cat "$TMP/radicale.out" 2>/dev/null)"
-  return 1
 }
