@@ -240,7 +240,10 @@ static int xfer_setup(ifm_xfer *x) {
   curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->slist);
   curl_easy_setopt(e, CURLOPT_PATH_AS_IS, 1L);
   curl_easy_setopt(e, CURLOPT_NOPROXY, "localhost,127.0.0.1,::1");
-  if (x->opts.fresh_connection) {
+  /* HTTP/2: libcurl 7.88 (Debian 12) fails a request sent on a reused h2
+   * connection with "Error in the HTTP2 framing layer" (seen against nginx's
+   * h2c), so every HTTP/2 request gets a connection of its own. */
+  if (x->opts.fresh_connection || x->opts.http_version != 0) {
     curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
     curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
   }

@@ -71,7 +71,7 @@ _start_on_free_port() {
     pid=$!
     _pids+=($pid)
     for i in $(seq 1 50); do
-      if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
+      if curl -s -o /dev/null ${NGINX_HTTP2:+--http2-prior-knowledge} "http://127.0.0.1:$port/"; then
         printf -v "$var" 'http://127.0.0.1:%s' "$port"
         return 0
       fi
@@ -100,13 +100,23 @@ start_lighttpd() {
 # background here. Returns 2 when nginx is not installed.
 _launch_nginx() {
   mkdir -p "$TMP/ngx-root"
-  sed -e "s|@ROOT@|$TMP/ngx-root|g" -e "s|@PORT@|$1|g" -e "s|@TMP@|$TMP|g" \
-    "$SRC/targets/nginx/nginx.conf.in" >"$TMP/nginx.conf" || return 1
-  /usr/sbin/nginx -c "$TMP/nginx.conf" -e "$TMP/nginx-stderr.log" >>"$TMP/nginx.out" 2>&1 &
+  local tmp="$TMP/ngx$NGINX_HTTP2"
+  mkdir -p "$tmp"
+  sed -e "s|@ROOT@|$TMP/ngx-root|g" -e "s|@PORT@|$1|g" -e "s|@TMP@|$tmp|g" -e "s|@HTTP2@|$NGINX_HTTP2|g" \
+    "$SRC/targets/nginx/nginx.conf.in" >"$tmp/nginx.conf" || return 1
+  /usr/sbin/nginx -c "$tmp/nginx.conf" -e "$tmp/nginx-stderr.log" >>"$tmp/nginx.out" 2>&1 &
 }
+# start_nginx VAR [http2]: with "http2" the port speaks HTTP/2 without TLS
+# (h2c, prior knowledge); both kinds may run at once on the same files.
 start_nginx() {
   [ -x /usr/sbin/nginx ] || return 2
-  _start_on_free_port "$1" nginx _launch_nginx "$TMP/nginx.out" "$TMP/nginx-stderr.log" "$TMP/nginx-error.log"
+  NGINX_HTTP2=${2:-}
+  local tmp="$TMP/ngx$NGINX_HTTP2"
+  local rc=0
+  _start_on_free_port "$1" "nginx${NGINX_HTTP2:+ (h2c)}" _launch_nginx "$tmp/nginx.out" \
+    "$tmp/nginx-stderr.log" "$tmp/nginx-error.log" || rc=$?
+  NGINX_HTTP2=                      # the readiness poll of other servers is plain HTTP/1.1
+  return $rc
 }
 
 # start_radicale VAR: Radicale 3 (CardDAV) with targets/radicale/radicale.conf.in.

@@ -80,7 +80,7 @@
 # GET with "*, E" or "E, *" is 200, and GET with the current tag plus
 # If-Unmodified-Since 1970 is 412 (nginx evaluates it despite If-Match, 13.1.4).
 source "$(dirname "$0")/lib.sh"
-plan 7
+plan 10
 
 start_nginx DAV
 case $? in
@@ -121,4 +121,18 @@ req={r['case_id']: r['requirement'] for r in json.load(open('$C/ifmatch.json'))[
 stale=[f for f in c['failures'] if req.get(f)=='IM-STALE-412']
 print(stale, c.get('failed_requirements'))
 sys.exit(0 if stale and 'IM-STALE-412' in c.get('failed_requirements', []) else 1)"
+
+# IM-H2-EQUIV (RFC 9113 8): the same suite over HTTP/2 (h2c, prior knowledge,
+# nginx's http2 listener on the same files) must reach the same verdicts.
+start_nginx DAV2 http2 || exit 1
+H="$TMP/h2c"
+check "the suite runs against nginx-dav over h2c (exit 1)" \
+  expect_exit 1 "$IFMATCH" run -q --target "$SRC/targets/nginx-dav-h2c.yaml" --url "$DAV2" --json "$H.json"
+# The h2c port speaks HTTP/2 and nothing else, so that run cannot have fallen
+# back to HTTP/1.1.
+check "the h2c port answers HTTP/2 and refuses HTTP/1.1" bash -c "
+curl -s -o /dev/null -w '%{http_version}' --http2-prior-knowledge '$DAV2/' | grep -qx 2 &&
+! curl -s -o /dev/null -w '%{http_code}' --http1.1 '$DAV2/' | grep -q '^[1-5]'"
+failing_ids "$H.json" | grep -vxF -f "$TMP/loose.txt" >"$TMP/got-h2.txt"
+check "IM-H2-EQUIV: the same failures over HTTP/1.1 and HTTP/2" diff "$TMP/got.txt" "$TMP/got-h2.txt"
 finish
