@@ -80,7 +80,7 @@
 # GET with "*, E" or "E, *" is 200, and GET with the current tag plus
 # If-Unmodified-Since 1970 is 412 (nginx evaluates it despite If-Match, 13.1.4).
 source "$(dirname "$0")/lib.sh"
-plan 10
+plan 11
 
 start_nginx DAV
 case $? in
@@ -133,6 +133,28 @@ check "the suite runs against nginx-dav over h2c (exit 1)" \
 check "the h2c port answers HTTP/2 and refuses HTTP/1.1" bash -c "
 curl -s -o /dev/null -w '%{http_version}' --http2-prior-knowledge '$DAV2/' | grep -qx 2 &&
 ! curl -s -o /dev/null -w '%{http_code}' --http1.1 '$DAV2/' | grep -q '^[1-5]'"
+# Over h2, nginx refuses some requests at the stream level: it answers 400/413
+# before the body arrives and resets the stream with NO_ERROR (RFC 9113 8.1
+# allows that and says the client MUST NOT discard the response, but libcurl
+# 7.88 sometimes does), and it resets the stream of a header block larger than
+# it takes (9113 10.5.1 lets it) where HTTP/1.1 got 400. Such a case may be an
+# ERROR over h2. It is left out of the comparison only when libcurl reported a
+# reset and the same case over HTTP/1.1 was refused early (400, 413 or 431).
+python3 -c "
+import json,sys
+h2=json.load(open('$H.json'))['results']; h1={r['case_id']: r for r in json.load(open('$R.json'))['results']}
+resets=('HTTP/2 framing layer', 'not closed cleanly', 'Connection died')
+out=open('$TMP/h2-dropped.txt','w'); bad=[]
+for r in h2:
+    if r['verdict']!='ERROR': continue
+    early=any(x['response']['status'] in (400, 413, 431) for x in h1[r['case_id']]['exchanges'])
+    if early and any(m in (r['message'] or '') for m in resets):
+        out.write(r['case_id'] + '\\n')
+    else: bad.append((r['case_id'], r['message']))
+print('ok' if not bad else bad); sys.exit(1 if bad else 0)" >"$TMP/h2-bad.txt" 2>&1
+check "every h2 ERROR is a stream reset where HTTP/1.1 got an early 400/413/431" \
+  bash -c "cat '$TMP/h2-bad.txt'; grep -qx ok '$TMP/h2-bad.txt'"
 failing_ids "$H.json" | grep -vxF -f "$TMP/loose.txt" >"$TMP/got-h2.txt"
-check "IM-H2-EQUIV: the same failures over HTTP/1.1 and HTTP/2" diff "$TMP/got.txt" "$TMP/got-h2.txt"
+grep -vxF -f "$TMP/h2-dropped.txt" "$TMP/got.txt" >"$TMP/got-h1-cmp.txt"
+check "IM-H2-EQUIV: the same failures over HTTP/1.1 and HTTP/2" diff "$TMP/got-h1-cmp.txt" "$TMP/got-h2.txt"
 finish
