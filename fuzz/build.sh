@@ -16,7 +16,7 @@ if [ -f "$SRC/core/ifm_etag.h" ]; then TOP=$SRC; else TOP=$SRC/ifmatch; fi
 WORKDIR=${WORK:-$(mktemp -d)}/ifm-fuzz-obj
 mkdir -p "$WORKDIR" "$OUT"
 CFLAGS="${CFLAGS:-} -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DIFM_VERSION=\"fuzz\""
-CFLAGS="$CFLAGS -DIFM_SOURCE_DIR=\"$TOP\" -I$TOP/core -I$TOP/runner -I$TOP/reports -I$TOP/fuzz"
+CFLAGS="$CFLAGS -DIFM_SOURCE_DIR=\"$TOP\" -I$TOP/core -I$TOP/runner -I$TOP/reports -I$TOP/server -I$TOP/fuzz"
 
 deps() {   # link flags for the pkg-config packages named
   if [ "${FUZZ_STATIC:-0}" = 1 ]; then
@@ -64,4 +64,15 @@ harness() {   # name, extra objects and link flags
 
 harness etag $(objs_nocov "$TOP/fuzz/ref_etag.c") $CORE
 harness case_load $LOADER $CORE $(deps yaml-0.1)
+# The stateful fuzzer: program decoder and executor, the checker, the
+# reference server. Needs libcurl and libmicrohttpd (shared: the ClusterFuzzLite
+# image, FUZZ_STATIC=1, has neither, so it is skipped there).
+if [ "${FUZZ_STATIC:-0}" != 1 ] && pkg-config --exists libcurl libmicrohttpd; then
+  INTERLEAVE=$(objs "$TOP"/runner/ifm_fuzzprog.c "$TOP"/runner/ifm_exec.c "$TOP"/runner/ifm_buf.c \
+    "$TOP"/runner/ifm_linear.c "$TOP"/runner/ifm_linear_model.c "$TOP"/runner/ifm_linear_search.c \
+    "$TOP"/server/*.c)
+  harness interleave $INTERLEAVE $CORE $(pkg-config --libs libcurl libmicrohttpd) -lpthread -lm
+else
+  echo "build.sh: fuzz_interleave skipped (needs libcurl and libmicrohttpd, shared)" >&2
+fi
 harness report $(objs_nocov "$TOP/fuzz/json_check.c" "$TOP/fuzz/tap_check.c") $REPORTS $CORE $(deps libxml-2.0)

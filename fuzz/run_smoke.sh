@@ -14,7 +14,7 @@ top=$(dirname "$here")
 seconds=${FUZZ_SECONDS:-60}
 jobs=${FUZZ_JOBS:-2}
 build=${FUZZ_BUILD_DIR:-$top/build-fuzz-smoke}
-harnesses=${FUZZ_HARNESSES:-"etag case_load report"}
+harnesses=${FUZZ_HARNESSES:-"etag case_load report interleave"}
 
 mkdir -p "$build"
 echo "# building the fuzzers in $build"

@@ -621,8 +621,11 @@ static int run_sequential(run *r, size_t opi) {
     ifm_perr pe;
     int pass;
     ifm_list_init(&l);
-    for (k = 0; k < rec->n_im; k++)
+    size_t n_first = 0;
+    for (k = 0; k < rec->n_im; k++) {
       if (ifm_list_add_line(&l, rec->if_match[k], rec->im_len[k], &pe) != 0) malformed = 1;
+      if (k == 0) n_first = l.n;
+    }
     if (malformed) {
       want = 400;
       req = "IM-MALFORMED";
@@ -632,22 +635,34 @@ static int run_sequential(run *r, size_t opi) {
       if (l.star) pass = r->c->profile == IFM_PROFILE_CPP || exists;
       else pass = ifm_list_if_match(&l, exists, has_cur ? &cur : NULL);
       for (i = 0; i < l.n; i++) {
-        if (has_cur && exists && match_at == (size_t)-1 && ifm_etag_strong_eq(&l.tags[i], &cur)) match_at = i;
-        weak |= l.tags[i].weak;
-        comma |= memchr(l.tags[i].opaque, ',', l.tags[i].len) != NULL;
-        if (has_cur && l.tags[i].len == cur.len && memcmp(l.tags[i].opaque, cur.opaque, cur.len) != 0 &&
-            strncasecmp(l.tags[i].opaque, cur.opaque, cur.len) == 0)
-          casey = 1;
+        const ifm_etag *t = &l.tags[i];
+        if (has_cur && exists && match_at == (size_t)-1 && ifm_etag_strong_eq(t, &cur)) match_at = i;
+        if (!has_cur) continue;
+        /* the relaxed comparisons a flawed server might make */
+        weak |= t->len == cur.len && memcmp(t->opaque, cur.opaque, cur.len) == 0 && (t->weak || cur.weak);
+        casey |= t->len == cur.len && memcmp(t->opaque, cur.opaque, cur.len) != 0 &&
+                 strncasecmp(t->opaque, cur.opaque, cur.len) == 0;
+        comma |= t->len > cur.len && memchr(t->opaque, ',', t->len) != NULL;
       }
-      if (rec->n_im > 1) req = "IM-LIST-LINES";
-      else if (pass && match_at != (size_t)-1 && match_at > 0) req = "IM-LIST-ANY";
-      else if (!pass && comma) req = "IM-COMMA-IN-TAG";
-      else if (!pass && casey) req = "IM-CASE";
-      else if (!pass && weak) req = "IM-WEAK-NEVER";
-      else if (!pass && l.n > 1) req = "IM-LIST-ANY";
-      else if (l.star) req = exists ? "IM-STAR-EXISTS" : "IM-ABSENT-PUT";
+      if (pass) {
+        if (rec->n_im > 1 && match_at != (size_t)-1 && match_at >= n_first) req = "IM-LIST-LINES";
+        else if (match_at != (size_t)-1 && match_at > 0) req = "IM-LIST-ANY";
+        else if (l.star) req = "IM-STAR-EXISTS";
+        else req = "IM-MATCH-OK";
+      } else if (weak + casey + comma > 1) {
+        snprintf(r->v->req_buf, sizeof r->v->req_buf, "%s%s%s", weak ? "IM-WEAK-NEVER " : "",
+                 casey ? "IM-CASE " : "", comma ? "IM-COMMA-IN-TAG " : "");
+        r->v->req_buf[strlen(r->v->req_buf) - 1] = '\0';
+        for (i = 0; r->v->req_buf[i]; i++)
+          if (r->v->req_buf[i] == ' ') r->v->req_buf[i] = '/';
+        req = r->v->req_buf;
+      } else if (weak) req = "IM-WEAK-NEVER";
+      else if (casey) req = "IM-CASE";
+      else if (comma) req = "IM-COMMA-IN-TAG";
+      else if (l.star) req = "IM-ABSENT-PUT";
       else if (rec->n_im == 1 && rec->im_len[0] == 0) req = "IM-EMPTY-VALUE";
-      else req = pass ? "IM-MATCH-OK" : "IM-STALE-412";
+      else if (l.n > 1) req = "IM-LIST-ANY";
+      else req = "IM-STALE-412";
       expect_ok = pass;
       want = pass ? 0 : 412;
     }
@@ -705,7 +720,7 @@ static int run_sequential(run *r, size_t opi) {
   return 0;
 }
 
-static void log_rec(ifm_buf *b, const ifm_fp_rec *rec, size_t idx) {
+static void log_rec(ifm_buf *b, const ifm_fp_rec *rec, size_t idx, double t_base) {
   size_t k;
   ifm_buf_printf(b, "  #%zu ", idx);
   if (rec->op >= 0) ifm_buf_printf(b, "op %d client %d%s: ", rec->op, rec->client, rec->racing ? " (race)" : "");
@@ -726,7 +741,7 @@ static void log_rec(ifm_buf *b, const ifm_fp_rec *rec, size_t idx) {
     put_bytes(b, rec->resp_body, strlen(rec->resp_body));
   }
   if (rec->expect[0]) ifm_buf_printf(b, " (expected %s)", rec->expect);
-  ifm_buf_printf(b, " [%.3f, %.3f] ms\n", 0.0, rec->t1 - rec->t0);
+  ifm_buf_printf(b, " [%.3f, %.3f] ms\n", rec->t0 - t_base, rec->t1 - t_base);
 }
 
 int ifm_fp_run(ifm_fp_ctx *c, const ifm_fp_prog *p, int verbose, ifm_fp_verdict *v) {
@@ -791,8 +806,9 @@ int ifm_fp_run(ifm_fp_ctx *c, const ifm_fp_prog *p, int verbose, ifm_fp_verdict 
   }
   if (verbose || v->violated) {
     ifm_fp_format(p, &v->log);
-    ifm_buf_printf(&v->log, "target: %s, resource %s\nexchanges:\n", c->desc, v->path);
-    for (k = 0; k < v->n_recs; k++) log_rec(&v->log, &v->recs[k], k);
+    ifm_buf_printf(&v->log, "target: %s, resource %s\nexchanges (times in ms from the first request):\n",
+                   c->desc, v->path);
+    for (k = 0; k < v->n_recs; k++) log_rec(&v->log, &v->recs[k], k, v->recs[0].t0);
   }
   free(r);
   return rc;
@@ -886,12 +902,12 @@ int ifm_fp_write_case(const ifm_fp_prog *p, const ifm_fp_verdict *v, const char 
                       const char *profile, FILE *out) {
   cvar vars[IFM_FP_MAX_RECS];
   size_t nv = 0, i = 0, k;
-  int known = 1, exists = 0, has_delete = 0, cpp = strcmp(profile, "cpp") == 0;
-  char id[129], body[48] = "";
+  int known = 1, exists = 0, has_delete = 0, cpp = strcmp(profile, "cpp") == 0, uncapturable = 0;
+  char id[129], body[48] = "", req[80];
   const char *tagval = NULL, *tagvar = NULL;   /* the model's current tag: value seen, var */
 
   for (k = 0; k < v->n_recs; k++) has_delete |= strcmp(v->recs[k].method, "DELETE") == 0;
-  snprintf(id, sizeof id, "fuzz-%s", name);
+  snprintf(id, sizeof id, "%s%s", strncmp(name, "fuzz-", 5) == 0 ? "" : "fuzz-", name);
   for (k = 0; id[k]; k++)
     if (!((id[k] >= 'a' && id[k] <= 'z') || (id[k] >= 'A' && id[k] <= 'Z') ||
           (id[k] >= '0' && id[k] <= '9') || id[k] == '.' || id[k] == '_' || id[k] == '-'))
@@ -900,10 +916,13 @@ int ifm_fp_write_case(const ifm_fp_prog *p, const ifm_fp_verdict *v, const char 
                "%zu op(s)).\n# Against the fuzzer's target: %s%s%s\n",
           p->clients, p->n_ops, v->violated ? "VIOLATION " : "no violation",
           v->violated ? v->requirement : "", v->violated ? "." : ".");
+  /* the case names one requirement: the first of the fuzzer's guesses */
+  snprintf(req, sizeof req, "%s", v->violated && v->requirement ? v->requirement : "IM-MATCH-OK");
+  req[strcspn(req, "/")] = '\0';
   fprintf(out, "cases:\n  - id: %s\n    requirement: %s\n"
                "    title: \"Stateful fuzzer program %s (%s)\"\n    level: MUST\n"
                "    profiles: [%s]\n",
-          id, v->violated ? v->requirement : "IM-MATCH-OK", name,
+          id, req, name,
           v->violated ? "reproduces a finding" : "passes", profile);
   if (has_delete) fputs("    needs: [delete]\n", out);
   fputs("    steps:\n", out);
@@ -912,8 +931,11 @@ int ifm_fp_write_case(const ifm_fp_prog *p, const ifm_fp_verdict *v, const char 
     size_t j = i + 1;
     if (rec->racing) {
       while (j < v->n_recs && v->recs[j].racing && v->recs[j].group == rec->group) j++;
-      fprintf(out, "      - parallel:\n          clients: %zu\n          release: last-byte\n          rounds: 20\n          stop_on_violation: true\n"
-                   "          do:\n", j - i);
+      /* Rounds re-run the steps since the previous parallel step on a fresh
+       * path: only the last step of the case repeats, to catch a race. */
+      fprintf(out, "      - parallel:\n          clients: %zu\n          release: last-byte\n%s"
+                   "          do:\n", j - i,
+              j == v->n_recs ? "          rounds: 20\n          stop_on_violation: true\n" : "");
       for (k = i; k < j; k++) {
         fputs("            - ", out);
         put_op(out, &v->recs[k], vars, nv);
@@ -927,6 +949,16 @@ int ifm_fp_write_case(const ifm_fp_prog *p, const ifm_fp_verdict *v, const char 
     fputs("      - ", out);
     put_op(out, rec, vars, nv);
     fputs("\n", out);
+    /* an If-Match naming a tag only a racing response showed: the case
+     * cannot name it (parallel steps capture nothing) */
+    for (k = 0; k < i && rec->n_im; k++) {
+      const ifm_fp_rec *q = &v->recs[k];
+      size_t m, found = 0;
+      if (!q->racing || !q->has_etag) continue;
+      for (m = 0; m < nv; m++) found |= strcmp(vars[m].val, q->etag) == 0;
+      for (m = 0; m < rec->n_im && !found; m++)
+        if (strstr(rec->if_match[m], q->etag)) uncapturable = 1;
+    }
     {
       const char *st = NULL;
       char stbuf[32], etag_exp[128] = "", body_exp[64] = "", not_exp[128] = "";
@@ -968,17 +1000,23 @@ int ifm_fp_write_case(const ifm_fp_prog *p, const ifm_fp_verdict *v, const char 
       }
       /* the capture of this step's ETag, when the run saw one */
       const char *cap = NULL;
+      int learn = is_get && (!known || !st);
       if (rec->has_etag && rec->status / 100 == 2 && nv < IFM_FP_MAX_RECS) {
         snprintf(vars[nv].name, sizeof vars[nv].name, "t%zu", i);
         vars[nv].val = rec->etag;
-        fprintf(out, "        capture: {%s: header.etag}\n", vars[nv].name);
+        fprintf(out, "        capture: {%s: header.etag", vars[nv].name);
+        /* a state learned from a read: its body is a variable too, as the
+         * case's run may have a different winner of an earlier race */
+        if (learn && rec->status == 200) fprintf(out, ", b%zu: body", i);
+        fputs("}\n", out);
         cap = vars[nv++].name;
       }
       /* the model's next state */
-      if (is_get && (!known || !st)) {
+      if (learn) {
         known = rec->status == 200 || rec->status == 404;
         exists = rec->status == 200;
-        snprintf(body, sizeof body, "%s", rec->resp_body);
+        if (exists && cap) snprintf(body, sizeof body, "{{b%zu}}", i);
+        else body[0] = '\0';
         tagval = rec->has_etag ? rec->etag : NULL;
         tagvar = cap;
       } else if (!is_get && ok == 1) {
@@ -992,5 +1030,8 @@ int ifm_fp_write_case(const ifm_fp_prog *p, const ifm_fp_verdict *v, const char 
     }
     i = j;
   }
+  if (uncapturable)
+    fputs("# Note: a step sends an entity-tag that only a racing response showed, written\n"
+          "# literally; the case's run cannot know it, so it may not reproduce the finding.\n", out);
   return ferror(out) ? 2 : 0;
 }

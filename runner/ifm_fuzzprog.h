@@ -146,7 +146,9 @@ typedef struct ifm_fp_rec {
 
 typedef struct ifm_fp_verdict {
   int violated;
-  const char *requirement;   /* e.g. "IM-RACE-ONE-WINNER" */
+  const char *requirement;   /* e.g. "IM-RACE-ONE-WINNER"; "A/B" when the
+                             * operations fit several (a best guess) */
+  char req_buf[80];
   ifm_buf why;               /* the violation, explained */
   ifm_buf log;               /* the program, the requests and responses */
   ifm_fp_rec recs[IFM_FP_MAX_RECS];

@@ -138,3 +138,13 @@ import json,sys
 d=json.load(open(sys.argv[1]))
 print('\n'.join(sorted(r['case_id'] for r in d['results'] if r['verdict']=='FAIL')))" "$1"
 }
+
+# suite_dirs: the hand-written suite, i.e. every directory of cases/ but
+# regress/ (the fuzzers' findings against the reference server's flaws). The
+# real-server tests assert failure lists reasoned from the RFC for these.
+suite_dirs() {
+  local d
+  for d in "$SRC"/cases/*/; do
+    case "$d" in */regress/|*/profiles/) ;; *) printf '%s\n' "${d%/}" ;; esac
+  done
+}

@@ -35,7 +35,7 @@ case $? in
 esac
 R="$TMP/dav"
 check "the suite runs against lighttpd-webdav and finds failures (exit 1)" \
-  expect_exit 1 "$IFMATCH" run -q --target "$SRC/targets/lighttpd-webdav.yaml" --url "$DAV" \
+  expect_exit 1 "$IFMATCH" run $(suite_dirs) -q --target "$SRC/targets/lighttpd-webdav.yaml" --url "$DAV" \
     --json "$R.json" --tap "$R.tap" --junit "$R.xml"
 failing_ids "$R.json" >"$TMP/got.txt"
 sed -n '/^# The expected failures/,/^# IM-CASE-swapped/p' "$0" | grep '^#   IM-' | tr ' ' '\n' |

@@ -90,7 +90,7 @@ case $? in
 esac
 R="$TMP/nginx"
 check "the suite runs against nginx-dav and finds failures (exit 1)" \
-  expect_exit 1 "$IFMATCH" run -q --target "$SRC/targets/nginx-dav.yaml" --url "$DAV" \
+  expect_exit 1 "$IFMATCH" run $(suite_dirs) -q --target "$SRC/targets/nginx-dav.yaml" --url "$DAV" \
     --json "$R.json" --tap "$R.tap" --junit "$R.xml"
 sed -n '/^# The expected failures/,/^# Passing although/p' "$0" >"$TMP/header.txt"
 grep '^#   IM-' "$TMP/header.txt" | tr ' ' '\n' | grep '^IM-' | sort >"$TMP/want.txt"
@@ -127,7 +127,7 @@ sys.exit(0 if stale and 'IM-STALE-412' in c.get('failed_requirements', []) else 
 start_nginx DAV2 http2 || exit 1
 H="$TMP/h2c"
 check "the suite runs against nginx-dav over h2c (exit 1)" \
-  expect_exit 1 "$IFMATCH" run -q --target "$SRC/targets/nginx-dav-h2c.yaml" --url "$DAV2" --json "$H.json"
+  expect_exit 1 "$IFMATCH" run $(suite_dirs) -q --target "$SRC/targets/nginx-dav-h2c.yaml" --url "$DAV2" --json "$H.json"
 # The h2c port speaks HTTP/2 and nothing else, so that run cannot have fallen
 # back to HTTP/1.1.
 check "the h2c port answers HTTP/2 and refuses HTTP/1.1" bash -c "

@@ -27,7 +27,7 @@ case $? in
 esac
 R="$TMP/card"
 check "the suite runs against Radicale through the target file (exit 1)" \
-  expect_exit 1 "$IFMATCH" run -q -j 2 --timeout 90 --target "$SRC/targets/radicale-carddav.yaml" --url "$DAV" \
+  expect_exit 1 "$IFMATCH" run $(suite_dirs) -q -j 2 --timeout 90 --target "$SRC/targets/radicale-carddav.yaml" --url "$DAV" \
     --json "$R.json"
 verdict_is() { # verdict_is VERDICT ID...
   python3 -c "

@@ -1,0 +1,110 @@
+/* fuzzprog_test.c: the stateful fuzzer's program decoder
+ * (runner/ifm_fuzzprog.h), on inputs decoded by hand. */
+#include "ifm_fuzzprog.h"
+#include "ifm_test.h"
+
+static void test_empty(void) {
+  ifm_fp_prog p;
+  ifm_fp_decode(NULL, 0, 1, &p);
+  ASSERT_EQ(p.clients, 1);
+  ASSERT_EQ(p.n_ops, 0);
+  ASSERT_EQ(p.n_groups, 0);
+}
+
+/* 01: 2 clients; 14: create c0; 00: read c0; 04 00: write current c0;
+ * 25 00: write current c1, racing with the previous one. */
+static void test_race_pair(void) {
+  static const uint8_t in[] = {0x01, 0x14, 0x00, 0x04, 0x00, 0x25, 0x00};
+  ifm_fp_prog p;
+  ifm_fp_decode(in, sizeof in, 1, &p);
+  ASSERT_EQ(p.clients, 2);
+  ASSERT_EQ(p.n_ops, 4);
+  ASSERT_EQ(p.ops[0].kind, IFM_FP_CREATE);
+  ASSERT_EQ(p.ops[1].kind, IFM_FP_READ);
+  ASSERT_EQ(p.ops[2].kind, IFM_FP_WRITE);
+  ASSERT_EQ(p.ops[2].pre, IFM_FP_PRE_CURRENT);
+  ASSERT_EQ(p.ops[3].client, 1);
+  ASSERT_EQ(p.ops[3].pre, IFM_FP_PRE_CURRENT);
+  ASSERT_EQ(p.ops[0].group, 0);
+  ASSERT_EQ(p.ops[1].group, 1);
+  ASSERT_EQ(p.ops[2].group, 2);
+  ASSERT_EQ(p.ops[3].group, 2);
+  ASSERT_EQ(p.n_groups, 3);
+  ASSERT_EQ(p.ops[3].in_model, 1);
+}
+
+/* A client never races with itself: 24 (race, client 0) after an op of
+ * client 0 starts a group of its own. 09: stale 1 (9 = 1 + 1 << 3). */
+static void test_race_same_client(void) {
+  static const uint8_t in[] = {0x01, 0x04, 0x00, 0x24, 0x09};
+  ifm_fp_prog p;
+  ifm_fp_decode(in, sizeof in, 1, &p);
+  ASSERT_EQ(p.n_ops, 2);
+  ASSERT_EQ(p.ops[1].group, 1);
+  ASSERT_EQ(p.ops[1].pre, IFM_FP_PRE_STALE);
+  ASSERT_EQ(p.ops[1].arg, 1);
+  ASSERT_EQ(p.n_groups, 2);
+}
+
+/* 04 04: write with a list; 05: 2 elements, one field line each;
+ * 02: bogus 0; 0b: 11 % 6 = 5 comma, arg 1. Lists never race. */
+static void test_list(void) {
+  static const uint8_t in[] = {0x01, 0x04, 0x04, 0x05, 0x02, 0x0b, 0x25, 0x00};
+  ifm_fp_prog p;
+  ifm_fp_decode(in, sizeof in, 1, &p);
+  ASSERT_EQ(p.n_ops, 2);
+  ASSERT_EQ(p.ops[0].pre, IFM_FP_PRE_LIST);
+  ASSERT_EQ(p.ops[0].n_elems, 2);
+  ASSERT_EQ(p.ops[0].lines, 1);
+  ASSERT_EQ(p.ops[0].elems[0].kind, IFM_FP_EL_BOGUS);
+  ASSERT_EQ(p.ops[0].elems[0].arg, 0);
+  ASSERT_EQ(p.ops[0].elems[1].kind, IFM_FP_EL_COMMA);
+  ASSERT_EQ(p.ops[0].elems[1].arg, 1);
+  ASSERT_EQ(p.ops[0].in_model, 0);
+  ASSERT_EQ(p.ops[1].group, 1);   /* the race bit is ignored after a list */
+}
+
+/* 04 05 06: write with 6 raw bytes, of which 5 remain: " a\0\n\t";
+ * NUL and LF become '!', the SP and HTAB at the ends are cut. */
+static void test_raw(void) {
+  static const uint8_t in[] = {0x00, 0x04, 0x05, 0x06, ' ', 'a', 0x00, '\n', '\t'};
+  ifm_fp_prog p;
+  ifm_fp_decode(in, sizeof in, 1, &p);
+  ASSERT_EQ(p.n_ops, 1);
+  ASSERT_EQ(p.ops[0].pre, IFM_FP_PRE_RAW);
+  ASSERT_MEMEQ(p.ops[0].raw, p.ops[0].raw_len, "a!!", 3);
+}
+
+/* 04 06: a write without precondition: in the model only under rfc9110.
+ * 10 04: a delete's list becomes current. 0e: kind 3 = write, reads its
+ * precondition from a missing byte (0: current). */
+static void test_none_and_delete(void) {
+  static const uint8_t in[] = {0x00, 0x04, 0x06, 0x10, 0x04, 0x0e};
+  ifm_fp_prog p;
+  ifm_fp_decode(in, sizeof in, 1, &p);
+  ASSERT_EQ(p.n_ops, 3);
+  ASSERT_EQ(p.ops[0].pre, IFM_FP_PRE_NONE);
+  ASSERT_EQ(p.ops[0].in_model, 1);
+  ASSERT_EQ(p.ops[1].kind, IFM_FP_DELETE);
+  ASSERT_EQ(p.ops[1].pre, IFM_FP_PRE_CURRENT);
+  ASSERT_EQ(p.ops[2].kind, IFM_FP_WRITE);
+  ASSERT_EQ(p.ops[2].pre, IFM_FP_PRE_CURRENT);
+  ifm_fp_decode(in, sizeof in, 0, &p);
+  ASSERT_EQ(p.ops[0].in_model, 0);
+}
+
+/* 02: 3 clients; 03: client 3 % 3 = 0, read. At most 16 ops. */
+static void test_clients_and_limit(void) {
+  uint8_t in[21];
+  ifm_fp_prog p;
+  memset(in, 0x03, sizeof in);
+  in[0] = 0x02;
+  ifm_fp_decode(in, sizeof in, 1, &p);
+  ASSERT_EQ(p.clients, 3);
+  ASSERT_EQ(p.n_ops, IFM_FP_MAX_OPS);
+  ASSERT_EQ(p.ops[0].client, 0);
+  ASSERT_EQ(p.ops[0].kind, IFM_FP_READ);
+}
+
+IFM_TEST_MAIN(TEST(test_empty), TEST(test_race_pair), TEST(test_race_same_client), TEST(test_list),
+              TEST(test_raw), TEST(test_none_and_delete), TEST(test_clients_and_limit))
