@@ -16,14 +16,8 @@
 #include <string.h>
 #include "ifm_load.h"
 
-#define CHECK(c) \
-  do { \
-    if (!(c)) fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #c), abort(); \
-  } while (0)
+#include "fuzz_check.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerInitialize(int *argc, char ***argv);
 
 static const char *const extra_vars[] = {"token", "region"};
 

@@ -35,13 +35,8 @@
 #endif
 #endif
 
-#define CHECK(c) \
-  do { \
-    if (!(c)) fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #c), abort(); \
-  } while (0)
+#include "fuzz_check.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-int LLVMFuzzerInitialize(int *argc, char ***argv);
 
 /* FUZZ_WAIVE=star-empty-lines: while that finding is open (README.md,
  * "Findings"), a line of only OWS and commas adds nothing to the combined

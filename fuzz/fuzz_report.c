@@ -26,13 +26,8 @@
 #include "json_check.h"
 #include "tap_check.h"
 
-#define CHECK(c) \
-  do { \
-    if (!(c)) fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #c), abort(); \
-  } while (0)
+#include "fuzz_check.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-int LLVMFuzzerInitialize(int *argc, char ***argv);
 
 typedef struct rd { const uint8_t *p; size_t n; } rd;
 

@@ -12,6 +12,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "ifm_mix.h"
 #include "ifm_buf.h"
 #include "ifm_linear_int.h"
 
@@ -25,14 +26,6 @@ static uint64_t lin_fnv(const char *p, size_t n) {
   return h;
 }
 
-static uint64_t lin_mix(uint64_t x) {
-  x ^= x >> 33;
-  x *= 0xff51afd7ed558ccdULL;
-  x ^= x >> 33;
-  x *= 0xc4ceb9fe1a85ec53ULL;
-  x ^= x >> 33;
-  return x;
-}
 
 /* Returns the id of tag (p, n), adding it; -1 on ENOMEM. */
 static int32_t lin_intern_tag(ifm_lin_part *pt, const char *p, size_t n) {
@@ -50,7 +43,7 @@ static int32_t lin_intern_tag(ifm_lin_part *pt, const char *p, size_t n) {
 }
 
 static int32_t lin_intern_body(ifm_lin_part *pt, uint64_t v) {
-  size_t mask = pt->body_ht_cap - 1, i = (size_t)lin_mix(v) & mask;
+  size_t mask = pt->body_ht_cap - 1, i = (size_t)ifm_mix64(v) & mask;
   int32_t id;
   while ((id = pt->body_ht[i]) >= 0) {
     if (pt->body_v[id] == v) return id;

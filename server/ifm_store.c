@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ifm_mix.h"
 #include "ifm_store.h"
 
 struct ifm_store {
@@ -55,20 +56,9 @@ void ifm_blob_unref(ifm_blob *b) {
 
 /* ---- entity-tags ------------------------------------------------------- */
 
-/* The MurmurHash3 finaliser: xor-shifts and odd multiplications are each
- * invertible modulo 2^64, so the whole mix is a bijection and distinct
- * counters can never give the same tag. */
-static uint64_t mix64(uint64_t x) {
-  x ^= x >> 33;
-  x *= 0xff51afd7ed558ccdULL;
-  x ^= x >> 33;
-  x *= 0xc4ceb9fe1a85ec53ULL;
-  x ^= x >> 33;
-  return x;
-}
 
 static void store_mint(ifm_store *st, char out[IFM_OPAQUE_LEN + 1]) {
-  uint64_t v = mix64(st->tag_counter++ ^ st->salt);
+  uint64_t v = ifm_mix64(st->tag_counter++ ^ st->salt);
   snprintf(out, IFM_OPAQUE_LEN + 1, "e%016llx", (unsigned long long)v);
 }
 
@@ -80,7 +70,7 @@ static uint64_t boot_salt(const void *addr) {
   s = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
   s ^= (uint64_t)getpid() << 40;
   s ^= (uint64_t)(uintptr_t)addr;
-  return mix64(s);
+  return ifm_mix64(s);
 }
 
 /* ---- the map ----------------------------------------------------------- */
