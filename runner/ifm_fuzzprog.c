@@ -11,6 +11,7 @@
 #include "ifm_exec.h"
 #include "ifm_fuzzprog.h"
 #include "ifm_linear.h"
+#include "ifm_precond.h"
 
 /* ---- decoding ----------------------------------------------------------- */
 
@@ -34,7 +35,16 @@ void ifm_fp_decode(const uint8_t *data, size_t size, int none_in_model, ifm_fp_p
     op->client = (int)(c & 3) % p->clients;
     op->pre = IFM_FP_PRE_NONE;
     switch (kind) {
-    case 0: case 7: op->kind = IFM_FP_READ; break;
+    case 0: op->kind = IFM_FP_READ; break;
+    case 7: {
+      unsigned y = rd_byte(&r), m = (y >> 1) & 3;
+      op->kind = IFM_FP_READ;
+      op->cond = 1;
+      op->inm = 1 + (int)(y & 1);
+      op->pre = m == 1 ? IFM_FP_PRE_CURRENT : m == 2 ? IFM_FP_PRE_STALE : IFM_FP_PRE_NONE;
+      op->arg = y >> 3;
+      break;
+    }
     case 4: op->kind = IFM_FP_DELETE; break;
     case 5: op->kind = IFM_FP_CREATE; break;
     default: op->kind = IFM_FP_WRITE; break;
@@ -46,6 +56,14 @@ void ifm_fp_decode(const uint8_t *data, size_t size, int none_in_model, ifm_fp_p
                                         IFM_FP_PRE_NONE, IFM_FP_PRE_CURRENT};
       op->pre = map[sel];
       op->arg = b >> 3;
+      if (sel == 7 && op->kind == IFM_FP_WRITE) {
+        unsigned x = rd_byte(&r), m = x & 3, u = (x >> 2) & 3, n = (x >> 4) & 3;
+        op->cond = 1;
+        op->pre = m == 1 ? IFM_FP_PRE_STALE : m == 2 ? IFM_FP_PRE_NONE : IFM_FP_PRE_CURRENT;
+        op->ius = u == 1 || u == 2 ? (int)u : 0;
+        op->inm = n == 1 || n == 2 ? (int)n : 0;
+        if (op->pre == IFM_FP_PRE_NONE && !op->ius && !op->inm) op->cond = 0;   /* plain none */
+      }
       if (op->kind == IFM_FP_DELETE && (op->pre == IFM_FP_PRE_LIST || op->pre == IFM_FP_PRE_RAW))
         op->pre = IFM_FP_PRE_CURRENT;
       if (op->pre == IFM_FP_PRE_LIST) {
@@ -74,7 +92,7 @@ void ifm_fp_decode(const uint8_t *data, size_t size, int none_in_model, ifm_fp_p
         op->raw[op->raw_len] = '\0';
       }
     }
-    op->in_model = !(op->pre == IFM_FP_PRE_LIST || op->pre == IFM_FP_PRE_RAW ||
+    op->in_model = !op->cond && !(op->pre == IFM_FP_PRE_LIST || op->pre == IFM_FP_PRE_RAW ||
                      (op->pre == IFM_FP_PRE_NONE && !none_in_model &&
                       (op->kind == IFM_FP_WRITE || op->kind == IFM_FP_DELETE)));
     if (race && p->n_ops > 0 && op->in_model && p->ops[p->n_ops - 1].in_model &&
@@ -123,7 +141,13 @@ void ifm_fp_format(const ifm_fp_prog *p, ifm_buf *out) {
     ifm_buf_printf(out, "  op %zu: group %d%s client %d %s", i, op->group, racing ? " (race)" : "",
                    op->client, kind_name(op->kind));
     if (op->kind == IFM_FP_CREATE) ifm_buf_puts(out, " If-None-Match: *");
-    if (op->kind == IFM_FP_WRITE || op->kind == IFM_FP_DELETE) {
+    if (op->cond) {
+      if (op->pre == IFM_FP_PRE_CURRENT) ifm_buf_puts(out, " If-Match: current");
+      else if (op->pre == IFM_FP_PRE_STALE) ifm_buf_printf(out, " If-Match: stale %u", op->arg);
+      if (op->ius) ifm_buf_printf(out, " If-Unmodified-Since: %s", op->ius == 1 ? "past" : "future");
+      if (op->inm == 1) ifm_buf_puts(out, " If-None-Match: current");
+      else if (op->inm == 2) ifm_buf_printf(out, " If-None-Match: stale %u", op->arg);
+    } else if (op->kind == IFM_FP_WRITE || op->kind == IFM_FP_DELETE) {
       switch (op->pre) {
       case IFM_FP_PRE_CURRENT: ifm_buf_puts(out, " If-Match: current"); break;
       case IFM_FP_PRE_STALE: ifm_buf_printf(out, " If-Match: stale %u", op->arg); break;
@@ -334,6 +358,18 @@ static void resolve(const run *r, const ifm_fp_op *op, ifm_fp_rec *rec) {
   size_t k;
   rec->n_im = 0;
   if (op->kind == IFM_FP_CREATE) rec->inm_star = 1;
+  if (op->cond) {
+    if (op->inm == 1) cur_or_none(r, rec->inm, sizeof rec->inm);
+    else if (op->inm == 2) stale_tag(r, op->arg, rec->inm, sizeof rec->inm);
+    if (op->ius) ifm_http_date_format(op->ius == 1 ? (time_t)784111777 : (time_t)4102444799, rec->ius,
+                                      sizeof rec->ius);
+    if (op->pre == IFM_FP_PRE_CURRENT) cur_or_none(r, rec->if_match[0], sizeof rec->if_match[0]);
+    else if (op->pre == IFM_FP_PRE_STALE) stale_tag(r, op->arg, rec->if_match[0], sizeof rec->if_match[0]);
+    else return;
+    rec->im_len[0] = strlen(rec->if_match[0]);
+    rec->n_im = 1;
+    return;
+  }
   if (op->kind != IFM_FP_WRITE && op->kind != IFM_FP_DELETE) return;
   switch (op->pre) {
   case IFM_FP_PRE_NONE: return;
@@ -430,6 +466,8 @@ static int exec_recs(run *r, size_t first, size_t n) {
     if (!x) return -1;
     for (k = 0; k < rec->n_im; k++) ifm_xfer_add_header(x, "If-Match", rec->if_match[k], rec->im_len[k]);
     if (rec->inm_star) ifm_xfer_add_header(x, "If-None-Match", "*", 1);
+    if (rec->inm[0]) ifm_xfer_add_header(x, "If-None-Match", rec->inm, strlen(rec->inm));
+    if (rec->ius[0]) ifm_xfer_add_header(x, "If-Unmodified-Since", rec->ius, strlen(rec->ius));
     if (rec->body[0]) {
       ifm_xfer_add_header(x, "Content-Type", "text/plain", 10);
       ifm_xfer_set_body(x, rec->body, strlen(rec->body));
@@ -581,13 +619,55 @@ static void init_from(run *r, const ifm_fp_rec *rd_rec) {
   r->epoch0 = r->n_lin;
 }
 
+/* The conditional forms: RFC 9110 13.2.1 / 13.2.2 via core's
+ * ifm_precond_evaluate on the state the read before showed (the resource's
+ * modification date lies between the far past and the far future). Returns
+ * 0 (perform: 200 / 201 / 200-204) or the status due. */
+static int cond_expect(run *r, const ifm_fp_op *op, const ifm_fp_rec *rec, int exists,
+                       const ifm_etag *cur, const char **req) {
+  ifm_list im, inm;
+  ifm_perr pe;
+  ifm_precond_req q;
+  ifm_precond_rep rep;
+  int res;
+  *req = op->inm && rec->n_im ? "IM-ORDER-CHECKS"
+         : op->ius && rec->n_im ? "IM-ORDER-CHECKS"
+         : op->inm              ? "IM-PREC-INM"
+         : op->ius              ? "IM-PREC-IUS"
+                                : "IM-MATCH-OK";
+  if (op->kind == IFM_FP_READ && !exists) return 404;          /* 13.2.1 */
+  if (op->kind != IFM_FP_READ && !rec->n_im && !rec->inm[0] && r->c->profile != IFM_PROFILE_RFC9110) {
+    *req = "IM-MISSING-POLICY";
+    return r->c->profile == IFM_PROFILE_RFC9110_428 ? 428 : 400;
+  }
+  ifm_list_init(&im);
+  ifm_list_init(&inm);
+  if (rec->n_im) ifm_list_add_line(&im, rec->if_match[0], rec->im_len[0], &pe);
+  if (rec->inm[0]) ifm_list_add_line(&inm, rec->inm, strlen(rec->inm), &pe);
+  memset(&q, 0, sizeof q);
+  memset(&rep, 0, sizeof rep);
+  q.is_get_or_head = op->kind == IFM_FP_READ;
+  q.if_match = rec->n_im ? &im : NULL;
+  q.if_none_match = rec->inm[0] ? &inm : NULL;
+  q.has_if_unmodified_since = op->ius != 0;
+  q.if_unmodified_since = op->ius == 1 ? (time_t)784111777 : (time_t)4102444799;
+  rep.exists = exists;
+  rep.etag = exists ? cur : NULL;
+  rep.has_last_modified = exists;
+  rep.last_modified = time(NULL);
+  res = (int)ifm_precond_evaluate(&q, &rep);
+  ifm_list_free(&im);
+  ifm_list_free(&inm);
+  return res == IFM_PRECOND_PROCEED ? 0 : res;
+}
+
 /* Sequential oracle: an operation outside the checker's model, judged
  * against the state the read before (bef) showed. */
 static int run_sequential(run *r, size_t opi) {
   const ifm_fp_op *op = &r->p->ops[opi];
   const ifm_fp_rec *bef;
   ifm_fp_rec *rec, *aft;
-  int bi, ai, exists, expect_ok = 0, malformed = 0, want = 0;
+  int bi, ai, exists, expect_ok = 0, malformed = 0, want = 0, is_get = op->kind == IFM_FP_READ;
   const char *req = "IM-MATCH-OK";
   size_t ri, k;
   ifm_etag cur;
@@ -607,13 +687,18 @@ static int run_sequential(run *r, size_t opi) {
   exists = bef->status == 200;
   if (bef->has_etag && ifm_etag_parse(bef->etag, strlen(bef->etag), &cur, NULL) == 0) has_cur = 1;
 
-  rec = new_rec(r, (int)opi, op->client, op->group, op->kind == IFM_FP_DELETE ? "DELETE" : "PUT");
+  rec = new_rec(r, (int)opi, op->client, op->group,
+                op->kind == IFM_FP_READ ? "GET" : op->kind == IFM_FP_DELETE ? "DELETE" : "PUT");
   if (!rec) return -1;
   ri = r->v->n_recs - 1;
   resolve(r, op, rec);
-  if (op->kind != IFM_FP_DELETE) snprintf(rec->body, sizeof rec->body, "b%llu-%zu", r->id, opi);
+  if (op->kind == IFM_FP_WRITE || op->kind == IFM_FP_CREATE)
+    snprintf(rec->body, sizeof rec->body, "b%llu-%zu", r->id, opi);
 
-  if (op->pre == IFM_FP_PRE_NONE) {
+  if (op->cond) {
+    want = cond_expect(r, op, rec, exists, has_cur ? &cur : NULL, &req);
+    expect_ok = want == 0;
+  } else if (op->pre == IFM_FP_PRE_NONE) {
     want = r->c->profile == IFM_PROFILE_RFC9110_428 ? 428 : 400;
     req = "IM-MISSING-POLICY";
   } else {
@@ -668,7 +753,8 @@ static int run_sequential(run *r, size_t opi) {
     }
     ifm_list_free(&l);
   }
-  if (expect_ok) snprintf(rec->expect, sizeof rec->expect, "%s", exists ? "[200, 204]" : "201");
+  if (expect_ok && is_get) snprintf(rec->expect, sizeof rec->expect, "200");
+  else if (expect_ok) snprintf(rec->expect, sizeof rec->expect, "%s", exists ? "[200, 204]" : "201");
   else snprintf(rec->expect, sizeof rec->expect, "%d", want);
 
   if (exec_recs(r, ri, 1) != 0) return -1;
@@ -682,7 +768,11 @@ static int run_sequential(run *r, size_t opi) {
               rec->status, malformed ? "malformed If-Match must be 400" : "expected ...");
     return 0;
   }
-  if (expect_ok) {
+  if (expect_ok && is_get) {
+    if (rec->status != 200)
+      violation(r, req, "op %zu answered %d; the preconditions hold, so the read must answer 200", opi,
+                rec->status);
+  } else if (expect_ok) {
     int good = exists ? (rec->status == 200 || rec->status == 204) : rec->status == 201;
     if (rec->status / 100 == 2 && !good)
       violation(r, "IM-METHODS", "op %zu answered %d; RFC 9110 9.3.4: a PUT that %s must answer %s",
@@ -702,10 +792,10 @@ static int run_sequential(run *r, size_t opi) {
   if (!r->v->violated) {
     if (aft->status != 200 && aft->status != 404) {
       violation(r, "IM-METHODS", "the read after op %zu answered %d", opi, aft->status);
-    } else if (rec->status / 100 != 2) {
+    } else if (is_get || rec->status / 100 != 2) {
       if (aft->status != bef->status || strcmp(aft->etag, bef->etag) != 0 || aft->resp_hash != bef->resp_hash)
-        violation(r, req, "op %zu was refused (%d) but the resource changed: before %d %s, after %d %s",
-                  opi, rec->status, bef->status, bef->etag, aft->status, aft->etag);
+        violation(r, req, "op %zu %s (%d) but the resource changed: before %d %s, after %d %s",
+                  opi, is_get ? "was a read" : "was refused", rec->status, bef->status, bef->etag, aft->status, aft->etag);
     } else if (op->kind == IFM_FP_DELETE ? aft->status != 404
                : (aft->status != 200 || aft->resp_hash != ifm_hash64(rec->body, strlen(rec->body)))) {
       violation(r, req, "op %zu succeeded (%d) but the read after shows %d", opi, rec->status, aft->status);
@@ -732,6 +822,8 @@ static void log_rec(ifm_buf *b, const ifm_fp_rec *rec, size_t idx, double t_base
     ifm_buf_puts(b, "]");
   }
   if (rec->inm_star) ifm_buf_puts(b, " If-None-Match: *");
+  if (rec->inm[0]) ifm_buf_printf(b, " If-None-Match: [%s]", rec->inm);
+  if (rec->ius[0]) ifm_buf_printf(b, " If-Unmodified-Since: [%s]", rec->ius);
   if (rec->body[0]) ifm_buf_printf(b, " body %s", rec->body);
   if (rec->status) ifm_buf_printf(b, " -> %d", rec->status);
   else ifm_buf_puts(b, " -> no response");
@@ -875,12 +967,10 @@ static void put_template(FILE *out, const char *s, size_t n, const cvar *vars, s
 
 static void put_op(FILE *out, const ifm_fp_rec *rec, const cvar *vars, size_t nv) {
   size_t k;
-  if (strcmp(rec->method, "GET") == 0) {
-    fputs("read: {}", out);
-    return;
-  }
-  fputs(strcmp(rec->method, "DELETE") == 0 ? "delete: {" : "update: {", out);
-  if (rec->body[0]) fprintf(out, "body: \"%s\"%s", rec->body, rec->n_im || rec->inm_star ? ", " : "");
+  int more = rec->n_im || rec->inm_star || rec->inm[0] || rec->ius[0];
+  if (strcmp(rec->method, "GET") == 0) fputs("read: {", out);
+  else fputs(strcmp(rec->method, "DELETE") == 0 ? "delete: {" : "update: {", out);
+  if (rec->body[0]) fprintf(out, "body: \"%s\"%s", rec->body, more ? ", " : "");
   if (rec->n_im == 1) {
     fputs("if_match: \"", out);
     put_template(out, rec->if_match[0], rec->im_len[0], vars, nv);
@@ -895,6 +985,13 @@ static void put_op(FILE *out, const ifm_fp_rec *rec, const cvar *vars, size_t nv
     fputs("]", out);
   }
   if (rec->inm_star) fprintf(out, "%sif_none_match: \"*\"", rec->n_im ? ", " : "");
+  if (rec->inm[0]) {
+    fprintf(out, "%sif_none_match: \"", rec->n_im ? ", " : "");
+    put_template(out, rec->inm, strlen(rec->inm), vars, nv);
+    fputs("\"", out);
+  }
+  if (rec->ius[0])
+    fprintf(out, "%sheaders: {If-Unmodified-Since: \"%s\"}", rec->n_im || rec->inm[0] ? ", " : "", rec->ius);
   fputs("}", out);
 }
 

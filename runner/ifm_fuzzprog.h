@@ -10,7 +10,8 @@
  *    rfc9110; delete; create with If-None-Match: *), sequential or racing,
  *    go to ifm_lin_check as one history per epoch;
  *  - operations outside it (If-Match lists, raw header bytes, a write
- *    without precondition under rfc9110-428 / cpp) run only sequentially,
+ *    without precondition under rfc9110-428 / cpp, the conditional forms
+ *    with If-Unmodified-Since / If-None-Match) run only sequentially,
  *    each bracketed by a read before (the state it is judged against, the
  *    end of the current epoch) and a read after (the initial state of the
  *    next epoch), and are judged by a sequential model of the profile built
@@ -21,14 +22,27 @@
  *   then per operation (at most IFM_FP_MAX_OPS), an opcode byte c:
  *     c & 3           client (mod K)
  *     (c >> 2) & 7    kind: 0 read, 1-3 write (PUT), 4 delete,
- *                     5 create (PUT If-None-Match: *), 6 write, 7 read
+ *                     5 create (PUT If-None-Match: *), 6 write,
+ *                     7 conditional read (GET, below)
  *     (c >> 5) & 1    race: joins the previous operation's group (only when
  *                     both are in the model, the client is not in the group
  *                     yet; else it starts its own group)
  *   writes and deletes then read a precondition byte p:
  *     p % 8           0 current, 1 stale (arg p >> 3), 2 "*", 3 weak form of
- *                     current, 4 list, 5 raw, 6 none, 7 current
- *                     (delete: list and raw become current)
+ *                     current, 4 list, 5 raw, 6 none, 7 conditional write
+ *                     (below); delete: list, raw and 7 become current
+ *   conditional write (p % 8 = 7) then a byte x:
+ *     x & 3           If-Match: 0 current, 1 stale (arg p >> 3), 2 none, 3 current
+ *     (x >> 2) & 3    If-Unmodified-Since: 0 none, 1 far past (1994),
+ *                     2 far future (2099), 3 none
+ *     (x >> 4) & 3    If-None-Match: 0 none, 1 current, 2 stale (arg p >> 3), 3 none
+ *   conditional read (kind 7) then a byte y:
+ *     y & 1           If-None-Match: 0 current, 1 stale (arg y >> 3)
+ *     (y >> 1) & 3    If-Match: 0 none, 1 current, 2 stale (arg y >> 3), 3 none
+ *   Conditional forms never race; the sequential oracle judges them with
+ *   core's ifm_precond_evaluate (RFC 9110 13.2.2 order). Before this
+ *   extension kind 7 was a plain read and p % 8 = 7 If-Match current: old
+ *   inputs using those decode differently (all others decode the same).
  *     list: a byte L: 1 + (L & 3) elements, (L & 4): one field line per
  *           element (else one line, joined with ", "); then one byte per
  *           element e: e % 6 = 0 current, 1 stale (arg e >> 3), 2 bogus tag
@@ -99,6 +113,10 @@ typedef struct ifm_fp_op {
   size_t raw_len;
   char raw[IFM_FP_MAX_RAW + 1];
   int in_model;          /* judged by the linearizability checker */
+  int cond;              /* the conditional form (kind 7 read, write p % 8 = 7):
+                          * pre is If-Match current / stale / none, plus: */
+  int ius;               /* If-Unmodified-Since: 0 none, 1 far past, 2 far future */
+  int inm;               /* If-None-Match: 0 none, 1 current, 2 stale (arg) */
 } ifm_fp_op;
 
 typedef struct ifm_fp_prog {
@@ -132,6 +150,8 @@ typedef struct ifm_fp_rec {
   size_t im_len[4];
   size_t n_im;
   int inm_star;
+  char inm[96];          /* If-None-Match value sent ("" none; "*" is inm_star) */
+  char ius[40];          /* If-Unmodified-Since value sent ("" none) */
   char body[48];         /* request body (PUT) */
   int status;            /* 0: no response */
   char etag[96];         /* response ETag ("" none) */

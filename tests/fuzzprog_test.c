@@ -106,5 +106,73 @@ static void test_clients_and_limit(void) {
   ASSERT_EQ(p.ops[0].kind, IFM_FP_READ);
 }
 
+/* 04 0f 15: write, p = 15: 15 % 8 = 7 conditional, arg 15 >> 3 = 1;
+ * x = 0x15: If-Match 1 stale, If-Unmodified-Since (5 & 3) = 1 far past,
+ * If-None-Match (1 & 3) = 1 current. Conditional forms are sequential. */
+static void test_cond_write(void) {
+  static const uint8_t in[] = {0x01, 0x04, 0x0f, 0x15, 0x25, 0x00};
+  ifm_fp_prog p;
+  ifm_fp_decode(in, sizeof in, 1, &p);
+  ASSERT_EQ(p.n_ops, 2);
+  ASSERT_EQ(p.ops[0].kind, IFM_FP_WRITE);
+  ASSERT_EQ(p.ops[0].cond, 1);
+  ASSERT_EQ(p.ops[0].pre, IFM_FP_PRE_STALE);
+  ASSERT_EQ(p.ops[0].arg, 1);
+  ASSERT_EQ(p.ops[0].ius, 1);
+  ASSERT_EQ(p.ops[0].inm, 1);
+  ASSERT_EQ(p.ops[0].in_model, 0);
+  ASSERT_EQ(p.ops[1].group, 1);   /* no race after a conditional form */
+  ASSERT_EQ(p.ops[1].pre, IFM_FP_PRE_CURRENT);
+}
+
+/* 04 07 22: x = 0x22: If-Match 2 none, no IUS (0), If-None-Match 2 stale
+ * (arg 7 >> 3 = 0). 04 07 0a: If-Match 2 none, IUS (2) far future, no INM.
+ * 04 07 32: If-Match none, IUS 0, INM 3 none: plain "no precondition".
+ * 10 07: a delete's 7 stays If-Match current, no extra byte. */
+static void test_cond_write_inm_ius(void) {
+  static const uint8_t in[] = {0x00, 0x04, 0x07, 0x22, 0x04, 0x07, 0x0a, 0x04, 0x07, 0x32, 0x10, 0x07};
+  ifm_fp_prog p;
+  ifm_fp_decode(in, sizeof in, 0, &p);
+  ASSERT_EQ(p.n_ops, 4);
+  ASSERT_EQ(p.ops[0].cond, 1);
+  ASSERT_EQ(p.ops[0].pre, IFM_FP_PRE_NONE);
+  ASSERT_EQ(p.ops[0].inm, 2);
+  ASSERT_EQ(p.ops[0].ius, 0);
+  ASSERT_EQ(p.ops[0].arg, 0);
+  ASSERT_EQ(p.ops[1].cond, 1);
+  ASSERT_EQ(p.ops[1].pre, IFM_FP_PRE_NONE);
+  ASSERT_EQ(p.ops[1].ius, 2);
+  ASSERT_EQ(p.ops[1].inm, 0);
+  ASSERT_EQ(p.ops[2].cond, 0);
+  ASSERT_EQ(p.ops[2].pre, IFM_FP_PRE_NONE);
+  ASSERT_EQ(p.ops[2].in_model, 0);   /* none_in_model = 0 */
+  ASSERT_EQ(p.ops[3].kind, IFM_FP_DELETE);
+  ASSERT_EQ(p.ops[3].cond, 0);
+  ASSERT_EQ(p.ops[3].pre, IFM_FP_PRE_CURRENT);
+  ASSERT_EQ(p.ops[3].in_model, 1);
+}
+
+/* 1c 0b: conditional read, y = 0x0b: If-None-Match 1 stale, If-Match
+ * (5 & 3) = 1 current, arg 11 >> 3 = 1. 3c: conditional read with the race
+ * bit (ignored), y missing = 0: If-None-Match current, no If-Match. */
+static void test_cond_read(void) {
+  static const uint8_t in[] = {0x01, 0x1c, 0x0b, 0x3d};
+  ifm_fp_prog p;
+  ifm_fp_decode(in, sizeof in, 1, &p);
+  ASSERT_EQ(p.n_ops, 2);
+  ASSERT_EQ(p.ops[0].kind, IFM_FP_READ);
+  ASSERT_EQ(p.ops[0].cond, 1);
+  ASSERT_EQ(p.ops[0].inm, 2);
+  ASSERT_EQ(p.ops[0].pre, IFM_FP_PRE_CURRENT);
+  ASSERT_EQ(p.ops[0].arg, 1);
+  ASSERT_EQ(p.ops[0].in_model, 0);
+  ASSERT_EQ(p.ops[1].kind, IFM_FP_READ);
+  ASSERT_EQ(p.ops[1].client, 1);
+  ASSERT_EQ(p.ops[1].inm, 1);
+  ASSERT_EQ(p.ops[1].pre, IFM_FP_PRE_NONE);
+  ASSERT_EQ(p.ops[1].group, 1);
+}
+
 IFM_TEST_MAIN(TEST(test_empty), TEST(test_race_pair), TEST(test_race_same_client), TEST(test_list),
-              TEST(test_raw), TEST(test_none_and_delete), TEST(test_clients_and_limit))
+              TEST(test_raw), TEST(test_none_and_delete), TEST(test_clients_and_limit),
+              TEST(test_cond_write), TEST(test_cond_write_inm_ius), TEST(test_cond_read))
