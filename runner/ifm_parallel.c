@@ -80,10 +80,11 @@ static void par_read(ifm_case_run *cr, int phase) {
 static void client_cb(ifm_xfer *x, void *ctx) {
   ifm_par_client *pc = ctx;
   ifm_case_run *cr = pc->cr;
-  if (ifm_request_record(cr, x, pc->client, (int)cr->round) != 0) cr->round_failed = -1;
+  if (ifm_request_record(cr, x, pc->client, (int)cr->round) != 0 && cr->round_failed == 0) cr->round_failed = -1;
   if (--cr->pending > 0) return;
   if (cr->round_failed < 0) {
-    par_error(cr, "out of memory recording the race", NULL);
+    par_error(cr, cr->round_failed == -2 ? "not every client could be started (out of memory?)"
+                                         : "out of memory recording the race", NULL);
     return;
   }
   if (cur_par(cr)->linearizable) par_read(cr, 3);
@@ -127,7 +128,7 @@ static void par_launch(ifm_case_run *cr) {
       par_error(cr, err, NULL);
       return;
     }
-    cr->round_failed = -1;    /* the clients that did start finish first */
+    cr->round_failed = -2;    /* the clients that did start finish first */
   }
 }
 

@@ -44,7 +44,7 @@ typedef struct ifm_case_run {
   ifm_hold_group hold;        /* last-byte release */
   struct ifm_par_client *pc;  /* one per client of the running round */
   size_t round_x0;            /* nx when the round's own requests began */
-  int round_failed;           /* a round has already failed (stop_on_violation off) */
+  int round_failed;           /* -1: recording failed; -2: not every client could start */
   char *fail_message, *fail_expected, *fail_got;
   int n_violations;
   double t0, run_t0;
@@ -56,7 +56,6 @@ void ifm_case_run_setup(ifm_case_run *cr, const ifm_case *c, size_t result_idx,
                         double run_t0);
 /* Expands the case's resource and collection paths. */
 int ifm_case_run_init_paths(ifm_case_run *cr, char *err, size_t errlen);
-#define ifm_request_case_init ifm_case_run_init_paths
 void ifm_case_run_clear(ifm_case_run *cr);   /* frees variables and evidence */
 
 /* Expands a template in the case's context. */

@@ -270,7 +270,7 @@ static void case_start(run_state *rs, ifm_case_run *cr) {
     ifm_run_case_end(cr, IFM_SKIP, res->message, NULL, NULL);
     return;
   }
-  if (ifm_request_case_init(cr, err, sizeof err) != 0) {
+  if (ifm_case_run_init_paths(cr, err, sizeof err) != 0) {
     ifm_run_case_end(cr, IFM_ERROR, ifm_strdup(err), NULL, NULL);
     return;
   }

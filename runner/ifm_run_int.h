@@ -28,6 +28,5 @@ int ifm_run_judge_step(ifm_case_run *cr, const ifm_step *st, const ifm_response 
 
 /* Runs the current step, which is parallel (ifm_parallel.c). */
 void ifm_par_start(ifm_case_run *cr);
-void ifm_par_clear(ifm_case_run *cr);
 
 #endif
