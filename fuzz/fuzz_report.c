@@ -22,7 +22,7 @@
 #include <string.h>
 #include <libxml/parser.h>
 #include <libxml/xmlversion.h>
-#include "ifm_result.h"
+#include "ifm_reports.h"
 #include "json_check.h"
 #include "tap_check.h"
 

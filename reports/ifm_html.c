@@ -17,7 +17,7 @@
  * (controls, invalid UTF-8, noncharacters) becomes "\x01"-style text inside
  * <span class="esc">, so it is visible and told apart from literal text.
  */
-#include "ifm_result.h"
+#include "ifm_reports.h"
 #include "ifm_escape.h"
 
 #include <errno.h>

@@ -12,7 +12,7 @@
  * so the output is always valid UTF-8. Numbers with a fraction are written
  * with three decimals by ifm_escape_fixed3, whatever the C locale says.
  */
-#include "ifm_result.h"
+#include "ifm_reports.h"
 #include "ifm_escape.h"
 
 #include <errno.h>

@@ -19,7 +19,7 @@
  * and no comment holds data) and characters XML 1.0 cannot carry at all
  * (controls, invalid UTF-8, U+FFFE, U+FFFF) become visible "\x01"-style text.
  */
-#include "ifm_result.h"
+#include "ifm_reports.h"
 #include "ifm_escape.h"
 
 #include <errno.h>

@@ -24,7 +24,7 @@
  * An empty report is "1..0 # SKIP no cases were run". An interrupted run ends
  * with "Bail out!", since its results are partial.
  */
-#include "ifm_result.h"
+#include "ifm_reports.h"
 #include "ifm_escape.h"
 
 #include <errno.h>

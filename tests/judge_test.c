@@ -1,4 +1,4 @@
-/* judge_test.c: expectations against responses (runner/ifm_judge.c). A
+/* judge_test.c: expectations against responses (runner/judge/ifm_judge.c). A
  * response is built by hand; each check's truth comes from the meaning in
  * cases/README.md and, for entity-tags, the grammar of RFC 9110 8.8.3. */
 #include "ifm_judge.h"
@@ -6,10 +6,11 @@
 #include "ifm_test.h"
 
 static ifm_field fields[2];
-static ifm_response resp;
+static ifm_exchange resp;
+static ifm_buf body_buf;
 
 static void make_response(int status, const char *etag, const char *body) {
-  ifm_buf_free(&resp.body);
+  ifm_buf_free(&body_buf);
   memset(&resp, 0, sizeof resp);
   resp.status = status;
   fields[0].name = "Content-Type";
@@ -18,9 +19,11 @@ static void make_response(int status, const char *etag, const char *body) {
   fields[1].name = "ETag";
   fields[1].value = (char *)etag;
   fields[1].value_len = etag ? strlen(etag) : 0;
-  resp.headers = fields;
-  resp.n_headers = etag ? 2 : 1;
-  ifm_buf_puts(&resp.body, body);
+  resp.resp_headers = fields;
+  resp.n_resp_headers = etag ? 2 : 1;
+  ifm_buf_puts(&body_buf, body);
+  resp.resp_body = body_buf.p;
+  resp.resp_body_len = body_buf.len;
 }
 
 static int item(int is_body, const char *name, ifm_match m, const char *value) {
@@ -58,7 +61,7 @@ static void test_header_items(void) {
   ASSERT_EQ(item(0, "etag", IFM_M_NOT, "\"e1\""), 1);   /* absent differs from any value */
   ASSERT_EQ(item(0, "etag", IFM_M_EQUALS, ""), 0);      /* absent is not empty */
   ASSERT_EQ(item(0, "etag", IFM_M_ETAG, NULL), 0);
-  ifm_buf_free(&resp.body);
+  ifm_buf_free(&body_buf);
 }
 
 static void test_etag_wellformed(void) {
@@ -73,7 +76,7 @@ static void test_etag_wellformed(void) {
     make_response(200, t[i].v, "");
     ASSERT_EQ(item(0, "etag", IFM_M_ETAG, NULL), t[i].ok);
   }
-  ifm_buf_free(&resp.body);
+  ifm_buf_free(&body_buf);
 }
 
 static void test_body_items(void) {
@@ -85,7 +88,7 @@ static void test_body_items(void) {
   ASSERT_EQ(item(1, NULL, IFM_M_NOT, "v2-body"), 0);
   make_response(200, "\"e1\"", "");
   ASSERT_EQ(item(1, NULL, IFM_M_EQUALS, ""), 1);
-  ifm_buf_free(&resp.body);
+  ifm_buf_free(&body_buf);
 }
 
 static void test_status(void) {

@@ -159,10 +159,14 @@ static void test_good_case_header(void) {
   ASSERT_EQ(c->n_profiles, 2);
   ASSERT_STREQ(c->profiles[1], "cpp");
   ASSERT_EQ(c->n_when, 2);
-  ASSERT_STREQ(c->when[0].name, "missing_if_match");
-  ASSERT_STREQ(c->when[0].value, "2xx");
-  ASSERT_STREQ(c->when[1].name, "malformed");
-  ASSERT_STREQ(c->when[1].value, "[400, 412]");
+  ASSERT_STREQ(c->when[0].key, "missing_if_match");
+  ASSERT_STREQ(c->when[0].want.text, "2xx");          /* stored parsed: a class ... */
+  ASSERT_EQ(c->when[0].want.classes, 1u << 2);
+  ASSERT_EQ(c->when[0].negate, 0);
+  ASSERT_STREQ(c->when[1].key, "malformed");
+  ASSERT_STREQ(c->when[1].want.text, "[400, 412]");   /* ... and a list of codes */
+  ASSERT_EQ(c->when[1].want.n_codes, 2);
+  ASSERT_EQ(c->when[1].want.codes[1], 412);
   ASSERT_EQ(c->n_needs, 2);
   ASSERT_STREQ(c->needs[0], "patch");
   ASSERT_EQ(c->n_steps, 4);

@@ -16,7 +16,7 @@
  * feed to real parsers.
  */
 #include "ifm_test.h"
-#include "ifm_result.h"
+#include "ifm_reports.h"
 #include "ifm_escape.h"
 
 #include <errno.h>

@@ -1,0 +1,729 @@
+/* ifm_cmd_run.c: `ifmatch run` and `ifmatch list`.
+ *
+ * run: load and check everything first (a bad file exits 2 before anything is
+ * sent), start the embedded reference server when no target is named, run,
+ * write every report asked for (also when interrupted), print a summary and
+ * exit 0 conformant / 1 a case failed / 2 bad input / 3 run not completed.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "ifm_baseline.h"
+#include "ifm_catalogue.h"
+#include "ifm_certificate.h"
+#include "ifm_cmd.h"
+#include "ifm_exec.h"
+#include "ifm_load.h"
+#include "ifm_paths.h"
+#include "ifm_plan.h"
+#include "ifm_redact.h"
+#include "ifm_reports.h"
+#include "ifm_run.h"
+#include "ifm_server.h"
+#include "ifm_sha256.h"
+#include "ifm_waiver.h"
+
+static volatile int g_stop;
+
+static void on_signal(int sig) {
+  (void)sig;
+  g_stop = 1;
+}
+
+typedef struct run_cli {
+  const char **paths;
+  size_t n_paths;
+  const char *target_file, *url, *profile, *filter;
+  const char *tap, *junit, *json, *html;
+  unsigned jobs;
+  double timeout_s, max_time_s;
+  const char **var_names, **var_values;
+  size_t n_vars;
+  int quiet, verbose;
+  int requirements;     /* list: the catalogue with case counts */
+  const char *waivers, *baseline;
+  int certify;          /* ifmatch certify */
+  const char *out_dir;  /* certify: where everything goes */
+} run_cli;
+
+static void run_usage(FILE *out) {
+  fputs("usage: ifmatch run [CASE_PATH...] [options]\n"
+        "\n"
+        "Runs the If-Match conformance suite against a target. With neither --target\n"
+        "nor --url it starts the embedded reference server on a free loopback port.\n"
+        "\n"
+        "  -t, --target FILE     target file (targets/README.md)            IFMATCH_TARGET\n"
+        "  -u, --url URL         base URL; alone: a server like the reference one IFMATCH_URL\n"
+        "  -p, --profile NAME    rfc9110 | rfc9110-428 | cpp | FILE          IFMATCH_PROFILE\n"
+        "  -f, --filter GLOB     only cases whose id or requirement match     IFMATCH_FILTER\n"
+        "  -j, --jobs N          cases in flight at once (default 8)          IFMATCH_JOBS\n"
+        "      --timeout SEC     per request (default: the target's, 10)      IFMATCH_TIMEOUT\n"
+        "      --max-time SEC    the whole run (default 1800)                  IFMATCH_MAX_TIME\n"
+        "      --var KEY=VALUE   a template variable for the cases (repeatable)\n"
+        "      --tap FILE|-      TAP 14 report (- = stdout)\n"
+        "      --junit FILE      JUnit XML report\n"
+        "      --json FILE       JSON report (reports/README.md)\n"
+        "      --html FILE       HTML report\n"
+        "      --waivers FILE    known failures with reasons: expected (TAP TODO), not FAILs\n"
+        "      --baseline FILE   an earlier --json report: say what newly fails / passes;\n"
+        "                        the exit code is then 1 only for new failures\n"
+        "  -q, --quiet           only the verdict line\n"
+        "  -v, --verbose         a line for every case\n"
+        "  -h, --help\n"
+        "\n"
+        "Exit: 0 conformant, 1 a case failed, 2 bad command line / target / case file,\n"
+        "3 the run could not be completed (unreachable, interrupted, errors).\n",
+        out);
+}
+
+static int parse_number(const char *opt, const char *s, double min, double max, double *out) {
+  char *end;
+  double v;
+  errno = 0;
+  v = strtod(s, &end);
+  if (errno || end == s || *end || v < min || v > max) {
+    fprintf(stderr, "ifmatch run: %s: '%s' is not a number from %g to %g\n", opt, s, min, max);
+    return -1;
+  }
+  *out = v;
+  return 0;
+}
+
+static int add_var(run_cli *c, const char *kv) {
+  const char *eq = strchr(kv, '=');
+  const char **n, **v;
+  if (!eq || eq == kv) {
+    fprintf(stderr, "ifmatch run: --var: expected KEY=VALUE, got '%s'\n", kv);
+    return -1;
+  }
+  n = realloc(c->var_names, (c->n_vars + 1) * sizeof *n);
+  if (!n) return -1;
+  c->var_names = n;
+  v = realloc(c->var_values, (c->n_vars + 1) * sizeof *v);
+  if (!v) return -1;
+  c->var_values = v;
+  c->var_names[c->n_vars] = ifm_strndup(kv, (size_t)(eq - kv));
+  c->var_values[c->n_vars] = eq + 1;
+  c->n_vars++;
+  return 0;
+}
+
+static void run_cli_free(run_cli *c) {
+  size_t i;
+  for (i = 0; i < c->n_vars; i++) free((char *)c->var_names[i]);
+  free(c->var_names);
+  free(c->var_values);
+  free(c->paths);
+}
+
+/* Options, with IFMATCH_* environment variables as defaults. Returns 0, 1
+ * (help printed) or -1 (bad usage, message printed). */
+static int run_cli_parse(int argc, char **argv, run_cli *c) {
+  static const struct option opts[] = {
+      {"target", required_argument, 0, 't'}, {"url", required_argument, 0, 'u'},
+      {"profile", required_argument, 0, 'p'}, {"filter", required_argument, 0, 'f'},
+      {"jobs", required_argument, 0, 'j'},    {"timeout", required_argument, 0, 'T'},
+      {"max-time", required_argument, 0, 'M'}, {"var", required_argument, 0, 'V'},
+      {"tap", required_argument, 0, 'A'},     {"junit", required_argument, 0, 'J'},
+      {"json", required_argument, 0, 'S'},    {"html", required_argument, 0, 'H'},
+      {"quiet", no_argument, 0, 'q'},         {"verbose", no_argument, 0, 'v'},
+      {"requirements", no_argument, 0, 'R'},  {"help", no_argument, 0, 'h'},
+      {"waivers", required_argument, 0, 'W'}, {"baseline", required_argument, 0, 'B'},
+      {"out", required_argument, 0, 'O'},
+      {0, 0, 0, 0}};
+  const char *env;
+  double d;
+  int ch;
+  memset(c, 0, sizeof *c);
+  c->jobs = 8;
+  c->max_time_s = 1800;
+  c->target_file = getenv("IFMATCH_TARGET");
+  c->url = getenv("IFMATCH_URL");
+  c->profile = getenv("IFMATCH_PROFILE");
+  c->filter = getenv("IFMATCH_FILTER");
+  if ((env = getenv("IFMATCH_JOBS")) && *env) {
+    if (parse_number("IFMATCH_JOBS", env, 1, 1024, &d)) return -1;
+    c->jobs = (unsigned)d;
+  }
+  if ((env = getenv("IFMATCH_TIMEOUT")) && *env && parse_number("IFMATCH_TIMEOUT", env, 0.001, 86400, &c->timeout_s)) return -1;
+  if ((env = getenv("IFMATCH_MAX_TIME")) && *env && parse_number("IFMATCH_MAX_TIME", env, 1, 864000, &c->max_time_s)) return -1;
+  optind = 1;
+  opterr = 0;
+  while ((ch = getopt_long(argc, argv, ":t:u:p:f:j:qvh", opts, NULL)) != -1) {
+    switch (ch) {
+      case 't': c->target_file = optarg; break;
+      case 'u': c->url = optarg; break;
+      case 'p': c->profile = optarg; break;
+      case 'f': c->filter = optarg; break;
+      case 'j':
+        if (parse_number("--jobs", optarg, 1, 1024, &d)) return -1;
+        c->jobs = (unsigned)d;
+        break;
+      case 'T': if (parse_number("--timeout", optarg, 0.001, 86400, &c->timeout_s)) return -1; break;
+      case 'M': if (parse_number("--max-time", optarg, 1, 864000, &c->max_time_s)) return -1; break;
+      case 'V': if (add_var(c, optarg)) return -1; break;
+      case 'A': c->tap = optarg; break;
+      case 'J': c->junit = optarg; break;
+      case 'S': c->json = optarg; break;
+      case 'H': c->html = optarg; break;
+      case 'q': c->quiet = 1; break;
+      case 'v': c->verbose = 1; break;
+      case 'R': c->requirements = 1; break;
+      case 'W': c->waivers = optarg; break;
+      case 'B': c->baseline = optarg; break;
+      case 'O': c->out_dir = optarg; break;
+      case 'h': run_usage(stdout); return 1;
+      case ':':
+        fprintf(stderr, "ifmatch run: option '%s' needs a value\n", argv[optind - 1]);
+        return -1;
+      default:
+        fprintf(stderr, "ifmatch run: unknown option '%s' (see ifmatch run --help)\n", argv[optind - 1]);
+        return -1;
+    }
+  }
+  c->n_paths = (size_t)(argc - optind);
+  c->paths = calloc(c->n_paths + 1, sizeof *c->paths);
+  if (!c->paths) return -1;
+  for (ch = optind; ch < argc; ch++) c->paths[ch - optind] = argv[ch];
+  if (c->target_file && !*c->target_file) c->target_file = NULL;
+  if (c->url && !*c->url) c->url = NULL;
+  return 0;
+}
+
+/* Loads the suite named on the command line, or the default one. */
+static int load_suite(const run_cli *c, ifm_suite *suite) {
+  ifm_errors err = {0};
+  char *dflt = NULL;
+  const char *one[1];
+  const char *const *paths = c->paths;
+  size_t n = c->n_paths;
+  int rc;
+  if (n == 0) {
+    dflt = ifm_paths_find("cases");
+    if (!dflt) {
+      fprintf(stderr, "ifmatch: no case paths given and no cases/ directory found (set IFMATCH_HOME)\n");
+      return -1;
+    }
+    one[0] = dflt;
+    paths = one;
+    n = 1;
+  }
+  rc = ifm_load_suite(paths, n, c->var_names, c->n_vars, suite, &err);
+  if (rc != 0) {
+    ifm_errors_print(&err, stderr);
+    fprintf(stderr, "ifmatch: the suite has errors; nothing was sent\n");
+  }
+  ifm_errors_free(&err);
+  free(dflt);
+  return rc;
+}
+
+/* The target: a file, the reference target with another URL, or the
+ * reference target for the embedded server. */
+static int load_target(const run_cli *c, ifm_target *t) {
+  ifm_errors err = {0};
+  char *ref = NULL;
+  int rc;
+  if (c->target_file) {
+    rc = ifm_load_target(c->target_file, t, &err);
+  } else {
+    ref = ifm_paths_find("targets/reference.yaml");
+    if (ref) {
+      rc = ifm_load_target(ref, t, &err);
+    } else {
+      ifm_target_init(t);
+      rc = 0;
+    }
+  }
+  if (rc != 0) ifm_errors_print(&err, stderr);
+  ifm_errors_free(&err);
+  free(ref);
+  return rc;
+}
+
+static int load_profile(const char *name, ifm_profile *p) {
+  ifm_errors err = {0};
+  char *dir = ifm_paths_find("cases/profiles");
+  int rc = ifm_load_profile(name, dir, p, &err);
+  if (rc != 0) ifm_errors_print(&err, stderr);
+  ifm_errors_free(&err);
+  free(dir);
+  return rc;
+}
+
+typedef struct progress_ctx {
+  int tty, verbose, quiet;
+} progress_ctx;
+
+static void progress_cb(const ifm_result *res, size_t done, size_t total, void *ctx) {
+  progress_ctx *p = ctx;
+  int notable = res->verdict != IFM_PASS && res->verdict != IFM_SKIP;
+  if (p->quiet) return;
+  if (p->tty) fprintf(stderr, "\r\033[K");
+  if (p->verbose || notable)
+    fprintf(stderr, "%-5s %s (%s)%s%s\n", ifm_verdict_name(res->verdict), res->case_id,
+            res->requirement, res->message ? ": " : "", res->message ? res->message : "");
+  if (notable && res->expected) fprintf(stderr, "        expected %s\n", res->expected);
+  if (notable && res->got) fprintf(stderr, "        got      %s\n", res->got);
+  if (p->tty) fprintf(stderr, "[%zu/%zu] %s", done, total, res->case_id);
+  if (p->tty && done == total) fprintf(stderr, "\r\033[K");
+}
+
+typedef int (*writer_fn)(const ifm_report *, FILE *);
+
+/* Writes one report through a temporary file, so a half-written report never
+ * replaces a good one. Returns 0 or -1 (message printed). */
+/* One report or certificate: what to write and with what. */
+typedef struct out_job {
+  writer_fn report;                     /* either this... */
+  int (*cert)(const ifm_report *, const ifm_cert_info *, FILE *);   /* ...or this */
+  const ifm_report *rep;
+  const ifm_cert_info *ci;
+} out_job;
+
+static int out_job_run(const out_job *j, FILE *f) {
+  return j->report ? j->report(j->rep, f) : j->cert(j->rep, j->ci, f);
+}
+
+/* Writes through a temporary file renamed into place, so a half-written
+ * report never replaces a good one; "-" is stdout. Returns 0 or -1
+ * (message printed). */
+static int write_out(const char *path, const out_job *j) {
+  char tmp[4200];
+  FILE *f;
+  int rc;
+  if (!path) return 0;
+  if (strcmp(path, "-") == 0) {
+    rc = out_job_run(j, stdout);
+    fflush(stdout);
+    return rc;
+  }
+  snprintf(tmp, sizeof tmp, "%s.tmp", path);
+  f = fopen(tmp, "w");
+  if (!f) {
+    fprintf(stderr, "ifmatch: cannot write %s: %s\n", path, strerror(errno));
+    return -1;
+  }
+  rc = out_job_run(j, f);
+  if (fclose(f) != 0) rc = -1;
+  if (rc != 0 || rename(tmp, path) != 0) {
+    fprintf(stderr, "ifmatch: cannot write %s: %s\n", path, strerror(errno));
+    unlink(tmp);
+    return -1;
+  }
+  return 0;
+}
+
+static int write_report(const char *path, writer_fn fn, const ifm_report *rep) {
+  out_job j = {fn, NULL, rep, NULL};
+  return write_out(path, &j);
+}
+
+static void print_summary(const ifm_report *rep, int conformant, FILE *out) {
+  size_t counts[IFM_VERDICT_COUNT], waived = 0, i;
+  ifm_report_count(rep, counts);
+  for (i = 0; i < rep->n_results; i++) waived += rep->results[i].waived && rep->results[i].verdict == IFM_FAIL;
+  fprintf(out, "ifmatch: %zu cases against %s (profile %s): %zu pass, %zu fail (%zu waived), %zu warn, "
+          "%zu info, %zu skip, %zu error%s\n",
+          rep->n_results, rep->target, rep->profile, counts[IFM_PASS], counts[IFM_FAIL], waived,
+          counts[IFM_WARN], counts[IFM_INFO], counts[IFM_SKIP], counts[IFM_ERROR],
+          rep->interrupted ? " (interrupted: partial results)" : "");
+  fprintf(out, "ifmatch: verdict: %s\n", conformant ? "CONFORMANT" : "NOT CONFORMANT");
+}
+
+static char *iso_now(void) {
+  char buf[32];
+  time_t t = time(NULL);
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return ifm_strdup(buf);
+}
+
+/* Checks that the target answers at all before running 100 cases into a wall. */
+static int probe_cb_status;
+static char probe_err[256];
+static void probe_cb(ifm_xfer *x, void *ctx) {
+  const ifm_exchange *r = ifm_xfer_exchange(x);
+  (void)ctx;
+  probe_cb_status = r->error ? -1 : r->status;
+  if (r->error) snprintf(probe_err, sizeof probe_err, "%s", r->error);
+}
+
+static int probe_target(const char *base_url, const ifm_target *t) {
+  ifm_exec *e = ifm_exec_new();
+  ifm_xfer_opts xo = {0};
+  ifm_xfer *x;
+  xo.timeout_s = t->timeout_s > 0 ? t->timeout_s : 10;
+  xo.http_version = (int)t->http_version;
+  xo.ca_file = t->ca_file;
+  xo.tls_verify = t->tls_verify;
+  if (!e || !(x = ifm_xfer_new("OPTIONS", base_url, &xo))) {
+    ifm_exec_free(e);
+    return -1;
+  }
+  probe_cb_status = -1;
+  snprintf(probe_err, sizeof probe_err, "no answer");
+  if (ifm_exec_add(e, x, probe_cb, NULL) != 0) ifm_xfer_free(x);
+  else ifm_exec_run(e, &g_stop, 0);
+  ifm_exec_free(e);
+  return probe_cb_status > 0 ? 0 : -1;
+}
+
+
+/* certify: every report goes into --out DIR (default results/), unless a
+ * report's own option names another place. */
+static int certify_defaults(run_cli *c) {
+  static char paths[4][4096];
+  static const char *const names[4] = {"ifmatch.tap", "ifmatch.junit.xml", "ifmatch.json", "ifmatch.html"};
+  const char **slots[4];
+  int i;
+  slots[0] = &c->tap, slots[1] = &c->junit, slots[2] = &c->json, slots[3] = &c->html;
+  if (!c->out_dir) c->out_dir = "results";
+  if (mkdir(c->out_dir, 0777) != 0 && errno != EEXIST) {
+    fprintf(stderr, "ifmatch certify: cannot create %s: %s\n", c->out_dir, strerror(errno));
+    return -1;
+  }
+  for (i = 0; i < 4; i++) {
+    if (*slots[i]) continue;
+    snprintf(paths[i], sizeof paths[i], "%s/%s", c->out_dir, names[i]);
+    *slots[i] = paths[i];
+  }
+  return 0;
+}
+
+static int load_waivers(const run_cli *c, const ifm_suite *suite, ifm_waivers *w) {
+  ifm_errors err = {0};
+  int rc = 0;
+  if (!c->waivers) return 0;
+  if (ifm_waivers_load(c->waivers, w, &err) != 0 || ifm_waivers_check(w, suite, &err) != 0) rc = -1;
+  if (rc) ifm_errors_print(&err, stderr);
+  ifm_errors_free(&err);
+  return rc;
+}
+
+/* A baseline that cannot be read is a bad command line: say so before
+ * anything is sent. */
+static int check_baseline(const run_cli *c) {
+  ifm_report *empty;
+  char err[512];
+  int rc;
+  if (!c->baseline) return 0;
+  if (!(empty = ifm_report_new())) return -1;
+  rc = ifm_baseline_compare(c->baseline, empty, err, sizeof err);
+  if (rc) fprintf(stderr, "ifmatch: --baseline %s\n", err);
+  ifm_report_free(empty);
+  return rc;
+}
+
+static int path_cmp(const void *a, const void *b) {
+  return strcmp(((const ifm_case_file *)a)->path, ((const ifm_case_file *)b)->path);
+}
+
+/* SHA-256 over the contents of the suite's case files, in path order, each
+ * prefixed by its length: the certificate names exactly what was run. */
+static int suite_sha256(const ifm_suite *suite, char hex[65], size_t *n_cases) {
+  ifm_case_file *files = malloc((suite->n_files ? suite->n_files : 1) * sizeof *files);
+  ifm_sha256 sha;
+  size_t i;
+  int rc = 0;
+  if (!files) return -1;
+  memcpy(files, suite->files, suite->n_files * sizeof *files);
+  qsort(files, suite->n_files, sizeof *files, path_cmp);
+  ifm_sha256_init(&sha);
+  *n_cases = 0;
+  for (i = 0; i < suite->n_files && rc == 0; i++) {
+    char chunk[65536], len[32];
+    size_t n, total = 0;
+    FILE *f = fopen(files[i].path, "rb");
+    *n_cases += files[i].n_cases;
+    if (!f) {
+      rc = -1;
+      break;
+    }
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) total += n;
+    snprintf(len, sizeof len, "%zu\n", total);
+    ifm_sha256_update(&sha, len, strlen(len));
+    rewind(f);
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) ifm_sha256_update(&sha, chunk, n);
+    if (ferror(f)) rc = -1;
+    fclose(f);
+  }
+  ifm_sha256_final_hex(&sha, hex);
+  free(files);
+  return rc;
+}
+
+typedef int (*cert_fn)(const ifm_report *, const ifm_cert_info *, FILE *);
+
+static int write_cert_file(const char *dir, const char *name, cert_fn fn, const ifm_report *rep,
+                           const ifm_cert_info *ci) {
+  char path[4096];
+  out_job j = {NULL, fn, rep, ci};
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  return write_out(path, &j);
+}
+
+/* certify: the certificate as JSON and text in --out, the text on stdout. */
+static int write_certificate(const run_cli *c, const ifm_suite *suite, const ifm_report *rep,
+                             int *conformant) {
+  ifm_cert_info ci;
+  char hex[65];
+  int rc = 0;
+  memset(&ci, 0, sizeof ci);
+  ci.target_file = c->target_file;
+  ci.suite_files = suite->n_files;
+  ci.filter = c->filter && *c->filter ? c->filter : NULL;
+  ci.waivers_file = c->waivers;
+  if (suite_sha256(suite, hex, &ci.suite_cases) != 0) {
+    fprintf(stderr, "ifmatch: cannot read the case files again to hash them\n");
+    return -1;
+  }
+  ci.suite_sha256 = hex;
+  *conformant = ifm_certificate_conformant(rep, &ci);
+  rc |= write_cert_file(c->out_dir, "certificate.json", ifm_certificate_write_json, rep, &ci);
+  rc |= write_cert_file(c->out_dir, "certificate.txt", ifm_certificate_write_text, rep, &ci);
+  if (ifm_certificate_write_text(rep, &ci, stdout) != 0) rc = -1;
+  return rc;
+}
+
+/* What a reader of the console should not miss beyond the counts. */
+static void print_news(const ifm_report *rep, FILE *out) {
+  size_t i;
+  for (i = 0; i < rep->n_results; i++)
+    if (rep->results[i].waived && rep->results[i].verdict == IFM_PASS)
+      fprintf(out, "ifmatch: waived case %s passed: its waiver is stale\n", rep->results[i].case_id);
+  if (!rep->baseline) return;
+  fprintf(out, "ifmatch: against the baseline %s: %zu newly failing, %zu newly passing\n",
+          rep->baseline, rep->n_newly_failing, rep->n_newly_passing);
+  for (i = 0; i < rep->n_newly_failing; i++) fprintf(out, "  newly failing: %s\n", rep->newly_failing[i]);
+  for (i = 0; i < rep->n_newly_passing; i++) fprintf(out, "  newly passing: %s\n", rep->newly_passing[i]);
+}
+
+/* A parallel step holds one connection per client (and the embedded server
+ * the other end of each): raise the soft limit on open files to the hard one,
+ * and say what the largest step needs when that is not enough. */
+static int raise_fd_limit(const ifm_suite *suite, int embedded) {
+  struct rlimit rl;
+  size_t f, k, s, need = 64;
+  for (f = 0; f < suite->n_files; f++)
+    for (k = 0; k < suite->files[f].n_cases; k++)
+      for (s = 0; s < suite->files[f].cases[k].n_steps; s++) {
+        const ifm_step *st = &suite->files[f].cases[k].steps[s];
+        if (st->is_parallel && st->par.clients * (embedded ? 2u : 1u) + 64 > need)
+          need = st->par.clients * (embedded ? 2u : 1u) + 64;
+      }
+  if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return 0;
+  if (rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+    getrlimit(RLIMIT_NOFILE, &rl);
+  }
+  if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < need) {
+    fprintf(stderr, "ifmatch: the largest parallel step needs about %zu open files, the limit is %lu "
+            "(raise it: ulimit -n %zu)\n", need, (unsigned long)rl.rlim_cur, need);
+    return -1;
+  }
+  return 0;
+}
+
+static int has_unwaived_fail(const ifm_report *rep) {
+  size_t i;
+  for (i = 0; i < rep->n_results; i++)
+    if (rep->results[i].verdict == IFM_FAIL && !rep->results[i].waived) return 1;
+  return 0;
+}
+
+static int cmd_run_or_certify(int argc, char **argv, int certify) {
+  run_cli cli;
+  ifm_suite suite = {0};
+  ifm_waivers waivers;
+  ifm_target target;
+  ifm_profile profile;
+  ifm_server *srv = NULL;
+  ifm_report *rep = NULL;
+  ifm_run_opts ro;
+  progress_ctx pc;
+  char url[256], err[512];
+  const char *base_url, *profile_name;
+  int rc, exit_code = 3, wrc = 0, conformant;
+
+  memset(&target, 0, sizeof target);
+  memset(&profile, 0, sizeof profile);
+  memset(&waivers, 0, sizeof waivers);
+  rc = run_cli_parse(argc, argv, &cli);
+  if (rc != 0) {
+    run_cli_free(&cli);
+    return rc > 0 ? 0 : 2;
+  }
+  cli.certify = certify;
+  if (certify && certify_defaults(&cli) != 0) {
+    exit_code = 2;
+    goto out;
+  }
+  if (!certify && cli.out_dir) {
+    fprintf(stderr, "ifmatch run: --out belongs to 'ifmatch certify'\n");
+    exit_code = 2;
+    goto out;
+  }
+  if (cli.requirements) {
+    fprintf(stderr, "ifmatch run: --requirements belongs to 'ifmatch list'\n");
+    exit_code = 2;
+    goto out;
+  }
+  if (load_suite(&cli, &suite) != 0 || load_target(&cli, &target) != 0) {
+    exit_code = 2;
+    goto out;
+  }
+  profile_name = cli.profile ? cli.profile : target.profile ? target.profile : "rfc9110";
+  if (load_profile(profile_name, &profile) != 0 || load_waivers(&cli, &suite, &waivers) != 0 ||
+      check_baseline(&cli) != 0) {
+    exit_code = 2;
+    goto out;
+  }
+  if (!cli.target_file && !cli.url) {
+    ifm_server_opts so;
+    ifm_server_opts_init(&so);
+    if (ifm_server_profile_parse(profile.name, &so.profile) != 0) {
+      fprintf(stderr, "ifmatch: the embedded server has no profile '%s' (it has rfc9110, "
+              "rfc9110-428, cpp); name a --target or --url\n", profile.name);
+      exit_code = 2;
+      goto out;
+    }
+    srv = ifm_server_start(&so, err, sizeof err);
+    if (!srv) {
+      fprintf(stderr, "ifmatch: cannot start the embedded reference server: %s\n", err);
+      goto out;
+    }
+    snprintf(url, sizeof url, "http://127.0.0.1:%u", (unsigned)ifm_server_port(srv));
+    base_url = url;
+    if (!cli.quiet) fprintf(stderr, "ifmatch: embedded reference server at %s/ (profile %s)\n", url, profile.name);
+  } else {
+    base_url = cli.url ? cli.url : target.base_url;
+  }
+  if (raise_fd_limit(&suite, srv != NULL) != 0) {
+    exit_code = 2;
+    goto out;
+  }
+  if (!base_url || !*base_url) {
+    fprintf(stderr, "ifmatch: the target has no base_url and no --url was given\n");
+    exit_code = 2;
+    goto out;
+  }
+  signal(SIGINT, on_signal);
+  signal(SIGTERM, on_signal);
+  signal(SIGPIPE, SIG_IGN);
+
+  rep = ifm_report_new();
+  if (!rep) goto out;
+  rep->tool_version = ifm_strdup(IFM_VERSION);
+  rep->target = ifm_redact(base_url, strlen(base_url), target.secrets, target.n_secrets, NULL);
+  rep->profile = ifm_strdup(profile.name);
+  rep->started_at = iso_now();
+
+  if (probe_target(base_url, &target) != 0) {
+    fprintf(stderr, "ifmatch: target %s does not answer: %s\n", rep->target, probe_err);
+    rep->interrupted = 1;
+  } else {
+    memset(&ro, 0, sizeof ro);
+    pc.tty = isatty(2);
+    pc.verbose = cli.verbose;
+    pc.quiet = cli.quiet;
+    ro.suite = &suite;
+    ro.target = &target;
+    ro.profile = &profile;
+    ro.base_url = base_url;
+    ro.filter = cli.filter;
+    ro.jobs = cli.jobs;
+    ro.timeout_s = cli.timeout_s;
+    ro.max_time_s = cli.max_time_s;
+    ro.var_names = cli.var_names;
+    ro.var_values = cli.var_values;
+    ro.n_vars = cli.n_vars;
+    ro.stop = &g_stop;
+    ro.progress = progress_cb;
+    ro.progress_ctx = &pc;
+    err[0] = '\0';
+    if (ifm_run_suite(&ro, rep, err, sizeof err) != 0) {
+      fprintf(stderr, "ifmatch: the run could not be completed: %s\n", err[0] ? err : "out of memory");
+      rep->interrupted = 1;
+    }
+    if (g_stop) rep->interrupted = 1;
+  }
+  ifm_waivers_apply(&waivers, rep);
+  if (cli.baseline && ifm_baseline_compare(cli.baseline, rep, err, sizeof err) != 0) {
+    fprintf(stderr, "ifmatch: %s\n", err);
+    wrc = -1;
+  }
+  wrc |= write_report(cli.tap, ifm_report_write_tap, rep);
+  wrc |= write_report(cli.junit, ifm_report_write_junit, rep);
+  wrc |= write_report(cli.json, ifm_report_write_json, rep);
+  wrc |= write_report(cli.html, ifm_report_write_html, rep);
+  conformant = ifm_report_conformant(rep) && !rep->interrupted;
+  if (certify) wrc |= write_certificate(&cli, &suite, rep, &conformant);
+  print_summary(rep, conformant, stderr);
+  print_news(rep, stderr);
+  if (rep->interrupted || wrc) exit_code = 3;
+  else if (cli.baseline) exit_code = rep->n_newly_failing ? 1 : 0;
+  else if (conformant) exit_code = 0;
+  else exit_code = has_unwaived_fail(rep) ? 1 : 3;
+out:
+  ifm_report_free(rep);
+  ifm_server_stop(srv);
+  ifm_suite_free(&suite);
+  ifm_target_free(&target);
+  ifm_profile_free(&profile);
+  ifm_waivers_free(&waivers);
+  run_cli_free(&cli);
+  return exit_code;
+}
+
+int ifm_cmd_run(int argc, char **argv) { return cmd_run_or_certify(argc, argv, 0); }
+
+int ifm_cmd_certify(int argc, char **argv) { return cmd_run_or_certify(argc, argv, 1); }
+
+int ifm_cmd_list(int argc, char **argv) {
+  run_cli cli;
+  ifm_suite suite = {0};
+  size_t f, k, i, total = 0;
+  int rc = run_cli_parse(argc, argv, &cli), by_req = 0;
+  if (rc != 0) {
+    run_cli_free(&cli);
+    return rc > 0 ? 0 : 2;
+  }
+  if (load_suite(&cli, &suite) != 0) {
+    run_cli_free(&cli);
+    return 2;
+  }
+  by_req = cli.requirements;
+  if (!by_req) {
+    printf("%-34s %-20s %-6s %-22s %s\n", "CASE", "REQUIREMENT", "LEVEL", "SPEC", "TITLE");
+    for (f = 0; f < suite.n_files; f++)
+      for (k = 0; k < suite.files[f].n_cases; k++) {
+        const ifm_case *c = &suite.files[f].cases[k];
+        if (!ifm_plan_selects(c, cli.filter)) continue;
+        printf("%-34s %-20s %-6s %-22s %s\n", c->id, c->requirement, ifm_level_name(c->level),
+               c->spec ? c->spec : "", c->title);
+        total++;
+      }
+    printf("%zu cases\n", total);
+  } else {
+    for (i = 0; i < ifm_catalogue_count(); i++) {
+      const ifm_requirement *r = ifm_catalogue_at(i);
+      size_t n = 0;
+      for (f = 0; f < suite.n_files; f++)
+        for (k = 0; k < suite.files[f].n_cases; k++) n += strcmp(suite.files[f].cases[k].requirement, r->id) == 0;
+      printf("%2d %-20s %-6s %4zu cases  %s\n", r->number, r->id, ifm_level_name(r->level), n, r->summary);
+    }
+  }
+  ifm_suite_free(&suite);
+  run_cli_free(&cli);
+  return 0;
+}

@@ -1,0 +1,460 @@
+/* ifm_exec.c: the libcurl multi loop (see ifm_exec.h). */
+#include <curl/curl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include "ifm_exec.h"
+
+#define EXEC_MAX_BODY (64u * 1024 * 1024)   /* a response body larger than this is an error */
+
+struct ifm_xfer {
+  CURL *easy;
+  struct curl_slist *slist;
+  ifm_exchange ex;                /* the record: request half at creation, the rest at the end */
+  size_t cap_req_headers, cap_resp_headers;
+  ifm_buf body;                   /* the request body while it is sent (then moved into ex) */
+  int has_body;
+  size_t sent;
+  ifm_xfer_opts opts;
+  ifm_buf resp_body;              /* the response body while it arrives (then moved into ex) */
+  char errbuf[CURL_ERROR_SIZE];
+  ifm_xfer_done_cb done;
+  void *ctx;
+  ifm_exec *exec;
+  size_t slot;                    /* index in exec->active */
+  int paused, released;
+  int has_content_type;           /* the caller set a Content-Type field */
+};
+
+#define EXEC_POOL 64   /* idle easy handles kept for reuse */
+
+struct ifm_exec {
+  CURLM *multi;
+  CURL *pool[EXEC_POOL];          /* reset easy handles: no malloc churn per request */
+  size_t n_pool;
+  ifm_xfer **active;
+  size_t n_active, cap_active;
+  int check_groups;               /* a group may have become complete */
+};
+
+double ifm_now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Forgets the response so far (a 1xx came first, or the transfer ends). */
+static void response_clear(ifm_xfer *x) {
+  size_t i;
+  for (i = 0; i < x->ex.n_resp_headers; i++) {
+    free(x->ex.resp_headers[i].name);
+    free(x->ex.resp_headers[i].value);
+  }
+  free(x->ex.resp_headers);
+  x->ex.resp_headers = NULL;
+  x->ex.n_resp_headers = x->cap_resp_headers = 0;
+  ifm_buf_free(&x->resp_body);
+}
+
+static int field_push(ifm_field **arr, size_t *n, size_t *cap, const char *name, size_t nlen,
+                      const char *value, size_t vlen) {
+  ifm_field *a = ifm_xrealloc_array(*arr, cap, *n + 1, sizeof **arr);
+  if (!a) return -1;
+  *arr = a;
+  a[*n].name = ifm_strndup(name, nlen);
+  a[*n].value = ifm_strndup(value, vlen);
+  a[*n].value_len = vlen;
+  if (!a[*n].name || !a[*n].value) {
+    free(a[*n].name);
+    free(a[*n].value);
+    return -1;
+  }
+  (*n)++;
+  return 0;
+}
+
+/* CURLOPT_HEADERFUNCTION: one header line at a time. A new status line (after
+ * a 1xx) starts the header list again. */
+static size_t header_cb(char *data, size_t size, size_t nitems, void *userp) {
+  ifm_xfer *x = userp;
+  size_t len = size * nitems, nlen, vs, ve;
+  const char *colon;
+  if (x->ex.t_first_byte == 0) x->ex.t_first_byte = ifm_now_ms();
+  if (len >= 5 && memcmp(data, "HTTP/", 5) == 0) {
+    response_clear(x);
+    return len;
+  }
+  while (len && (data[len - 1] == '\n' || data[len - 1] == '\r')) len--;
+  if (len == 0) return size * nitems;
+  colon = memchr(data, ':', len);
+  if (!colon) return size * nitems;            /* not a field line: ignored, as curl does */
+  nlen = (size_t)(colon - data);
+  vs = nlen + 1;
+  ve = len;
+  while (vs < ve && (data[vs] == ' ' || data[vs] == '\t')) vs++;
+  while (ve > vs && (data[ve - 1] == ' ' || data[ve - 1] == '\t')) ve--;
+  if (field_push(&x->ex.resp_headers, &x->ex.n_resp_headers, &x->cap_resp_headers, data, nlen,
+                 data + vs, ve - vs) != 0)
+    return 0;                                  /* aborts the transfer: out of memory */
+  return size * nitems;
+}
+
+static size_t write_cb(char *data, size_t size, size_t nitems, void *userp) {
+  ifm_xfer *x = userp;
+  size_t len = size * nitems;
+  if (x->resp_body.len + len > EXEC_MAX_BODY) return 0;
+  if (ifm_buf_append(&x->resp_body, data, len) != 0) return 0;
+  return len;
+}
+
+/* CURLOPT_READFUNCTION: the body; with hold_last_byte, everything but the
+ * last byte goes out, then the transfer pauses until ifm_exec_release_all. */
+static size_t read_cb(char *out, size_t size, size_t nitems, void *userp) {
+  ifm_xfer *x = userp;
+  size_t room = size * nitems, left = x->body.len - x->sent, n;
+  int hold = x->opts.hold && !x->released;
+  if (hold && left <= 1) {
+    if (left == 0) return 0;
+    if (!x->paused) {
+      x->paused = 1;
+      x->opts.hold->held++;
+      x->exec->check_groups = 1;
+    }
+    return CURL_READFUNC_PAUSE;
+  }
+  n = left < room ? left : room;
+  if (hold && n == left) n--;   /* keep the last byte */
+  memcpy(out, x->body.p + x->sent, n);
+  x->sent += n;
+  return n;
+}
+
+/* CURLOPT_SEEKFUNCTION: libcurl rewinds the body when it retries a request
+ * on a fresh connection because the reused one had been closed by the server
+ * (keep-alive limits, a server that closes after an error). */
+static int seek_cb(void *userp, curl_off_t offset, int origin) {
+  ifm_xfer *x = userp;
+  if (origin != SEEK_SET || offset < 0 || (size_t)offset > x->body.len) return CURL_SEEKFUNC_FAIL;
+  if (x->paused || x->released) return CURL_SEEKFUNC_CANTSEEK;   /* a held race request is not replayed */
+  x->sent = (size_t)offset;
+  return CURL_SEEKFUNC_OK;
+}
+
+ifm_xfer *ifm_xfer_new(const char *method, const char *url, const ifm_xfer_opts *opts) {
+  ifm_xfer *x = calloc(1, sizeof *x);
+  if (!x) return NULL;
+  x->ex.client = -1;
+  x->ex.method = ifm_strdup(method);
+  x->ex.url = ifm_strdup(url);
+  x->opts = *opts;
+  if (!x->ex.method || !x->ex.url) {
+    ifm_xfer_free(x);
+    return NULL;
+  }
+  return x;
+}
+
+/* The header line as libcurl takes it. "Name;" is libcurl's way to send a
+ * field with an empty value; "Name:" alone would remove the field. */
+static int slist_add(ifm_xfer *x, const char *name, const char *value, size_t value_len) {
+  ifm_buf line = IFM_BUF_INIT;
+  struct curl_slist *s;
+  int rc = -1;
+  if (value_len == 0) {
+    if (ifm_buf_puts(&line, name) || ifm_buf_putc(&line, ';')) goto out;
+  } else if (ifm_buf_puts(&line, name) || ifm_buf_puts(&line, ": ") ||
+             ifm_buf_append(&line, value, value_len)) {
+    goto out;
+  }
+  if (memchr(line.p, '\0', line.len)) goto out;   /* cannot be sent through libcurl */
+  s = curl_slist_append(x->slist, line.p);
+  if (!s) goto out;
+  x->slist = s;
+  if (strcasecmp(name, "Content-Type") == 0) x->has_content_type = 1;
+  rc = 0;
+out:
+  ifm_buf_free(&line);
+  return rc;
+}
+
+int ifm_xfer_add_header(ifm_xfer *x, const char *name, const char *value, size_t value_len) {
+  if (slist_add(x, name, value, value_len) != 0) return -1;
+  return field_push(&x->ex.req_headers, &x->ex.n_req_headers, &x->cap_req_headers, name, strlen(name),
+                    value, value_len);
+}
+
+ifm_xfer *ifm_xfer_new_exchange(ifm_exchange *req, const ifm_xfer_opts *opts) {
+  ifm_xfer *x = calloc(1, sizeof *x);
+  size_t i;
+  if (!x) return NULL;
+  x->ex = *req;
+  memset(req, 0, sizeof *req);
+  x->opts = *opts;
+  x->cap_req_headers = x->ex.n_req_headers;
+  for (i = 0; i < x->ex.n_req_headers; i++)
+    if (slist_add(x, x->ex.req_headers[i].name, x->ex.req_headers[i].value, x->ex.req_headers[i].value_len)) {
+      ifm_xfer_free(x);
+      return NULL;
+    }
+  if (x->ex.req_body) {           /* the body moves to the send buffer until the end */
+    x->has_body = 1;
+    x->body.p = x->ex.req_body;
+    x->body.len = x->ex.req_body_len;
+    x->body.cap = x->body.len + 1;
+    x->ex.req_body = NULL;
+    x->ex.req_body_len = x->ex.req_body_total = 0;
+  }
+  return x;
+}
+
+int ifm_xfer_set_body(ifm_xfer *x, const char *body, size_t len) {
+  ifm_buf_reset(&x->body);
+  x->has_body = 1;
+  return ifm_buf_append(&x->body, body ? body : "", len);
+}
+
+void ifm_xfer_free(ifm_xfer *x) {
+  if (!x) return;
+  if (x->easy && x->exec && x->exec->n_pool < EXEC_POOL) {
+    curl_easy_reset(x->easy);
+    x->exec->pool[x->exec->n_pool++] = x->easy;
+  } else if (x->easy) {
+    curl_easy_cleanup(x->easy);
+  }
+  curl_slist_free_all(x->slist);
+  ifm_buf_free(&x->body);
+  ifm_buf_free(&x->resp_body);
+  ifm_exchange_clear(&x->ex);
+  free(x);
+}
+
+static int xfer_setup(ifm_xfer *x) {
+  CURL *e = x->easy;
+  long ms = (long)(x->opts.timeout_s * 1000.0);
+  struct curl_slist *s;
+  if (ms <= 0) ms = 10000;
+  /* A held race request must send its body at once, so no "Expect:
+   * 100-continue" there. Elsewhere libcurl's default stays: a body over 1 MiB
+   * waits for 100 Continue, so a server that refuses it early (413) is heard
+   * before it closes the connection on the unsent body, instead of a reset. */
+  if (x->opts.hold) {
+    s = curl_slist_append(x->slist, "Expect:");
+    if (!s) return -1;
+    x->slist = s;
+  }
+  curl_easy_setopt(e, CURLOPT_URL, x->ex.url);
+  curl_easy_setopt(e, CURLOPT_PRIVATE, x);
+  curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);
+  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, ms);
+  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, ms < 10000 ? ms : 10000L);
+  curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, header_cb);
+  curl_easy_setopt(e, CURLOPT_HEADERDATA, x);
+  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
+  curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
+  curl_easy_setopt(e, CURLOPT_USERAGENT, "ifmatch/" IFM_VERSION);
+  curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->slist);
+  curl_easy_setopt(e, CURLOPT_PATH_AS_IS, 1L);
+  curl_easy_setopt(e, CURLOPT_NOPROXY, "localhost,127.0.0.1,::1");
+  /* HTTP/2: libcurl 7.88 (Debian 12) fails a request sent on a reused h2
+   * connection with "Error in the HTTP2 framing layer" (seen against nginx's
+   * h2c), so every HTTP/2 request gets a connection of its own. */
+  if (x->opts.fresh_connection || x->opts.http_version != 0) {
+    curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
+    curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
+  }
+  switch (x->opts.http_version) {
+    case 1: curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE); break;
+    case 2: curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS); break;
+    default: curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1); break;
+  }
+  if (x->opts.ca_file) curl_easy_setopt(e, CURLOPT_CAINFO, x->opts.ca_file);
+  if (!x->opts.tls_verify) {
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+  }
+  if (strcmp(x->ex.method, "HEAD") == 0) {
+    curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+  } else if (strcmp(x->ex.method, "GET") != 0 || x->has_body) {
+    curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, x->ex.method);
+  }
+  if (x->has_body && strcmp(x->ex.method, "HEAD") != 0 && x->opts.hold) {
+    /* last-byte release: the body goes through the read callback, which
+     * holds its last byte back */
+    curl_easy_setopt(e, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(e, CURLOPT_READFUNCTION, read_cb);
+    curl_easy_setopt(e, CURLOPT_READDATA, x);
+    curl_easy_setopt(e, CURLOPT_SEEKFUNCTION, seek_cb);
+    curl_easy_setopt(e, CURLOPT_SEEKDATA, x);
+    curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE, (curl_off_t)x->body.len);
+  } else if (x->has_body && strcmp(x->ex.method, "HEAD") != 0) {
+    /* an ordinary body goes out with the headers in one write; libcurl can
+     * resend it on a fresh connection by itself. POSTFIELDS would add a form
+     * Content-Type: a request that has none says so with "Content-Type:". */
+    if (!x->has_content_type) {
+      s = curl_slist_append(x->slist, "Content-Type:");
+      if (!s) return -1;
+      x->slist = s;
+    }
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, x->body.p ? x->body.p : "");
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)x->body.len);
+  }
+  return 0;
+}
+
+ifm_exec *ifm_exec_new(void) {
+  ifm_exec *e = calloc(1, sizeof *e);
+  if (!e) return NULL;
+  e->multi = curl_multi_init();
+  if (!e->multi) {
+    free(e);
+    return NULL;
+  }
+  return e;
+}
+
+int ifm_exec_add(ifm_exec *e, ifm_xfer *x, ifm_xfer_done_cb done, void *ctx) {
+  ifm_xfer **a;
+  if (!x->easy) x->easy = e->n_pool ? e->pool[--e->n_pool] : curl_easy_init();
+  if (!x->easy || xfer_setup(x) != 0) return -1;
+  a = ifm_xrealloc_array(e->active, &e->cap_active, e->n_active + 1, sizeof *a);
+  if (!a) return -1;
+  e->active = a;
+  x->exec = e;
+  x->done = done;
+  x->ctx = ctx;
+  x->ex.t_start = ifm_now_ms();
+  if (curl_multi_add_handle(e->multi, x->easy) != CURLM_OK) return -1;
+  x->slot = e->n_active;
+  e->active[e->n_active++] = x;
+  return 0;
+}
+
+/* Moves the bodies into the exchange record: whole, with their hashes. A
+ * request with a body has req_body != NULL (an empty body is ""). */
+static void xfer_seal(ifm_xfer *x) {
+  if (x->has_body) {
+    x->ex.req_body = x->body.p ? x->body.p : ifm_strdup("");
+    x->ex.req_body_len = x->ex.req_body_total = x->body.len;
+    x->ex.req_body_hash = ifm_hash64(x->body.p, x->body.len);
+    memset(&x->body, 0, sizeof x->body);
+  }
+  x->ex.resp_body = x->resp_body.p;
+  x->ex.resp_body_len = x->ex.resp_body_total = x->resp_body.len;
+  x->ex.resp_body_hash = ifm_hash64(x->resp_body.p, x->resp_body.len);
+  memset(&x->resp_body, 0, sizeof x->resp_body);
+}
+
+/* Takes x out of the loop, fills its response and hands it to its callback;
+ * the transfer is freed afterwards. */
+static void xfer_finish(ifm_exec *e, ifm_xfer *x, CURLcode rc, const char *why) {
+  long status = 0;
+  ifm_xfer *last;
+  curl_multi_remove_handle(e->multi, x->easy);
+  last = e->active[--e->n_active];
+  last->slot = x->slot;
+  e->active[x->slot] = last;
+  if (x->opts.hold && !x->released) {
+    /* it leaves its group without being released: the others need not wait */
+    ifm_hold_group *g = x->opts.hold;
+    if (x->paused && g->held) g->held--;
+    if (g->members) g->members--;
+    e->check_groups = 1;
+  }
+  x->ex.t_done = ifm_now_ms();
+  curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
+  x->ex.status = (int)status;
+  if (why) {
+    x->ex.error = ifm_strdup(why);
+  } else if (rc != CURLE_OK) {
+    ifm_buf msg = IFM_BUF_INIT;
+    ifm_buf_printf(&msg, "%s", x->errbuf[0] ? x->errbuf : curl_easy_strerror(rc));
+    x->ex.error = ifm_buf_detach(&msg);
+    x->ex.timed_out = rc == CURLE_OPERATION_TIMEDOUT;
+    if (rc == CURLE_WRITE_ERROR && x->resp_body.len >= EXEC_MAX_BODY - 1) {
+      free(x->ex.error);
+      x->ex.error = ifm_strdup("response body larger than 64 MiB");
+    }
+  }
+  xfer_seal(x);
+  if (x->done) x->done(x, x->ctx);
+  ifm_xfer_free(x);
+}
+
+static void exec_abort_all(ifm_exec *e, const char *why) {
+  while (e->n_active) xfer_finish(e, e->active[e->n_active - 1], CURLE_OK, why);
+}
+
+/* Resumes every member of each group whose members are all paused. */
+static void exec_release_groups(ifm_exec *e) {
+  size_t i;
+  double now = ifm_now_ms();
+  e->check_groups = 0;
+  for (i = 0; i < e->n_active; i++) {
+    ifm_hold_group *g = e->active[i]->opts.hold;
+    if (g && !g->released && g->members && g->held >= g->members) {
+      g->released = 1;
+      g->release_ms = now;
+    }
+  }
+  for (i = 0; i < e->n_active; i++) {
+    ifm_xfer *x = e->active[i];
+    if (!x->opts.hold || !x->opts.hold->released || x->released) continue;
+    x->released = 1;
+    x->ex.t_release = x->opts.hold->release_ms;
+    if (x->paused) {
+      x->paused = 0;
+      curl_easy_pause(x->easy, CURLPAUSE_CONT);
+    }
+  }
+}
+
+int ifm_exec_run(ifm_exec *e, volatile int *stop, double deadline_ms) {
+  while (e->n_active) {
+    int running = 0, left;
+    CURLMsg *m;
+    if (stop && *stop) {
+      exec_abort_all(e, "interrupted");
+      break;
+    }
+    if (deadline_ms > 0 && ifm_now_ms() > deadline_ms) {
+      exec_abort_all(e, "run time limit reached");
+      break;
+    }
+    if (curl_multi_perform(e->multi, &running) != CURLM_OK) {
+      exec_abort_all(e, "libcurl multi interface failed");
+      return -1;
+    }
+    while ((m = curl_multi_info_read(e->multi, &left)) != NULL) {
+      ifm_xfer *x = NULL;
+      if (m->msg != CURLMSG_DONE) continue;
+      curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&x);
+      if (x) xfer_finish(e, x, m->data.result, NULL);
+    }
+    if (e->check_groups) {
+      exec_release_groups(e);
+      continue;                        /* perform at once: the release is the point */
+    }
+    if (e->n_active) curl_multi_poll(e->multi, NULL, 0, 50, NULL);
+  }
+  return 0;
+}
+
+void ifm_exec_free(ifm_exec *e) {
+  if (!e) return;
+  exec_abort_all(e, "interrupted");
+  while (e->n_pool) curl_easy_cleanup(e->pool[--e->n_pool]);
+  curl_multi_cleanup(e->multi);
+  free(e->active);
+  free(e);
+}
+
+const ifm_exchange *ifm_xfer_exchange(const ifm_xfer *x) { return &x->ex; }
+
+void ifm_xfer_take_exchange(ifm_xfer *x, ifm_exchange *out) {
+  *out = x->ex;
+  memset(&x->ex, 0, sizeof x->ex);
+}

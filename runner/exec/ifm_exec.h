@@ -1,0 +1,79 @@
+/* ifm_exec.h: the HTTP executor. One libcurl multi handle drives every
+ * transfer of a run (sequential steps of many cases at once, and the clients
+ * of a parallel step), with keep-alive reuse through the multi's connection
+ * cache. A transfer is built from plain bytes (method, URL, header lines,
+ * body) and comes back as a response plus timings; the executor knows
+ * nothing of cases, templates or verdicts.
+ *
+ * The loop follows the shape of curl's own tool: poll, perform, drain
+ * info_read, find the transfer through CURLOPT_PRIVATE, one error buffer per
+ * transfer.
+ */
+#ifndef IFM_EXEC_H
+#define IFM_EXEC_H
+
+#include <stddef.h>
+#include "ifm_buf.h"
+#include "ifm_exchange.h"
+
+typedef struct ifm_exec ifm_exec;
+typedef struct ifm_xfer ifm_xfer;
+
+typedef void (*ifm_xfer_done_cb)(ifm_xfer *x, void *ctx);
+
+/* Last-byte release: the transfers of one group each send all but the last
+ * byte of their body and pause; when every member is paused, the executor
+ * resumes them all in one sweep. A member that ends before pausing (an early
+ * response, an error) leaves the group. */
+typedef struct ifm_hold_group {
+  size_t members;            /* set by the caller: how many transfers join */
+  size_t held;               /* paused so far */
+  int released;
+  double release_ms;         /* when the sweep started (monotonic ms) */
+} ifm_hold_group;
+
+typedef struct ifm_xfer_opts {
+  double timeout_s;          /* whole transfer; > 0 */
+  int http_version;          /* 0 = 1.1, 1 = h2c (prior knowledge), 2 = h2 over TLS */
+  const char *ca_file;       /* NULL: system store */
+  int tls_verify;
+  int fresh_connection;      /* 1: never reuse a connection (each parallel client its own) */
+  ifm_hold_group *hold;      /* non-NULL: pause before the body's last byte (see above) */
+} ifm_xfer_opts;
+
+
+ifm_exec *ifm_exec_new(void);
+void ifm_exec_free(ifm_exec *e);       /* aborts and frees unfinished transfers */
+
+/* Creates a transfer; the exec owns it once added. Header lines are "Name:
+ * value" (an empty value is sent as "Name:" with nothing after it). body may
+ * be NULL (no body) or hold any bytes. */
+ifm_xfer *ifm_xfer_new(const char *method, const char *url, const ifm_xfer_opts *opts);
+int ifm_xfer_add_header(ifm_xfer *x, const char *name, const char *value, size_t value_len);
+int ifm_xfer_set_body(ifm_xfer *x, const char *body, size_t len);
+/* Creates a transfer from the request half of an exchange (method, url,
+ * req_headers, req_body: the planner's output), which it takes over: *req is
+ * zeroed. NULL on allocation failure or a header libcurl cannot send. */
+ifm_xfer *ifm_xfer_new_exchange(ifm_exchange *req, const ifm_xfer_opts *opts);
+void ifm_xfer_free(ifm_xfer *x);
+
+/* Starts x; done is called once from ifm_exec_run when it finishes (its
+ * exchange is then complete; x is freed after the callback returns).
+ * Returns 0 or -1. */
+int ifm_exec_add(ifm_exec *e, ifm_xfer *x, ifm_xfer_done_cb done, void *ctx);
+
+/* Runs until no transfer is left, *stop becomes non-zero (the rest are
+ * aborted: their done callbacks run with error "interrupted"), or the
+ * deadline (monotonic ms, 0 = none) passes (likewise, "run time limit"). */
+int ifm_exec_run(ifm_exec *e, volatile int *stop, double deadline_ms);
+
+/* The transfer's record (ifm_exchange.h). Complete inside the done callback:
+ * request as sent, status (0: none), response fields and whole body,
+ * transport error or NULL, monotonic times (ifm_now_ms). Valid until
+ * ifm_xfer_free; ifm_xfer_take_exchange moves it out (the caller then owns it). */
+const ifm_exchange *ifm_xfer_exchange(const ifm_xfer *x);
+void ifm_xfer_take_exchange(ifm_xfer *x, ifm_exchange *out);
+
+double ifm_now_ms(void);   /* monotonic clock */
+
+#endif

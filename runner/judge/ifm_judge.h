@@ -1,0 +1,90 @@
+/* ifm_judge.h: the judge stage. Pure: expectations + exchanges + profile ->
+ * verdicts with their evidence. No I/O, no libcurl, no YAML; templates in
+ * expectations are expanded through the case's scope (plan/ifm_scope.h),
+ * which is computation, not I/O.
+ *
+ *   ifm_judge.c          the leaf checks (a status, a header, the body) and
+ *                        the level -> verdict rule
+ *   ifm_judge_step.c     one sequential step: assume, then expect; the view
+ *                        through the target's `extract`
+ *   ifm_judge_counts.c   a parallel round's `count:` expectations
+ *   ifm_judge_linear.c   a parallel round's history through the checker (lin/)
+ */
+#ifndef IFM_JUDGE_H
+#define IFM_JUDGE_H
+
+#include "ifm_exchange.h"
+#include "ifm_model.h"
+#include "ifm_scope.h"
+
+/* Why a check failed: owned strings, freed by ifm_judgement_clear. */
+typedef struct ifm_judgement {
+  char *message;    /* one line: "status 204 is not in 412" */
+  char *expected;
+  char *got;
+} ifm_judgement;
+
+void ifm_judgement_clear(ifm_judgement *j);
+
+/* The one rule: a broken expectation of level MUST is FAIL, SHOULD is WARN,
+ * MAY is INFO (DESIGN.md, "Verdicts and exit codes"). */
+ifm_verdict ifm_judge_verdict_for_level(ifm_level l);
+
+/* The set a status spec stands for under the active profile (and the
+ * target's overrides). Returns NULL when the spec names a profile key that is
+ * not defined (the caller reports an ERROR). */
+const ifm_status_spec *ifm_judge_resolve_status(const ifm_status_spec *s, const ifm_profile *p,
+                                                const ifm_target *t);
+
+/* Returns 1 when the status is acceptable; otherwise 0 and fills j. */
+int ifm_judge_status(const ifm_status_spec *s, const ifm_profile *p, const ifm_target *t,
+                     int status, ifm_judgement *j);
+
+/* One header/body expectation; value is the expanded template (NULL when the
+ * match kind takes none). Returns 1 when it holds; otherwise 0 and fills j. */
+int ifm_judge_item(const ifm_expect_item *it, const ifm_exchange *r, const char *value,
+                   size_t value_len, ifm_judgement *j);
+
+/* What judging asks of the run, besides the response. */
+typedef struct ifm_judge_ctx {
+  const ifm_profile *profile;
+  const ifm_target *target;
+  ifm_scope *scope;             /* expands the templates of expectations */
+} ifm_judge_ctx;
+
+/* One expectation block. Returns 1 when it holds, 0 with j filled when it
+ * does not, -1 with err when it cannot be evaluated (an undefined profile
+ * key, a variable with no value). */
+int ifm_judge_expect(const ifm_judge_ctx *jc, const ifm_expect *ex, const ifm_exchange *r,
+                     ifm_judgement *j, char *err, size_t errlen);
+
+/* A sequential step's response, as the case's verdict so far: IFM_PASS (go
+ * on), IFM_SKIP (what the case assumes of the target does not hold: the
+ * target cannot show what the case tests; j says what), the verdict of the
+ * case's level (an expectation broke; j), or IFM_ERROR (j->message says why
+ * it could not be judged). */
+ifm_verdict ifm_judge_step(const ifm_judge_ctx *jc, const ifm_case *c, const ifm_step *st,
+                           const ifm_exchange *r, ifm_judgement *j);
+
+/* The response as the case sees it: with the target's `extract` for the
+ * step's operation, the body is group 1 of the pattern's first match (empty
+ * when none); otherwise r itself. A view with its own body is returned in
+ * *view and must be released with ifm_judge_view_free. */
+const ifm_exchange *ifm_judge_view(const ifm_target *t, const ifm_request_spec *spec,
+                                   const ifm_exchange *r, ifm_exchange *view);
+void ifm_judge_view_free(const ifm_exchange *r, ifm_exchange *view);
+
+/* A parallel round's `count:` expectations over its client exchanges (x[i]
+ * with client >= 0 count). Returns 1 when they hold, 0 with j filled, -1 with
+ * err when a profile key is undefined. */
+int ifm_judge_counts(const ifm_judge_ctx *jc, const ifm_parallel *p, const ifm_exchange *x, size_t n,
+                     ifm_judgement *j, char *err, size_t errlen);
+
+/* A parallel round's history through the linearizability checker: x[0] is
+ * the read before the race, x[n-1] the read after, the rest the clients.
+ * Returns 1 linearizable (and every ETag names one body), 0 not (j filled),
+ * -1 when the check cannot be made (err: outside the checker's model). */
+int ifm_judge_linear(const ifm_judge_ctx *jc, const ifm_exchange *x, size_t n, ifm_judgement *j,
+                     char *err, size_t errlen);
+
+#endif

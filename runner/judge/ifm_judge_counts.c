@@ -1,0 +1,61 @@
+/* ifm_judge_counts.c: a parallel round's `count:` expectations (see
+ * ifm_judge.h): how many of the clients' responses fall in each status set,
+ * `rest` standing for whatever the explicit counts leave. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "ifm_judge.h"
+
+/* Counts of statuses among the round's client responses, as text. */
+static void status_histogram(const ifm_exchange *x, size_t n, ifm_buf *out) {
+  int seen[600] = {0}, s, first = 1;
+  size_t i;
+  for (i = 0; i < n; i++)
+    if (x[i].client >= 0 && x[i].status >= 0 && x[i].status < 600) seen[x[i].status]++;
+  for (s = 0; s < 600; s++) {
+    if (!seen[s]) continue;
+    if (s == 0) ifm_buf_printf(out, "%sno response: %d", first ? "" : ", ", seen[s]);
+    else ifm_buf_printf(out, "%s%d: %d", first ? "" : ", ", s, seen[s]);
+    first = 0;
+  }
+}
+
+int ifm_judge_counts(const ifm_judge_ctx *jc, const ifm_parallel *p, const ifm_exchange *x, size_t n,
+                     ifm_judgement *j, char *err, size_t errlen) {
+  size_t k, i, clients = 0, explicit_sum = 0;
+  ifm_buf want = IFM_BUF_INIT, got = IFM_BUF_INIT, msg = IFM_BUF_INIT;
+  int ok = 1;
+  for (i = 0; i < n; i++) clients += x[i].client >= 0;
+  for (k = 0; k < p->n_counts; k++)
+    if (p->counts[k].count >= 0) explicit_sum += (size_t)p->counts[k].count;
+  for (k = 0; k < p->n_counts; k++) {
+    const ifm_count_expect *ce = &p->counts[k];
+    const ifm_status_spec *set = ifm_judge_resolve_status(&ce->status, jc->profile, jc->target);
+    size_t have = 0, need = ce->count >= 0 ? (size_t)ce->count
+                            : clients > explicit_sum ? clients - explicit_sum : 0;
+    if (!set) {
+      snprintf(err, errlen, "profile key '%s' is not defined", ce->status.profile_key);
+      ifm_buf_free(&want);
+      ifm_buf_free(&msg);
+      return -1;
+    }
+    for (i = 0; i < n; i++)
+      if (x[i].client >= 0 && ifm_status_spec_accepts(set, x[i].status)) have++;
+    ifm_buf_printf(&want, "%s%s: %zu", k ? ", " : "", set->text ? set->text : "?", need);
+    if (have != need && ok) {
+      ifm_buf_printf(&msg, "%zu of %zu responses were %s, expected %zu", have, clients,
+                     set->text ? set->text : "?", need);
+      ok = 0;
+    }
+  }
+  if (ok) {
+    ifm_buf_free(&want);
+    return 1;
+  }
+  status_histogram(x, n, &got);
+  ifm_judgement_clear(j);
+  j->message = ifm_buf_detach(&msg);
+  j->expected = ifm_buf_detach(&want);
+  j->got = ifm_buf_detach(&got);
+  return 0;
+}

@@ -1,0 +1,78 @@
+/* ifm_judge_step.c: a sequential step's response against what the step
+ * assumes and expects (see ifm_judge.h). */
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "ifm_judge.h"
+
+int ifm_judge_expect(const ifm_judge_ctx *jc, const ifm_expect *ex, const ifm_exchange *r,
+                     ifm_judgement *j, char *err, size_t errlen) {
+  size_t i;
+  if (ex->has_status) {
+    if (!ifm_judge_resolve_status(&ex->status, jc->profile, jc->target)) {
+      snprintf(err, errlen, "profile key '%s' is not defined", ex->status.profile_key);
+      return -1;
+    }
+    if (!ifm_judge_status(&ex->status, jc->profile, jc->target, r->status, j)) return 0;
+  }
+  for (i = 0; i < ex->n_items; i++) {
+    const ifm_expect_item *it = &ex->items[i];
+    ifm_buf v = IFM_BUF_INIT;
+    int ok;
+    if (it->value && ifm_scope_expand(jc->scope, it->value, &v, err, errlen) != 0) {
+      ifm_buf_free(&v);
+      return -1;
+    }
+    ok = ifm_judge_item(it, r, v.p, v.len, j);
+    ifm_buf_free(&v);
+    if (!ok) return 0;
+  }
+  return 1;
+}
+
+/* Prefixes j->message with what. */
+static void message_prefix(ifm_judgement *j, const char *what) {
+  ifm_buf m = IFM_BUF_INIT;
+  ifm_buf_printf(&m, "%s%s", what, j->message ? j->message : "");
+  free(j->message);
+  j->message = ifm_buf_detach(&m);
+}
+
+ifm_verdict ifm_judge_step(const ifm_judge_ctx *jc, const ifm_case *c, const ifm_step *st,
+                           const ifm_exchange *r, ifm_judgement *j) {
+  char err[512];
+  int rc = ifm_judge_expect(jc, &st->assume, r, j, err, sizeof err);
+  if (rc == 0) {                /* as a test whose setup failed: not the server's fault */
+    message_prefix(j, "the target cannot show what this case tests: ");
+    return IFM_SKIP;
+  }
+  if (rc == 1) rc = ifm_judge_expect(jc, &st->expect, r, j, err, sizeof err);
+  if (rc == 1) return IFM_PASS;
+  if (rc < 0) {
+    ifm_judgement_clear(j);
+    j->message = ifm_strdup(err);
+    return IFM_ERROR;
+  }
+  return ifm_judge_verdict_for_level(c->level);
+}
+
+const ifm_exchange *ifm_judge_view(const ifm_target *t, const ifm_request_spec *spec,
+                                   const ifm_exchange *r, ifm_exchange *view) {
+  const char *pat = spec->op < IFM_OP_REQUEST ? t->ops[spec->op].extract : NULL;
+  regex_t re;
+  regmatch_t m[2];
+  ifm_buf body = IFM_BUF_INIT;
+  if (!pat || regcomp(&re, pat, REG_EXTENDED) != 0) return r;
+  *view = *r;
+  if (r->resp_body && regexec(&re, r->resp_body, 2, m, 0) == 0 && m[1].rm_so >= 0)
+    ifm_buf_append(&body, r->resp_body + m[1].rm_so, (size_t)(m[1].rm_eo - m[1].rm_so));
+  regfree(&re);
+  view->resp_body_len = body.len;
+  view->resp_body = ifm_buf_detach(&body);
+  return view;
+}
+
+void ifm_judge_view_free(const ifm_exchange *r, ifm_exchange *view) {
+  if (r == view) free(view->resp_body);
+}

@@ -1,0 +1,64 @@
+/* ifm_exchange.h: one HTTP exchange, as sent and as received: the one
+ * record of an exchange. The planner fills the request half, the executor
+ * the response half and the times; the judge, the checker's adapter, the
+ * reports and the fuzzer read it. While live it holds whole bodies and
+ * secrets; a copy kept as evidence (ifm_exchange_evidence) is redacted and
+ * its bodies cut to IFM_BODY_EXCERPT bytes (the _total fields keep the
+ * lengths, the hashes are of the whole bodies).
+ */
+#ifndef IFM_EXCHANGE_H
+#define IFM_EXCHANGE_H
+
+#include <stddef.h>
+
+typedef struct ifm_field {
+  char *name;
+  char *value;
+  size_t value_len;   /* value may contain any byte */
+} ifm_field;
+
+/* One HTTP exchange, as sent and as received. */
+typedef struct ifm_exchange {
+  int step;                 /* 1-based step number within the case */
+  int client;               /* -1 in a sequential step; the client index in a parallel one */
+  int round;                /* 0 in a sequential step; the round of a parallel step */
+  char *method;
+  char *url;
+  ifm_field *req_headers;   /* as sent, in order, secrets redacted */
+  size_t n_req_headers;
+  char *req_body;           /* excerpt (at most IFM_BODY_EXCERPT bytes) */
+  size_t req_body_len;      /* length of the excerpt */
+  size_t req_body_total;    /* full length sent */
+  int status;               /* 0 when no response came */
+  ifm_field *resp_headers;
+  size_t n_resp_headers;
+  char *resp_body;          /* excerpt */
+  size_t resp_body_len;
+  size_t resp_body_total;
+  unsigned long long req_body_hash;   /* FNV-1a 64 of the whole request body (0: none) */
+  unsigned long long resp_body_hash;  /* FNV-1a 64 of the whole response body */
+  char *error;              /* transport error (timeout, reset, ...) or NULL */
+  int timed_out;            /* the error is a timeout */
+  /* Milliseconds; 0 when not reached. Live: the executor's monotonic clock;
+   * kept as evidence: since the start of the run. */
+  double t_start, t_release, t_first_byte, t_done;
+} ifm_exchange;
+
+#define IFM_BODY_EXCERPT 2048
+#define IFM_EXCHANGES_KEPT 64
+
+/* Frees what x owns and zeroes it. */
+void ifm_exchange_clear(ifm_exchange *x);
+/* Appends copies of name and of the value_len bytes at value (NUL-terminated
+ * too, for convenience) to a field list such as x->req_headers and
+ * x->n_req_headers. Returns 0, or -1 on allocation failure. */
+int ifm_field_append(ifm_field **fields, size_t *n, const char *name,
+                     const char *value, size_t value_len);
+
+/* The first field named name (ASCII case-insensitive), or NULL; *count (may
+ * be NULL) gets how many there are. */
+const ifm_field *ifm_field_find(const ifm_field *f, size_t n, const char *name, int *count);
+/* The response's field named name, or NULL. */
+const ifm_field *ifm_exchange_resp_header(const ifm_exchange *x, const char *name);
+
+#endif

@@ -1,0 +1,55 @@
+/* ifm_plan.h: the plan stage. Which cases of the suite run against this
+ * target and profile, which are SKIP before anything is sent and why, and
+ * (ifm_plan_request) every step's request with its templates expanded.
+ *
+ * Pure: no I/O. The run stage executes the plan; the judge never sees it.
+ */
+#ifndef IFM_PLAN_H
+#define IFM_PLAN_H
+
+#include <stddef.h>
+#include "ifm_exchange.h"
+#include "ifm_model.h"
+#include "ifm_scope.h"
+
+/* One selected case: SKIP already decided when skip_reason is set. */
+typedef struct ifm_planned {
+  const ifm_case *c;
+  char *skip_reason;            /* owned; NULL: the case runs */
+} ifm_planned;
+
+/* The plan of a run. Owner: the caller; ifm_plan_free releases it. */
+typedef struct ifm_plan {
+  ifm_planned *cases;           /* in suite order */
+  size_t n_cases;
+} ifm_plan;
+
+/* Whether the filter (a shell glob, or several separated by commas) selects
+ * the case by id or by requirement. NULL or "" selects everything. */
+int ifm_plan_selects(const ifm_case *c, const char *filter);
+
+/* Why the case cannot run against this target and profile (a missing
+ * capability, another profile, a `when:` not met, a method the profile does
+ * not certify), as a malloc'd sentence; NULL when it can run. */
+char *ifm_plan_skip_reason(const ifm_case *c, const ifm_target *t, const ifm_profile *p);
+
+/* Selects and decides. Returns 0, or -1 (out of memory; out is empty). */
+int ifm_plan_build(const ifm_suite *suite, const ifm_target *t, const ifm_profile *p,
+                   const char *filter, ifm_plan *out);
+void ifm_plan_free(ifm_plan *plan);
+
+/* The method a step will use (the spec's, else the target's mapping); NULL
+ * for a parallel step or an unmapped operation. */
+const char *ifm_plan_method(const ifm_step *st, const ifm_target *t);
+
+/* The request of one operation, as the request half of an exchange: method,
+ * URL (base_url joined with the path), header lines in the order they go out
+ * (the case header, the target's headers, the mapping's, the step's) and the
+ * body (req_body != NULL when the request has one; a target's body wrapper
+ * applied). client is {{client}} (-1: none). Returns 0, or -1 with err (a
+ * variable with no value, a header that cannot be sent, out of memory);
+ * out is then cleared. */
+int ifm_plan_request(ifm_scope *s, const ifm_request_spec *spec, const char *base_url, int client,
+                     ifm_exchange *out, char *err, size_t errlen);
+
+#endif

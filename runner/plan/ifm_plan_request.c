@@ -1,0 +1,100 @@
+/* ifm_plan_request.c: from a step's request spec to the request half of an
+ * exchange (see ifm_plan.h): the target's mapping of the abstract operation,
+ * templates expanded in the case's scope, the case header added. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "ifm_plan.h"
+
+/* base_url + path, with exactly one slash between them. */
+static int join_url(const char *base, const char *path, size_t plen, ifm_buf *out) {
+  size_t blen = strlen(base);
+  while (blen && base[blen - 1] == '/') blen--;
+  if (ifm_buf_append(out, base, blen)) return -1;
+  if ((plen == 0 || path[0] != '/') && ifm_buf_putc(out, '/')) return -1;
+  return ifm_buf_append(out, path, plen);
+}
+
+static int add_field(ifm_exchange *x, const char *name, const char *value, size_t len, char *err,
+                     size_t errlen) {
+  /* libcurl takes header lines as C strings: a NUL cannot be sent */
+  if (memchr(value, '\0', len) || ifm_field_append(&x->req_headers, &x->n_req_headers, name, value, len)) {
+    snprintf(err, errlen, "header %s cannot be sent (NUL byte, or out of memory)", name);
+    return -1;
+  }
+  return 0;
+}
+
+static int add_headers(ifm_scope *s, ifm_exchange *x, const ifm_kv *h, size_t n, char *err,
+                       size_t errlen) {
+  size_t i;
+  ifm_buf v = IFM_BUF_INIT;
+  for (i = 0; i < n; i++) {
+    ifm_buf_reset(&v);
+    if (ifm_scope_expand(s, h[i].value, &v, err, errlen) != 0 ||
+        add_field(x, h[i].name, v.p ? v.p : "", v.len, err, errlen) != 0) {
+      ifm_buf_free(&v);
+      return -1;
+    }
+  }
+  ifm_buf_free(&v);
+  return 0;
+}
+
+int ifm_plan_request(ifm_scope *s, const ifm_request_spec *spec, const char *base_url, int client,
+                     ifm_exchange *out, char *err, size_t errlen) {
+  const ifm_target *t = s->target;
+  const ifm_op_map *map = spec->op < IFM_OP_REQUEST ? &t->ops[spec->op] : NULL;
+  const char *method_t = spec->method ? spec->method : map ? map->method : NULL;
+  const char *path_t = spec->path ? spec->path : map && map->path ? map->path : "{{path}}";
+  ifm_buf method = IFM_BUF_INIT, path = IFM_BUF_INIT, url = IFM_BUF_INIT;
+  ifm_buf body = IFM_BUF_INIT, wire = IFM_BUF_INIT;
+  int has_body = spec->has_body || spec->op == IFM_OP_CREATE || spec->op == IFM_OP_UPDATE ||
+                 spec->op == IFM_OP_PATCH;
+  int rc = -1;
+
+  memset(out, 0, sizeof *out);
+  out->client = client;
+  s->client = client;
+  if (!method_t) {
+    snprintf(err, errlen, "no method for this operation");
+    goto done;
+  }
+  if (ifm_scope_expand(s, method_t, &method, err, errlen) || ifm_scope_expand(s, path_t, &path, err, errlen))
+    goto done;
+  if (join_url(base_url, path.p ? path.p : "", path.len, &url)) goto oom;
+  if (has_body && spec->body && ifm_scope_expand(s, spec->body, &body, err, errlen)) goto done;
+  if (has_body && map && map->body) {          /* the target wraps the case's body */
+    s->map_body = &body;
+    if (ifm_scope_expand(s, map->body, &wire, err, errlen)) goto done;
+  } else if (has_body && ifm_buf_append(&wire, body.p ? body.p : "", body.len)) {
+    goto oom;
+  }
+  out->method = ifm_buf_detach(&method);
+  out->url = ifm_buf_detach(&url);
+  if (!out->method || !out->url) goto oom;
+  if (t->case_header && *t->case_header &&
+      add_field(out, t->case_header, s->c->id, strlen(s->c->id), err, errlen))
+    goto done;
+  if (add_headers(s, out, t->headers, t->n_headers, err, errlen) ||
+      (map && add_headers(s, out, map->headers, map->n_headers, err, errlen)) ||
+      add_headers(s, out, spec->headers, spec->n_headers, err, errlen))
+    goto done;
+  if (has_body) {
+    out->req_body_len = out->req_body_total = wire.len;
+    if (!(out->req_body = ifm_buf_detach(&wire))) goto oom;
+  }
+  rc = 0;
+  goto done;
+oom:
+  snprintf(err, errlen, "out of memory");
+done:
+  s->map_body = NULL;
+  ifm_buf_free(&method);
+  ifm_buf_free(&path);
+  ifm_buf_free(&url);
+  ifm_buf_free(&body);
+  ifm_buf_free(&wire);
+  if (rc != 0) ifm_exchange_clear(out);
+  return rc;
+}

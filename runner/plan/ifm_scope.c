@@ -1,0 +1,135 @@
+/* ifm_scope.c: a case's template variables (see ifm_scope.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "ifm_scope.h"
+#include "ifm_tmpl.h"
+
+void ifm_scope_init(ifm_scope *s, const ifm_case *c, const ifm_target *t, const char *run_id,
+                    unsigned long *uniq) {
+  memset(s, 0, sizeof *s);
+  s->c = c;
+  s->target = t;
+  s->run_id = run_id;
+  s->uniq = uniq;
+  s->client = -1;
+}
+
+void ifm_scope_clear(ifm_scope *s) {
+  size_t i;
+  for (i = 0; i < s->n_vars; i++) {
+    free(s->vars[i].name);
+    ifm_buf_free(&s->vars[i].value);
+  }
+  free(s->vars);
+  s->vars = NULL;
+  s->n_vars = s->cap_vars = 0;
+  free(s->path);
+  free(s->collection);
+  s->path = s->collection = NULL;
+}
+
+static ifm_var *var_find(ifm_scope *s, const char *name, size_t len) {
+  size_t i;
+  for (i = 0; i < s->n_vars; i++)
+    if (strlen(s->vars[i].name) == len && memcmp(s->vars[i].name, name, len) == 0) return &s->vars[i];
+  return NULL;
+}
+
+int ifm_scope_set(ifm_scope *s, const char *name, const char *value, size_t len) {
+  ifm_var *v = var_find(s, name, strlen(name)), *a;
+  if (!v) {
+    a = ifm_xrealloc_array(s->vars, &s->cap_vars, s->n_vars + 1, sizeof *a);
+    if (!a) return -1;
+    s->vars = a;
+    v = &a[s->n_vars];
+    memset(v, 0, sizeof *v);
+    if (!(v->name = ifm_strdup(name))) return -1;
+    s->n_vars++;
+  }
+  ifm_buf_reset(&v->value);
+  return ifm_buf_append(&v->value, value, len);
+}
+
+static int name_is(const char *name, size_t len, const char *what) {
+  return strlen(what) == len && memcmp(name, what, len) == 0;
+}
+
+static int resolve_cb(const char *name, size_t len, ifm_buf *out, void *ctx);
+
+/* Expands the target's resource template with a new {{n}}. */
+static int fresh_path(ifm_scope *s, ifm_buf *out) {
+  char err[128];
+  s->n++;
+  return ifm_tmpl_expand(s->target->resource, resolve_cb, s, out, err, sizeof err);
+}
+
+static int resolve_cb(const char *name, size_t len, ifm_buf *out, void *ctx) {
+  ifm_scope *s = ctx;
+  ifm_var *v = var_find(s, name, len);
+  size_t i;
+  if (v) return ifm_buf_append(out, v->value.p ? v->value.p : "", v->value.len);
+  if (name_is(name, len, "path")) return s->path ? ifm_buf_puts(out, s->path) : -1;
+  if (name_is(name, len, "collection")) return s->collection ? ifm_buf_puts(out, s->collection) : -1;
+  if (name_is(name, len, "fresh")) return fresh_path(s, out);
+  if (name_is(name, len, "n")) return ifm_buf_printf(out, "%lu", s->n);
+  if (name_is(name, len, "case")) return ifm_buf_puts(out, s->c->id);
+  if (name_is(name, len, "run")) return ifm_buf_puts(out, s->run_id);
+  if (name_is(name, len, "uniq")) return ifm_buf_printf(out, "%s-%lu", s->run_id, ++*s->uniq);
+  if (name_is(name, len, "client")) return s->client >= 0 ? ifm_buf_printf(out, "%d", s->client) : -1;
+  if (name_is(name, len, "body"))
+    return s->map_body ? ifm_buf_append(out, s->map_body->p ? s->map_body->p : "", s->map_body->len) : -1;
+  for (i = 0; i < s->n_given; i++)
+    if (name_is(name, len, s->given_names[i])) return ifm_buf_puts(out, s->given_values[i]);
+  return -1;
+}
+
+int ifm_scope_expand(ifm_scope *s, const char *tmpl, ifm_buf *out, char *err, size_t errlen) {
+  return ifm_tmpl_expand(tmpl, resolve_cb, s, out, err, errlen);
+}
+
+int ifm_scope_new_paths(ifm_scope *s, char *err, size_t errlen) {
+  ifm_buf p = IFM_BUF_INIT;
+  free(s->path);
+  free(s->collection);
+  s->path = s->collection = NULL;
+  if (fresh_path(s, &p) != 0) {
+    snprintf(err, errlen, "cannot expand the target's resource template");
+    ifm_buf_free(&p);
+    return -1;
+  }
+  s->path = ifm_buf_detach(&p);
+  if (s->target->collection) {
+    if (ifm_scope_expand(s, s->target->collection, &p, err, errlen) != 0) {
+      ifm_buf_free(&p);
+      return -1;
+    }
+    s->collection = ifm_buf_detach(&p);
+  }
+  return s->path ? 0 : -1;
+}
+
+int ifm_scope_capture(ifm_scope *s, const ifm_step *st, const ifm_exchange *x) {
+  size_t i;
+  for (i = 0; i < st->n_captures; i++) {
+    const ifm_capture *c = &st->captures[i];
+    char num[16];
+    const ifm_field *f;
+    int rc = 0;
+    switch (c->src) {
+      case IFM_CAP_STATUS:
+        snprintf(num, sizeof num, "%d", x->status);
+        rc = ifm_scope_set(s, c->var, num, strlen(num));
+        break;
+      case IFM_CAP_BODY:
+        rc = ifm_scope_set(s, c->var, x->resp_body ? x->resp_body : "", x->resp_body_len);
+        break;
+      case IFM_CAP_HEADER:
+        f = ifm_exchange_resp_header(x, c->header);
+        if (f) rc = ifm_scope_set(s, c->var, f->value, f->value_len);
+        break;
+    }
+    if (rc != 0) return -1;
+  }
+  return 0;
+}

@@ -1,0 +1,65 @@
+/* ifm_scope.h: the template variables of one running case, and expanding
+ * templates in them. What a case's templates can name:
+ *
+ *   built-in   path collection fresh n case run uniq client body
+ *   captured   by an earlier step (`capture: {e1: header.etag}`)
+ *   given      on the command line (--var KEY=VALUE)
+ *
+ * The built-in names are listed once, in model/ifm_tmpl.c (the loader checks
+ * templates against that list); this file gives them their values.
+ *
+ * Owner: the caller embeds an ifm_scope (in the case run) and calls
+ * ifm_scope_clear when the case ends; nothing here is shared between cases
+ * except the run-wide {{uniq}} counter it points to.
+ */
+#ifndef IFM_SCOPE_H
+#define IFM_SCOPE_H
+
+#include <stddef.h>
+#include "ifm_buf.h"
+#include "ifm_exchange.h"
+#include "ifm_model.h"
+
+typedef struct ifm_var {
+  char *name;
+  ifm_buf value;
+} ifm_var;
+
+typedef struct ifm_scope {
+  const ifm_case *c;            /* {{case}} is its id */
+  const ifm_target *target;     /* resource and collection templates */
+  const char *run_id;           /* {{run}} */
+  unsigned long *uniq;          /* run-wide counter behind {{uniq}} */
+  const char *const *given_names;   /* --var */
+  const char *const *given_values;
+  size_t n_given;
+  ifm_var *vars;                /* captured so far */
+  size_t n_vars, cap_vars;
+  char *path;                   /* {{path}}: the case's resource */
+  char *collection;             /* {{collection}} */
+  unsigned long n;              /* {{n}}; {{fresh}} takes the next */
+  int client;                   /* {{client}}; -1 outside parallel steps */
+  const ifm_buf *map_body;      /* {{body}} while a target's body wrapper is expanded */
+} ifm_scope;
+
+void ifm_scope_init(ifm_scope *s, const ifm_case *c, const ifm_target *t, const char *run_id,
+                    unsigned long *uniq);
+/* Frees captured variables and paths; s can be initialised again. */
+void ifm_scope_clear(ifm_scope *s);
+
+/* Expands the target's resource (and collection) templates into a fresh
+ * {{path}} / {{collection}}, replacing the old ones. Returns 0 or -1 (err). */
+int ifm_scope_new_paths(ifm_scope *s, char *err, size_t errlen);
+
+/* Appends the expansion of tmpl to out. Returns 0, or -1 with err naming the
+ * variable that has no value. */
+int ifm_scope_expand(ifm_scope *s, const char *tmpl, ifm_buf *out, char *err, size_t errlen);
+
+/* Sets (or replaces) a captured variable. Returns 0 or -1 (out of memory). */
+int ifm_scope_set(ifm_scope *s, const char *name, const char *value, size_t len);
+
+/* Stores a step's captures from the response the case sees. Returns 0 or
+ * -1 (out of memory). A header that is absent leaves its variable unset. */
+int ifm_scope_capture(ifm_scope *s, const ifm_step *st, const ifm_exchange *x);
+
+#endif

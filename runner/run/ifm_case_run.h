@@ -1,0 +1,133 @@
+/* ifm_case_run.h: one case while it runs, split by concern, and what the
+ * run stage's files share (not part of the stage's API, which is ifm_run.h).
+ *
+ *   ifm_case_seq.c   the case as a small state machine: one step at a time
+ *   ifm_case_send.c  a request of the case: plan it, hand it to the executor
+ *   ifm_par.c        a parallel step's rounds; it reports back through a
+ *                    callback and never calls the case machine
+ *   ifm_evidence.c   the exchanges kept for the report
+ *   ifm_run.c        the suite loop: plan, setup requests, `jobs` cases at once
+ *
+ * Owner: the run loop owns an array of ifm_case_run and the ifm_run_env they
+ * point to; ifm_case_run_clear frees what one case holds.
+ */
+#ifndef IFM_CASE_RUN_H
+#define IFM_CASE_RUN_H
+
+#include "ifm_exec.h"
+#include "ifm_judge.h"
+#include "ifm_plan.h"
+#include "ifm_run.h"
+
+/* What every case of a run shares. */
+typedef struct ifm_run_env {
+  const ifm_run_opts *o;
+  ifm_exec *exec;
+  ifm_report *rep;
+  double t0;                    /* monotonic ms at the start of the run */
+  char run_id[20];              /* {{run}} */
+  unsigned long uniq;           /* behind {{uniq}} */
+} ifm_run_env;
+
+/* The exchanges kept as evidence: the most recent IFM_EXCHANGES_KEPT, plus
+ * extra_keep while a parallel round runs. The marks move with the window. */
+typedef struct ifm_evidence {
+  ifm_exchange *x;
+  size_t n, cap;
+  size_t omitted;               /* older exchanges dropped */
+  size_t extra_keep;
+  size_t seg_x0;                /* n when the current segment's first step began */
+  size_t round_x0;              /* n when the current round's own requests began */
+} ifm_evidence;
+
+typedef struct ifm_case_run ifm_case_run;
+
+/* A parallel step's phases. */
+typedef enum ifm_par_phase {
+  IFM_PAR_IDLE = 0,             /* no round running (sequential steps) */
+  IFM_PAR_READ_BEFORE,          /* the read that gives the checker its initial state */
+  IFM_PAR_CLIENTS,              /* the clients' requests are out */
+  IFM_PAR_READ_AFTER            /* the read of the state the race left */
+} ifm_par_phase;
+
+/* How a parallel step ended, handed to the case machine. */
+typedef struct ifm_par_outcome {
+  ifm_verdict verdict;          /* IFM_PASS: the case goes on */
+  ifm_judgement j;              /* why, when verdict != IFM_PASS (ownership passes on) */
+  int replay;                   /* with IFM_PASS: 1 replay the segment's setup for the next round */
+} ifm_par_outcome;
+
+typedef void (*ifm_par_done_cb)(ifm_case_run *cr, ifm_par_outcome *out);
+
+typedef struct ifm_par_client {
+  ifm_case_run *cr;
+  int client;
+} ifm_par_client;
+
+/* A parallel step while it runs. Each round replays the case's steps since
+ * the previous parallel step (seg_first ..) against a fresh resource. */
+typedef struct ifm_par_state {
+  ifm_par_phase phase;
+  unsigned round;               /* 0-based */
+  size_t seg_first;             /* first step of the current segment */
+  size_t pending;               /* client requests not finished yet */
+  ifm_hold_group hold;          /* last-byte release */
+  ifm_par_client *pc;           /* one per client of the running round */
+  int round_failed;             /* -1: recording failed; -2: not every client could start */
+  ifm_judgement first_fail;     /* the first failing round's story */
+  int n_violations;
+  ifm_par_done_cb done;
+} ifm_par_state;
+
+typedef void (*ifm_case_end_cb)(ifm_case_run *cr, void *ctx);
+
+struct ifm_case_run {
+  ifm_run_env *env;
+  const ifm_case *c;
+  size_t result_idx;            /* in env->rep->results */
+  size_t step;                  /* current step, 0-based */
+  double t0;
+  int finished;
+  ifm_scope scope;              /* template variables */
+  ifm_judge_ctx jc;             /* profile, target, scope: what the judge reads */
+  ifm_evidence ev;
+  ifm_par_state par;
+  ifm_case_end_cb on_end;       /* the run loop's: a case finished */
+  void *on_end_ctx;
+};
+
+/* ifm_case_seq.c */
+void ifm_case_run_init(ifm_case_run *cr, ifm_run_env *env, const ifm_case *c, size_t result_idx);
+void ifm_case_run_clear(ifm_case_run *cr);
+/* Starts the case (a fresh resource, then its first step); a SKIP the plan
+ * decided (the result's verdict and message) ends it at once. */
+void ifm_case_start(ifm_case_run *cr);
+/* Ends the case with a verdict: its evidence goes into the result, then the
+ * on_end callback runs. Takes ownership of the strings. */
+void ifm_case_end(ifm_case_run *cr, ifm_verdict v, char *message, char *expected, char *got);
+/* "step N: WHAT DETAIL". */
+char *ifm_case_fmt_step(const ifm_case_run *cr, const char *what, const char *detail);
+
+/* ifm_case_send.c: plans the request of spec in the case's scope and starts
+ * it; done runs when it finishes. hold: last-byte release group (NULL:
+ * none). Returns 0; IFM_ERR_TRANSPORT when the executor would not take
+ * it; another ifm_err (the request could not be planned) with err. */
+int ifm_case_send(ifm_case_run *cr, const ifm_request_spec *spec, int client, ifm_hold_group *hold,
+                  ifm_xfer_done_cb done, void *ctx, char *err, size_t errlen);
+/* The transfer options of the run (timeout, HTTP version, TLS) for one request. */
+void ifm_case_xfer_opts(const ifm_run_opts *o, int fresh, ifm_hold_group *hold, ifm_xfer_opts *xo);
+
+/* ifm_evidence.c */
+/* Keeps the evidence copy of a finished exchange (redacted, times since the
+ * run's start) for the case's current step. Returns 0 or -1 (out of memory). */
+int ifm_evidence_record(ifm_case_run *cr, const ifm_exchange *live, int client, int round);
+/* Frees the exchanges from mark on (a passing round's). */
+void ifm_evidence_drop_from(ifm_evidence *ev, size_t mark);
+void ifm_evidence_clear(ifm_evidence *ev);
+
+/* ifm_par.c: runs the current step, which is parallel; done is called once
+ * when the step is over (every round, or a verdict). */
+void ifm_par_start(ifm_case_run *cr, ifm_par_done_cb done);
+void ifm_par_clear(ifm_par_state *ps);
+
+#endif

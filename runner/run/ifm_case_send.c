@@ -1,0 +1,38 @@
+/* ifm_case_send.c: a request of a running case: planned in the case's scope
+ * (plan/), handed to the executor (exec/). */
+#include <stdio.h>
+#include <string.h>
+#include "ifm_case_run.h"
+#include "ifm_err.h"
+
+void ifm_case_xfer_opts(const ifm_run_opts *o, int fresh, ifm_hold_group *hold, ifm_xfer_opts *xo) {
+  const ifm_target *t = o->target;
+  memset(xo, 0, sizeof *xo);
+  xo->timeout_s = o->timeout_s > 0 ? o->timeout_s : t->timeout_s;
+  xo->http_version = (int)t->http_version;
+  xo->ca_file = t->ca_file;
+  xo->tls_verify = t->tls_verify;
+  xo->fresh_connection = fresh;
+  xo->hold = hold;
+}
+
+int ifm_case_send(ifm_case_run *cr, const ifm_request_spec *spec, int client, ifm_hold_group *hold,
+                  ifm_xfer_done_cb done, void *ctx, char *err, size_t errlen) {
+  const ifm_run_opts *o = cr->env->o;
+  ifm_exchange req;
+  ifm_xfer_opts xo;
+  ifm_xfer *x;
+  if (ifm_plan_request(&cr->scope, spec, o->base_url, client, &req, err, errlen) != 0) return -1;
+  ifm_case_xfer_opts(o, hold != NULL || client >= 0, hold, &xo);
+  if (!(x = ifm_xfer_new_exchange(&req, &xo))) {
+    ifm_exchange_clear(&req);
+    snprintf(err, errlen, "out of memory");
+    return IFM_ERR_NOMEM;
+  }
+  if (ifm_exec_add(cr->env->exec, x, done, ctx) != 0) {
+    ifm_xfer_free(x);
+    snprintf(err, errlen, "could not start the transfer");
+    return IFM_ERR_TRANSPORT;
+  }
+  return 0;
+}

@@ -1,0 +1,149 @@
+/* ifm_case_seq.c: a case as a small state machine. It sends one step at a
+ * time on the shared executor; a finished step is judged at once, so a case
+ * stops at its first failed expectation with that step's evidence. A
+ * parallel step is handed to ifm_par.c, which answers through par_done_cb.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "ifm_case_run.h"
+
+static void case_next(ifm_case_run *cr);
+
+void ifm_case_run_init(ifm_case_run *cr, ifm_run_env *env, const ifm_case *c, size_t result_idx) {
+  const ifm_run_opts *o = env->o;
+  memset(cr, 0, sizeof *cr);
+  cr->env = env;
+  cr->c = c;
+  cr->result_idx = result_idx;
+  ifm_scope_init(&cr->scope, c, o->target, env->run_id, &env->uniq);
+  cr->scope.given_names = o->var_names;
+  cr->scope.given_values = o->var_values;
+  cr->scope.n_given = o->n_vars;
+  cr->jc.profile = o->profile;
+  cr->jc.target = o->target;
+  cr->jc.scope = &cr->scope;
+}
+
+void ifm_case_run_clear(ifm_case_run *cr) {
+  ifm_scope_clear(&cr->scope);
+  ifm_evidence_clear(&cr->ev);
+  ifm_par_clear(&cr->par);
+}
+
+void ifm_case_end(ifm_case_run *cr, ifm_verdict v, char *message, char *expected, char *got) {
+  ifm_result *res = &cr->env->rep->results[cr->result_idx];
+  res->verdict = v;
+  res->message = message;
+  res->expected = expected;
+  res->got = got;
+  res->failed_step = v == IFM_PASS || v == IFM_SKIP ? 0 : (int)cr->step + 1;
+  res->exchanges = cr->ev.x;
+  res->n_exchanges = cr->ev.n;
+  res->exchanges_omitted = cr->ev.omitted;
+  res->duration_ms = ifm_now_ms() - cr->t0;
+  memset(&cr->ev, 0, sizeof cr->ev);   /* the result owns them now */
+  cr->finished = 1;
+  ifm_case_run_clear(cr);
+  if (cr->on_end) cr->on_end(cr, cr->on_end_ctx);
+}
+
+char *ifm_case_fmt_step(const ifm_case_run *cr, const char *what, const char *detail) {
+  ifm_buf m = IFM_BUF_INIT;
+  ifm_buf_printf(&m, "step %zu: %s%s", cr->step + 1, what, detail ? detail : "");
+  return ifm_buf_detach(&m);
+}
+
+/* Ends the case at the current step with an ERROR. */
+static void case_error(ifm_case_run *cr, const char *what, const char *detail) {
+  ifm_case_end(cr, IFM_ERROR, ifm_case_fmt_step(cr, what, detail), NULL, NULL);
+}
+
+static void step_done_cb(ifm_xfer *x, void *ctx) {
+  ifm_case_run *cr = ctx;
+  const ifm_step *st = &cr->c->steps[cr->step];
+  const ifm_exchange *full = ifm_xfer_exchange(x), *r;
+  ifm_exchange view;
+  ifm_judgement j = {0};
+  ifm_verdict v;
+  int captured;
+  if (ifm_evidence_record(cr, full, -1, (int)cr->par.round) != 0) {
+    case_error(cr, "", "out of memory recording the exchange");
+    return;
+  }
+  if (full->error) {
+    case_error(cr, "transport error: ", full->error);
+    return;
+  }
+  r = ifm_judge_view(cr->env->o->target, &st->req, full, &view);
+  v = ifm_judge_step(&cr->jc, cr->c, st, r, &j);
+  captured = v == IFM_PASS ? ifm_scope_capture(&cr->scope, st, r) : 0;
+  ifm_judge_view_free(r, &view);
+  if (v != IFM_PASS) {
+    ifm_case_end(cr, v, ifm_case_fmt_step(cr, "", j.message), j.expected, j.got);
+    free(j.message);
+    return;
+  }
+  if (captured != 0) {
+    case_error(cr, "", "out of memory capturing");
+    return;
+  }
+  cr->step++;
+  case_next(cr);
+}
+
+/* A parallel step is over: go on, replay its setup for the next round, or
+ * end the case with its verdict. */
+static void par_done_cb(ifm_case_run *cr, ifm_par_outcome *out) {
+  if (out->verdict != IFM_PASS) {
+    ifm_case_end(cr, out->verdict, ifm_case_fmt_step(cr, "", out->j.message), out->j.expected, out->j.got);
+    free(out->j.message);
+    return;
+  }
+  if (out->replay) {
+    cr->step = cr->par.seg_first;
+  } else {
+    cr->step++;
+    cr->par.seg_first = cr->step;
+  }
+  case_next(cr);
+}
+
+static void case_next(ifm_case_run *cr) {
+  const ifm_case *c = cr->c;
+  const ifm_run_opts *o = cr->env->o;
+  const ifm_step *st;
+  char err[512];
+  if (o->stop && *o->stop) {
+    cr->env->rep->interrupted = 1;
+    ifm_case_end(cr, IFM_ERROR, ifm_strdup("interrupted before the case finished"), NULL, NULL);
+    return;
+  }
+  if (cr->step >= c->n_steps) {
+    ifm_case_end(cr, IFM_PASS, NULL, NULL, NULL);
+    return;
+  }
+  st = &c->steps[cr->step];
+  if (cr->step == cr->par.seg_first && cr->par.phase == IFM_PAR_IDLE) cr->ev.seg_x0 = cr->ev.n;
+  if (st->is_parallel) {
+    ifm_par_start(cr, par_done_cb);
+    return;
+  }
+  if (ifm_case_send(cr, &st->req, -1, NULL, step_done_cb, cr, err, sizeof err) != 0)
+    case_error(cr, "", err);
+}
+
+void ifm_case_start(ifm_case_run *cr) {
+  ifm_result *res = &cr->env->rep->results[cr->result_idx];
+  char err[512];
+  cr->t0 = ifm_now_ms();
+  if (res->verdict == IFM_SKIP) {       /* decided by the plan */
+    ifm_case_end(cr, IFM_SKIP, res->message, NULL, NULL);
+    return;
+  }
+  if (ifm_scope_new_paths(&cr->scope, err, sizeof err) != 0) {
+    ifm_case_end(cr, IFM_ERROR, ifm_strdup(err), NULL, NULL);
+    return;
+  }
+  case_next(cr);
+}

@@ -1,0 +1,45 @@
+/* ifm_evidence.c: the exchanges a case keeps for its report (see
+ * ifm_case_run.h). Memory stays bounded: the most recent
+ * IFM_EXCHANGES_KEPT (plus room for a parallel round) are kept, older ones
+ * are counted as omitted; passing rounds are dropped whole. */
+#include <stdlib.h>
+#include <string.h>
+#include "ifm_case_run.h"
+#include "ifm_redact.h"
+
+int ifm_evidence_record(ifm_case_run *cr, const ifm_exchange *live, int client, int round) {
+  ifm_evidence *ev = &cr->ev;
+  const ifm_target *t = cr->env->o->target;
+  ifm_exchange *a, *e;
+  int rc;
+  if (ev->n >= IFM_EXCHANGES_KEPT + ev->extra_keep) {   /* keep the most recent ones only */
+    ifm_exchange_clear(&ev->x[0]);
+    memmove(ev->x, ev->x + 1, (ev->n - 1) * sizeof *ev->x);
+    ev->n--;
+    ev->omitted++;
+    if (ev->seg_x0) ev->seg_x0--;          /* the marks move with the window */
+    if (ev->round_x0) ev->round_x0--;
+  }
+  a = ifm_xrealloc_array(ev->x, &ev->cap, ev->n + 1, sizeof *a);
+  if (!a) return -1;
+  ev->x = a;
+  e = &a[ev->n++];
+  rc = ifm_exchange_evidence(e, live, t->secrets, t->n_secrets, cr->env->t0);
+  e->step = (int)cr->step + 1;
+  e->client = client;
+  e->round = round;
+  return rc;
+}
+
+void ifm_evidence_drop_from(ifm_evidence *ev, size_t mark) {
+  size_t i;
+  for (i = mark; i < ev->n; i++) ifm_exchange_clear(&ev->x[i]);
+  if (mark <= ev->n) ev->n = mark;
+}
+
+void ifm_evidence_clear(ifm_evidence *ev) {
+  size_t i;
+  for (i = 0; i < ev->n; i++) ifm_exchange_clear(&ev->x[i]);
+  free(ev->x);
+  memset(ev, 0, sizeof *ev);
+}

@@ -1,0 +1,224 @@
+/* ifm_par.c: parallel steps. N clients, each on its own connection, send
+ * their requests at once; with `release: last-byte` every request goes out
+ * but the last byte of its body, and when all of them wait the executor
+ * sends every last byte in one sweep, so the requests reach the server's
+ * compare-and-write together.
+ *
+ * Rounds: each round first replays the case's steps since the previous
+ * parallel step (its setup: create, read the ETag...) against a fresh
+ * resource, then races. With `linearizable`, the round is bracketed by a
+ * read before (the checker's initial state) and a read after (the state the
+ * race left must be one some order of the requests explains), and the
+ * history goes to the judge (judge/ifm_judge_linear.c).
+ *
+ * Passing rounds are dropped from the evidence (memory stays bounded over
+ * many rounds); the first failing round is kept whole. The step reports how
+ * it ended through its done callback (ifm_par_outcome): the case machine
+ * replays the setup, goes on, or ends the case.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "ifm_case_run.h"
+#include "ifm_err.h"
+
+static const ifm_parallel *cur_par(const ifm_case_run *cr) {
+  return &cr->c->steps[cr->step].par;
+}
+
+static void par_round_done(ifm_case_run *cr);
+static void par_launch(ifm_case_run *cr);
+
+/* Hands the outcome to the case machine. */
+static void par_finish(ifm_case_run *cr, ifm_verdict v, char *message, char *expected, char *got, int replay) {
+  ifm_par_outcome out;
+  memset(&out, 0, sizeof out);
+  out.verdict = v;
+  out.j.message = message;
+  out.j.expected = expected;
+  out.j.got = got;
+  out.replay = replay;
+  cr->par.done(cr, &out);
+}
+
+/* Ends the step with an ERROR naming the round. */
+static void par_error(ifm_case_run *cr, const char *what, const char *detail) {
+  ifm_buf m = IFM_BUF_INIT;
+  ifm_buf_printf(&m, "round %u: %s%s", cr->par.round + 1, what, detail ? detail : "");
+  par_finish(cr, IFM_ERROR, ifm_buf_detach(&m), NULL, NULL, 0);
+}
+
+static void read_cb(ifm_xfer *x, void *ctx) {
+  ifm_case_run *cr = ctx;
+  const ifm_exchange *r = ifm_xfer_exchange(x);
+  if (ifm_evidence_record(cr, r, -1, (int)cr->par.round) != 0) {
+    par_error(cr, "out of memory", NULL);
+    return;
+  }
+  if (r->error) {
+    par_error(cr, cr->par.phase == IFM_PAR_READ_BEFORE ? "the read before the race failed: "
+                                                       : "the read after the race failed: ",
+              r->error);
+    return;
+  }
+  if (cr->par.phase == IFM_PAR_READ_BEFORE) par_launch(cr);
+  else par_round_done(cr);
+}
+
+/* The read that brackets a round for the checker: the case's read mapping. */
+static void par_read(ifm_case_run *cr, ifm_par_phase phase) {
+  ifm_request_spec spec;
+  char err[256];
+  memset(&spec, 0, sizeof spec);
+  spec.op = IFM_OP_READ;
+  cr->par.phase = phase;
+  int rc = ifm_case_send(cr, &spec, -1, NULL, read_cb, cr, err, sizeof err);
+  if (rc != 0) par_error(cr, rc == IFM_ERR_TRANSPORT ? "could not start the read" : err, NULL);
+}
+
+static void client_cb(ifm_xfer *x, void *ctx) {
+  ifm_par_client *pc = ctx;
+  ifm_case_run *cr = pc->cr;
+  ifm_par_state *ps = &cr->par;
+  if (ifm_evidence_record(cr, ifm_xfer_exchange(x), pc->client, (int)ps->round) != 0 && ps->round_failed == 0)
+    ps->round_failed = -1;
+  if (--ps->pending > 0) return;
+  if (ps->round_failed < 0) {
+    par_error(cr, ps->round_failed == -2 ? "not every client could be started (out of memory?)"
+                                         : "out of memory recording the race", NULL);
+    return;
+  }
+  if (cur_par(cr)->linearizable) par_read(cr, IFM_PAR_READ_AFTER);
+  else par_round_done(cr);
+}
+
+static void par_launch(ifm_case_run *cr) {
+  const ifm_parallel *p = cur_par(cr);
+  ifm_par_state *ps = &cr->par;
+  unsigned i, added = 0;
+  char err[256];
+  free(ps->pc);
+  ps->pc = calloc(p->clients, sizeof *ps->pc);
+  if (!ps->pc) {
+    par_error(cr, "out of memory", NULL);
+    return;
+  }
+  memset(&ps->hold, 0, sizeof ps->hold);
+  ps->phase = IFM_PAR_CLIENTS;
+  err[0] = '\0';
+  for (i = 0; i < p->clients; i++) {
+    ps->pc[i].cr = cr;
+    ps->pc[i].client = (int)i;
+    int rc = ifm_case_send(cr, &p->ops[i % p->n_ops], (int)i,
+                           p->release == IFM_RELEASE_LAST_BYTE ? &ps->hold : NULL, client_cb, &ps->pc[i], err,
+                           sizeof err);
+    if (rc != 0) {
+      if (rc == IFM_ERR_TRANSPORT) snprintf(err, sizeof err, "could not start client %u", i);
+      break;
+    }
+    added++;
+  }
+  cr->scope.client = -1;
+  /* Transfers only start moving in the executor's loop, so the group can be
+   * sized now that we know how many joined. */
+  ps->hold.members = added;
+  ps->pending = added;
+  if (added < p->clients) {
+    if (added == 0) {
+      par_error(cr, err, NULL);
+      return;
+    }
+    ps->round_failed = -2;    /* the clients that did start finish first */
+  }
+}
+
+void ifm_par_start(ifm_case_run *cr, ifm_par_done_cb done) {
+  const ifm_parallel *p = cur_par(cr);
+  cr->par.done = done;
+  cr->ev.round_x0 = cr->ev.n;
+  cr->par.round_failed = 0;
+  /* Room for this round and one failing round kept as evidence. */
+  cr->ev.extra_keep = 2 * ((size_t)p->clients + 2 + (cr->step - cr->par.seg_first));
+  if (p->linearizable) par_read(cr, IFM_PAR_READ_BEFORE);
+  else par_launch(cr);
+}
+
+void ifm_par_clear(ifm_par_state *ps) {
+  free(ps->pc);
+  ps->pc = NULL;
+  ifm_judgement_clear(&ps->first_fail);
+}
+
+/* Keeps the first failing round's story; later ones are only counted. */
+static void par_violation(ifm_case_run *cr, ifm_judgement *j) {
+  ifm_par_state *ps = &cr->par;
+  ifm_buf m = IFM_BUF_INIT;
+  ps->n_violations++;
+  if (ps->first_fail.message) {
+    ifm_judgement_clear(j);
+    return;
+  }
+  ifm_buf_printf(&m, "round %u: %s", ps->round + 1, j->message ? j->message : "");
+  ps->first_fail.message = ifm_buf_detach(&m);
+  ps->first_fail.expected = j->expected;
+  ps->first_fail.got = j->got;
+  free(j->message);
+  memset(j, 0, sizeof *j);
+  cr->ev.seg_x0 = cr->ev.n;              /* the failing round stays in the evidence */
+}
+
+static void par_round_done(ifm_case_run *cr) {
+  const ifm_parallel *p = cur_par(cr);
+  ifm_par_state *ps = &cr->par;
+  const ifm_exchange *x = cr->ev.x + cr->ev.round_x0;
+  size_t n = cr->ev.n - cr->ev.round_x0, i;
+  ifm_judgement j = {0};
+  char err[512];
+  int rc = 1, errors = 0;
+  const char *first_error = NULL;
+
+  for (i = 0; i < n; i++)
+    if (x[i].client >= 0 && x[i].error) {
+      errors++;
+      if (!first_error) first_error = x[i].error;
+    }
+  if (errors && (p->n_counts || !p->linearizable)) {
+    snprintf(err, sizeof err, "%d of %u requests got no answer (%s)", errors, p->clients, first_error);
+    par_error(cr, err, NULL);
+    return;
+  }
+  if (p->n_counts) rc = ifm_judge_counts(&cr->jc, p, x, n, &j, err, sizeof err);
+  if (rc == 1 && p->linearizable) rc = ifm_judge_linear(&cr->jc, x, n, &j, err, sizeof err);
+  if (rc < 0) {
+    par_error(cr, err, NULL);
+    return;
+  }
+  if (rc == 0) par_violation(cr, &j);
+  ifm_judgement_clear(&j);
+
+  if (ps->round + 1 < p->rounds && !(ps->n_violations && p->stop_on_violation)) {
+    char perr[256];
+    if (!(rc == 0 && ps->n_violations == 1)) ifm_evidence_drop_from(&cr->ev, cr->ev.seg_x0);  /* only the first failure stays */
+    ps->round++;
+    if (ifm_scope_new_paths(&cr->scope, perr, sizeof perr) != 0) {
+      par_error(cr, perr, NULL);
+      return;
+    }
+    ps->phase = IFM_PAR_IDLE;
+    par_finish(cr, IFM_PASS, NULL, NULL, NULL, 1);
+    return;
+  }
+  if (ps->n_violations) {
+    ifm_buf m = IFM_BUF_INIT;
+    char *expected = ps->first_fail.expected, *got = ps->first_fail.got;
+    ifm_buf_printf(&m, "violated in %d of %u rounds; first, %s", ps->n_violations, ps->round + 1,
+                   ps->first_fail.message);
+    ps->first_fail.expected = ps->first_fail.got = NULL;   /* ownership goes to the result */
+    par_finish(cr, ifm_judge_verdict_for_level(cr->c->level), ifm_buf_detach(&m), expected, got, 0);
+    return;
+  }
+  ps->phase = IFM_PAR_IDLE;
+  cr->ev.extra_keep = 0;
+  ps->round = 0;
+  par_finish(cr, IFM_PASS, NULL, NULL, NULL, 0);
+}
