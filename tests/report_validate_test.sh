@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# report_validate_test.sh: feeds the reports that tests/report_test writes
+# report_validate_test.sh: feeds the reports that tests/report_writers_test writes
 # (IFM_REPORT_OUT) to the real consumers of each format, so "well-formed" is
 # decided by the parsers CI systems use and not by our own test code:
 #
@@ -52,8 +52,8 @@ PY_PLAIN=${PY_PLAIN:-$PY}
 echo "TAP version 13"
 SAMPLES="$OUT/reports"
 mkdir -p "$SAMPLES"
-check "report_test writes the sample reports" \
-  env IFM_REPORT_OUT="$SAMPLES" "$BUILD_DIR/tests/report_test" test_write_samples
+check "report_writers_test writes the sample reports" \
+  env IFM_REPORT_OUT="$SAMPLES" "$BUILD_DIR/tests/report_writers_test" test_write_samples
 check "sample, empty and random reports exist in every format" \
   test -s "$SAMPLES/sample.tap" -a -s "$SAMPLES/sample.xml" -a -s "$SAMPLES/sample.json" \
        -a -s "$SAMPLES/sample.html" -a -s "$SAMPLES/empty.tap" -a -s "$SAMPLES/random-19.html"

@@ -1,0 +1,243 @@
+/* report_certificate_test.c: the certificate (reports/ifm_certificate.c). The
+ * verdict rule is the one of ifm_certificate.h (no unwaived FAIL, no ERROR,
+ * not interrupted, no --filter); the JSON keys and their meaning are the
+ * table in reports/README.md, "Certificate"; the expected text was worked
+ * out by hand from those rules and the fixed-width table the text form
+ * prints. */
+#include "ifm_test.h"
+#include "report_fixture.h"
+#include "ifm_certificate.h"
+
+#include <errno.h>
+
+static const char sha[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+typedef int (*cert_fn)(const ifm_report *, const ifm_cert_info *, FILE *);
+
+static char *render_cert(cert_fn w, const ifm_report *r, const ifm_cert_info *ci) {
+  char *buf = NULL;
+  size_t size = 0;
+  FILE *f = open_memstream(&buf, &size);
+  int rc;
+
+  if (!f) return NULL;
+  rc = w(r, ci, f);
+  fclose(f);
+  if (rc != 0) {
+    free(buf);
+    return NULL;
+  }
+  return buf;
+}
+
+static void info_init(ifm_cert_info *ci) {
+  memset(ci, 0, sizeof *ci);
+  ci->target_file = "targets/my-api.yaml";
+  ci->suite_sha256 = sha;
+  ci->suite_files = 12;
+  ci->suite_cases = 40;
+}
+
+/* A run of seven cases: two unwaived FAILs of one requirement (listed
+ * once), a waived FAIL, a stale waiver (waived and passed), an ERROR, a WARN
+ * and a SKIP. */
+static ifm_report *mixed_report(void) {
+  ifm_report *r = ifm_report_new();
+  ifm_result *res;
+
+  if (!r) abort();
+  r->tool_version = dup_str("0.1.0");
+  r->target = dup_str("http://127.0.0.1:8080");
+  r->profile = dup_str("rfc9110");
+  r->started_at = dup_str("2024-05-01T12:00:00Z");
+  add_case(r, "IM-STALE-412-put", "IM-STALE-412", "t", "f", IFM_MUST, IFM_FAIL, "status 204 is not in 412");
+  add_case(r, "IM-STALE-412-del", "IM-STALE-412", "t", "f", IFM_MUST, IFM_FAIL, "m\n#2");
+  res = add_case(r, "IM-LIST-412", "IM-LIST", "t", "f", IFM_MUST, IFM_FAIL, "m");
+  res->waived = 1;
+  res->waiver_reason = dup_str("known \"bug\" 42");
+  res = add_case(r, "IM-WEAK", "IM-WEAK", "t", "f", IFM_MUST, IFM_PASS, NULL);
+  res->waived = 1;
+  res->waiver_reason = dup_str("was broken");
+  add_case(r, "IM-DOWN", NULL, "t", "f", IFM_MUST, IFM_ERROR, "unreachable");
+  add_case(r, "IM-ETAG", "IM-ETAG", "t", "f", IFM_SHOULD, IFM_WARN, "no ETag");
+  add_case(r, "IM-PATCH", "IM-PATCH", "t", "f", IFM_MAY, IFM_SKIP, "cannot PATCH");
+  return r;
+}
+
+static void test_cert_conformant(void) {
+  ifm_report *r = ifm_report_new();
+  ifm_cert_info ci;
+  ifm_result *res;
+
+  info_init(&ci);
+  ASSERT(r != NULL);
+  add_case(r, "a", "a", "t", "f", IFM_MUST, IFM_PASS, NULL);
+  add_case(r, "b", "b", "t", "f", IFM_SHOULD, IFM_WARN, "m");
+  add_case(r, "c", "c", "t", "f", IFM_MAY, IFM_SKIP, "m");
+  res = add_case(r, "d", "d", "t", "f", IFM_MUST, IFM_FAIL, "m");
+  res->waived = 1;
+  ASSERT_EQ(ifm_certificate_conformant(r, &ci), 1);     /* a waived FAIL is known */
+  ci.filter = "IM-*";
+  ASSERT_EQ(ifm_certificate_conformant(r, &ci), 0);     /* a filtered run certifies nothing */
+  ci.filter = NULL;
+  r->interrupted = 1;
+  ASSERT_EQ(ifm_certificate_conformant(r, &ci), 0);
+  r->interrupted = 0;
+  res->waived = 0;
+  ASSERT_EQ(ifm_certificate_conformant(r, &ci), 0);     /* an unwaived FAIL */
+  res->verdict = IFM_ERROR;
+  res->waived = 1;
+  ASSERT_EQ(ifm_certificate_conformant(r, &ci), 0);     /* an ERROR, waived or not */
+  ifm_report_free(r);
+}
+
+static void test_cert_json(void) {
+  ifm_report *r = mixed_report();
+  ifm_cert_info ci;
+  char *j;
+
+  info_init(&ci);
+  ci.waivers_file = "known.yaml";
+  j = render_cert(ifm_certificate_write_json, r, &ci);
+  ASSERT(j != NULL);
+  ASSERT(strncmp(j, "{\n  \"format\": \"ifmatch-certificate\",\n  \"version\": 1,\n", 52) == 0);
+  ASSERT(has_line(j, "  \"tool_version\": \"0.1.0\","));
+  ASSERT(has_line(j, "  \"issued_at\": \"2024-05-01T12:00:00Z\","));
+  ASSERT(has_line(j, "  \"target\": \"http://127.0.0.1:8080\","));
+  ASSERT(has_line(j, "  \"target_file\": \"targets/my-api.yaml\","));
+  ASSERT(has_line(j, "  \"profile\": \"rfc9110\","));
+  /* files and cases of the suite; run = the results there are (7) */
+  ASSERT_CONTAINS(j, "\"suite\": {\"files\": 12, \"cases\": 40, \"run\": 7, \"sha256\": \"0123456789abcdef");
+  ASSERT_CONTAINS(j, "\", \"filter\": null},");
+  /* per level: MUST has PASS 1 (stale), FAIL 3, ERROR 1; SHOULD WARN 1; MAY SKIP 1 */
+  ASSERT_CONTAINS(j, "\"counts\": {\"MUST\": {\"PASS\": 1, \"FAIL\": 3, \"WARN\": 0, \"INFO\": 0, "
+                     "\"SKIP\": 0, \"ERROR\": 1}, \"SHOULD\": {\"PASS\": 0, \"FAIL\": 0, \"WARN\": 1, "
+                     "\"INFO\": 0, \"SKIP\": 0, \"ERROR\": 0}, \"MAY\": {\"PASS\": 0, \"FAIL\": 0, "
+                     "\"WARN\": 0, \"INFO\": 0, \"SKIP\": 1, \"ERROR\": 0}}");
+  ASSERT(has_line(j, "  \"waivers_file\": \"known.yaml\","));
+  ASSERT(has_line(j, "  \"waivers\": [{\"case\": \"IM-LIST-412\", \"reason\": \"known \\\"bug\\\" 42\"}],"));
+  ASSERT(has_line(j, "  \"stale_waivers\": [\"IM-WEAK\"],"));
+  ASSERT(has_line(j, "  \"failures\": [\"IM-STALE-412-put\", \"IM-STALE-412-del\"],"));
+  ASSERT(has_line(j, "  \"failed_requirements\": [\"IM-STALE-412\"],"));   /* each once */
+  ASSERT(has_line(j, "  \"errors\": [\"IM-DOWN\"],"));
+  ASSERT(has_line(j, "  \"interrupted\": false,"));
+  ASSERT(has_line(j, "  \"verdict\": \"NOT CONFORMANT\""));
+  ASSERT(strlen(j) > 3 && strcmp(j + strlen(j) - 3, "\n}\n") == 0);
+  ASSERT_EQ(first_bad_byte(j, strlen(j), 0), 0);
+  free(j);
+  ifm_report_free(r);
+}
+
+static void test_cert_json_clean_and_filtered(void) {
+  ifm_report *r = ifm_report_new();
+  ifm_cert_info ci;
+  char *j;
+
+  info_init(&ci);
+  ci.target_file = NULL;                 /* --url or the embedded server */
+  ASSERT(r != NULL);
+  add_case(r, "a", "a", "t", "f", IFM_MUST, IFM_PASS, NULL);
+  j = render_cert(ifm_certificate_write_json, r, &ci);
+  ASSERT(j != NULL);
+  ASSERT(has_line(j, "  \"target_file\": null,"));
+  ASSERT(has_line(j, "  \"tool_version\": null,"));
+  ASSERT(has_line(j, "  \"waivers_file\": null,"));
+  ASSERT(has_line(j, "  \"waivers\": [],"));
+  ASSERT(has_line(j, "  \"failures\": [],"));
+  ASSERT(has_line(j, "  \"failed_requirements\": [],"));
+  ASSERT(has_line(j, "  \"verdict\": \"CONFORMANT\""));
+  free(j);
+  ci.filter = "IM-\"x\"*";
+  j = render_cert(ifm_certificate_write_json, r, &ci);
+  ifm_report_free(r);
+  ASSERT(j != NULL);
+  ASSERT_CONTAINS(j, "\"filter\": \"IM-\\\"x\\\"*\"}");
+  ASSERT(has_line(j, "  \"verdict\": \"NOT CONFORMANT\""));
+  free(j);
+}
+
+static void test_cert_text(void) {
+  ifm_report *r = mixed_report();
+  ifm_cert_info ci;
+  char *t;
+
+  info_init(&ci);
+  t = render_cert(ifm_certificate_write_text, r, &ci);
+  ASSERT(t != NULL);
+  ASSERT(strncmp(t, "ifmatch certificate\n===================\n\n", 41) == 0);
+  ASSERT(has_line(t, "Verdict:      NOT CONFORMANT"));
+  ASSERT(has_line(t, "Target:       http://127.0.0.1:8080 (targets/my-api.yaml)"));
+  ASSERT(has_line(t, "Profile:      rfc9110"));
+  ASSERT(has_line(t, "Suite:        ifmatch 0.1.0, 40 cases in 12 files, sha256 "
+                     "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"));
+  ASSERT(strstr(t, "Filter:") == NULL);
+  ASSERT(has_line(t, "Issued:       2024-05-01T12:00:00Z"));
+  /* "%-7s" then six " %5zu" columns */
+  ASSERT(has_line(t, "level    pass  fail  warn  info  skip error"));
+  ASSERT(has_line(t, "MUST        1     3     0     0     0     1"));
+  ASSERT(has_line(t, "SHOULD      0     0     1     0     0     0"));
+  ASSERT(has_line(t, "MAY         0     0     0     0     1     0"));
+  ASSERT(has_line(t, "FAIL   IM-STALE-412-put (IM-STALE-412): status 204 is not in 412"));
+  /* a message is one line, escaped like TAP: "\n" and "\#"; a 7-wide first column */
+  ASSERT(has_line(t, "FAIL   IM-STALE-412-del (IM-STALE-412): m\\n\\#2"));
+  ASSERT(has_line(t, "WAIVED IM-LIST-412 (IM-LIST): known \"bug\" 42"));
+  ASSERT(has_line(t, "STALE  IM-WEAK (IM-WEAK): was broken"));
+  ASSERT(has_line(t, "ERROR  IM-DOWN (?): unreachable"));
+  ASSERT(strstr(t, "IM-ETAG") == NULL && strstr(t, "IM-PATCH") == NULL);   /* WARN, SKIP not listed */
+  ASSERT(strstr(t, "interrupted") == NULL);
+  free(t);
+  r->interrupted = 1;
+  ci.filter = "IM-STALE*";
+  ci.target_file = NULL;
+  t = render_cert(ifm_certificate_write_text, r, &ci);
+  ifm_report_free(r);
+  ASSERT(t != NULL);
+  ASSERT(has_line(t, "Target:       http://127.0.0.1:8080"));
+  ASSERT(has_line(t, "Filter:       IM-STALE* (a filtered run cannot certify)"));
+  ASSERT(has_line(t, "The run was interrupted: the results are partial."));
+  free(t);
+}
+
+static void test_cert_clean_text(void) {
+  ifm_report *r = ifm_report_new();
+  ifm_cert_info ci;
+  char *t;
+
+  info_init(&ci);
+  ASSERT(r != NULL);
+  add_case(r, "a", "a", "t", "f", IFM_MUST, IFM_PASS, NULL);
+  t = render_cert(ifm_certificate_write_text, r, &ci);
+  ifm_report_free(r);
+  ASSERT(t != NULL);
+  ASSERT(has_line(t, "Verdict:      CONFORMANT"));
+  ASSERT(has_line(t, "Profile:      ?"));              /* unknown fields say so */
+  ASSERT(has_line(t, "MUST        1     0     0     0     0     0"));
+  free(t);
+}
+
+static void test_cert_write_errors(void) {
+  ifm_report *r = mixed_report();
+  ifm_cert_info ci;
+  FILE *full = fopen("/dev/full", "w");      /* every write fails: ENOSPC */
+
+  info_init(&ci);
+  ASSERT(full != NULL);
+  errno = 0;
+  ASSERT_EQ(ifm_certificate_write_json(r, &ci, full), -1);
+  ASSERT_EQ(errno, ENOSPC);
+  clearerr(full);
+  errno = 0;
+  ASSERT_EQ(ifm_certificate_write_text(r, &ci, full), -1);
+  ASSERT_EQ(errno, ENOSPC);
+  fclose(full);
+  ifm_report_free(r);
+}
+
+IFM_TEST_MAIN(
+  TEST(test_cert_conformant),
+  TEST(test_cert_json),
+  TEST(test_cert_json_clean_and_filtered),
+  TEST(test_cert_text),
+  TEST(test_cert_clean_text),
+  TEST(test_cert_write_errors)
+)
