@@ -1,4 +1,4 @@
-/* lin_bench.c: how fast is the linearizability checker (runner/ifm_linear.c)?
+/* lin_bench.c: how fast is the linearizability checker (runner/lin/ifm_linear.c)?
  * (bench/README.md, "Checker")
  *
  * Generates single-resource histories as the concurrent cases produce them:
