@@ -316,21 +316,21 @@ ifm_exec *ifm_exec_new(void) {
   return e;
 }
 
-int ifm_exec_add(ifm_exec *e, ifm_xfer *x, ifm_xfer_done_cb done, void *ctx) {
+ifm_err ifm_exec_add(ifm_exec *e, ifm_xfer *x, ifm_xfer_done_cb done, void *ctx) {
   ifm_xfer **a;
   if (!x->easy) x->easy = e->n_pool ? e->pool[--e->n_pool] : curl_easy_init();
-  if (!x->easy || xfer_setup(x) != 0) return -1;
+  if (!x->easy || xfer_setup(x) != 0) return IFM_ERR_NOMEM;
   a = ifm_xrealloc_array(e->active, &e->cap_active, e->n_active + 1, sizeof *a);
-  if (!a) return -1;
+  if (!a) return IFM_ERR_NOMEM;
   e->active = a;
   x->exec = e;
   x->done = done;
   x->ctx = ctx;
   x->ex.t_start = ifm_now_ms();
-  if (curl_multi_add_handle(e->multi, x->easy) != CURLM_OK) return -1;
+  if (curl_multi_add_handle(e->multi, x->easy) != CURLM_OK) return IFM_ERR_TRANSPORT;
   x->slot = e->n_active;
   e->active[e->n_active++] = x;
-  return 0;
+  return IFM_OK;
 }
 
 /* Moves the bodies into the exchange record: whole, with their hashes. A

@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include "ifm_buf.h"
+#include "ifm_err.h"
 #include "ifm_exchange.h"
 
 typedef struct ifm_exec ifm_exec;
@@ -59,8 +60,8 @@ void ifm_xfer_free(ifm_xfer *x);
 
 /* Starts x; done is called once from ifm_exec_run when it finishes (its
  * exchange is then complete; x is freed after the callback returns).
- * Returns 0 or -1. */
-int ifm_exec_add(ifm_exec *e, ifm_xfer *x, ifm_xfer_done_cb done, void *ctx);
+ * Returns IFM_OK, IFM_ERR_NOMEM, or IFM_ERR_TRANSPORT (libcurl refused it). */
+ifm_err ifm_exec_add(ifm_exec *e, ifm_xfer *x, ifm_xfer_done_cb done, void *ctx);
 
 /* Runs until no transfer is left, *stop becomes non-zero (the rest are
  * aborted: their done callbacks run with error "interrupted"), or the

@@ -64,7 +64,7 @@ static char *excerpt(const char *p, size_t len, size_t *out_len, char *const *se
   return ifm_redact(p ? p : "", len < IFM_BODY_EXCERPT ? len : IFM_BODY_EXCERPT, secrets, n_secrets, out_len);
 }
 
-int ifm_exchange_evidence(ifm_exchange *dst, const ifm_exchange *live, char *const *secrets,
+ifm_err ifm_exchange_evidence(ifm_exchange *dst, const ifm_exchange *live, char *const *secrets,
                           size_t n_secrets, double t0) {
   memset(dst, 0, sizeof *dst);
   dst->step = live->step;
@@ -74,10 +74,10 @@ int ifm_exchange_evidence(ifm_exchange *dst, const ifm_exchange *live, char *con
   dst->url = ifm_redact(live->url ? live->url : "", live->url ? strlen(live->url) : 0, secrets, n_secrets, NULL);
   if (copy_fields(live->req_headers, live->n_req_headers, &dst->req_headers, &dst->n_req_headers, secrets,
                   n_secrets) != 0)
-    return -1;
+    return IFM_ERR_NOMEM;
   if (live->req_body) {
     if (!(dst->req_body = excerpt(live->req_body, live->req_body_total, &dst->req_body_len, secrets, n_secrets)))
-      return -1;
+      return IFM_ERR_NOMEM;
     dst->req_body_total = live->req_body_total;
   }
   dst->req_body_hash = live->req_body_hash;
@@ -85,15 +85,15 @@ int ifm_exchange_evidence(ifm_exchange *dst, const ifm_exchange *live, char *con
   dst->status = live->status;
   if (copy_fields(live->resp_headers, live->n_resp_headers, &dst->resp_headers, &dst->n_resp_headers, secrets,
                   n_secrets) != 0)
-    return -1;
+    return IFM_ERR_NOMEM;
   dst->resp_body = excerpt(live->resp_body, live->resp_body_total, &dst->resp_body_len, secrets, n_secrets);
   dst->resp_body_total = live->resp_body_total;
   if (live->error && !(dst->error = ifm_redact(live->error, strlen(live->error), secrets, n_secrets, NULL)))
-    return -1;
+    return IFM_ERR_NOMEM;
   dst->timed_out = live->timed_out;
   dst->t_start = live->t_start - t0;
   dst->t_release = live->t_release > 0 ? live->t_release - t0 : 0;
   dst->t_first_byte = live->t_first_byte > 0 ? live->t_first_byte - t0 : 0;
   dst->t_done = live->t_done - t0;
-  return dst->method && dst->url && dst->resp_body ? 0 : -1;
+  return dst->method && dst->url && dst->resp_body ? IFM_OK : IFM_ERR_NOMEM;
 }

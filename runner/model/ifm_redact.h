@@ -7,6 +7,7 @@
 #define IFM_REDACT_H
 
 #include <stddef.h>
+#include "ifm_err.h"
 #include "ifm_exchange.h"
 
 /* Replaces every occurrence of each secret in s[0..len) by "<redacted>".
@@ -20,9 +21,9 @@ int ifm_redact_field_is_secret(const char *name);
 /* Fills dst (zeroed first) with the evidence copy of a live exchange: secrets
  * redacted, bodies cut to IFM_BODY_EXCERPT bytes (totals and hashes of the
  * whole), times made relative to t0 (0 stays 0). client, step and round are
- * copied. Returns 0, or -1 on allocation failure (dst is then partly filled;
+ * copied. Returns IFM_OK, or IFM_ERR_NOMEM (dst is then partly filled;
  * ifm_exchange_clear frees it). */
-int ifm_exchange_evidence(ifm_exchange *dst, const ifm_exchange *live, char *const *secrets,
+ifm_err ifm_exchange_evidence(ifm_exchange *dst, const ifm_exchange *live, char *const *secrets,
                           size_t n_secrets, double t0);
 
 #endif

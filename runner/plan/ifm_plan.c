@@ -80,7 +80,7 @@ char *ifm_plan_skip_reason(const ifm_case *c, const ifm_target *t, const ifm_pro
   return NULL;
 }
 
-int ifm_plan_build(const ifm_suite *suite, const ifm_target *t, const ifm_profile *p,
+ifm_err ifm_plan_build(const ifm_suite *suite, const ifm_target *t, const ifm_profile *p,
                    const char *filter, ifm_plan *out) {
   size_t f, k, n = 0, cap = 0;
   memset(out, 0, sizeof *out);
@@ -91,18 +91,18 @@ int ifm_plan_build(const ifm_suite *suite, const ifm_target *t, const ifm_profil
       if (!ifm_plan_selects(c, filter)) continue;
       a = ifm_xrealloc_array(out->cases, &cap, n + 1, sizeof *a);
       if (!a) {
-        ifm_plan_free(out);
-        return -1;
+        ifm_plan_clear(out);
+        return IFM_ERR_NOMEM;
       }
       out->cases = a;
       a[n].c = c;
       a[n].skip_reason = ifm_plan_skip_reason(c, t, p);
       out->n_cases = ++n;
     }
-  return 0;
+  return IFM_OK;
 }
 
-void ifm_plan_free(ifm_plan *plan) {
+void ifm_plan_clear(ifm_plan *plan) {
   size_t i;
   for (i = 0; i < plan->n_cases; i++) free(plan->cases[i].skip_reason);
   free(plan->cases);

@@ -8,6 +8,7 @@
 #define IFM_PLAN_H
 
 #include <stddef.h>
+#include "ifm_err.h"
 #include "ifm_exchange.h"
 #include "ifm_model.h"
 #include "ifm_scope.h"
@@ -33,10 +34,10 @@ int ifm_plan_selects(const ifm_case *c, const char *filter);
  * not certify), as a malloc'd sentence; NULL when it can run. */
 char *ifm_plan_skip_reason(const ifm_case *c, const ifm_target *t, const ifm_profile *p);
 
-/* Selects and decides. Returns 0, or -1 (out of memory; out is empty). */
-int ifm_plan_build(const ifm_suite *suite, const ifm_target *t, const ifm_profile *p,
+/* Selects and decides. Returns IFM_OK, or IFM_ERR_NOMEM (out is empty). */
+ifm_err ifm_plan_build(const ifm_suite *suite, const ifm_target *t, const ifm_profile *p,
                    const char *filter, ifm_plan *out);
-void ifm_plan_free(ifm_plan *plan);
+void ifm_plan_clear(ifm_plan *plan);
 
 /* The method a step will use (the spec's, else the target's mapping); NULL
  * for a parallel step or an unmapped operation. */
@@ -46,10 +47,10 @@ const char *ifm_plan_method(const ifm_step *st, const ifm_target *t);
  * URL (base_url joined with the path), header lines in the order they go out
  * (the case header, the target's headers, the mapping's, the step's) and the
  * body (req_body != NULL when the request has one; a target's body wrapper
- * applied). client is {{client}} (-1: none). Returns 0, or -1 with err (a
- * variable with no value, a header that cannot be sent, out of memory);
- * out is then cleared. */
-int ifm_plan_request(ifm_scope *s, const ifm_request_spec *spec, const char *base_url, int client,
+ * applied). client is {{client}} (-1: none). Returns IFM_OK; IFM_ERR_INPUT
+ * with err (a variable with no value, a header that cannot be sent) or
+ * IFM_ERR_NOMEM; out is then cleared. */
+ifm_err ifm_plan_request(ifm_scope *s, const ifm_request_spec *spec, const char *base_url, int client,
                      ifm_exchange *out, char *err, size_t errlen);
 
 #endif

@@ -15,17 +15,17 @@ static int join_url(const char *base, const char *path, size_t plen, ifm_buf *ou
   return ifm_buf_append(out, path, plen);
 }
 
-static int add_field(ifm_exchange *x, const char *name, const char *value, size_t len, char *err,
+static ifm_err add_field(ifm_exchange *x, const char *name, const char *value, size_t len, char *err,
                      size_t errlen) {
   /* libcurl takes header lines as C strings: a NUL cannot be sent */
   if (memchr(value, '\0', len) || ifm_field_append(&x->req_headers, &x->n_req_headers, name, value, len)) {
     snprintf(err, errlen, "header %s cannot be sent (NUL byte, or out of memory)", name);
-    return -1;
+    return IFM_ERR_INPUT;
   }
-  return 0;
+  return IFM_OK;
 }
 
-static int add_headers(ifm_scope *s, ifm_exchange *x, const ifm_kv *h, size_t n, char *err,
+static ifm_err add_headers(ifm_scope *s, ifm_exchange *x, const ifm_kv *h, size_t n, char *err,
                        size_t errlen) {
   size_t i;
   ifm_buf v = IFM_BUF_INIT;
@@ -34,14 +34,14 @@ static int add_headers(ifm_scope *s, ifm_exchange *x, const ifm_kv *h, size_t n,
     if (ifm_scope_expand(s, h[i].value, &v, err, errlen) != 0 ||
         add_field(x, h[i].name, v.p ? v.p : "", v.len, err, errlen) != 0) {
       ifm_buf_free(&v);
-      return -1;
+      return IFM_ERR_INPUT;
     }
   }
   ifm_buf_free(&v);
-  return 0;
+  return IFM_OK;
 }
 
-int ifm_plan_request(ifm_scope *s, const ifm_request_spec *spec, const char *base_url, int client,
+ifm_err ifm_plan_request(ifm_scope *s, const ifm_request_spec *spec, const char *base_url, int client,
                      ifm_exchange *out, char *err, size_t errlen) {
   const ifm_target *t = s->target;
   const ifm_op_map *map = spec->op < IFM_OP_REQUEST ? &t->ops[spec->op] : NULL;
@@ -51,7 +51,7 @@ int ifm_plan_request(ifm_scope *s, const ifm_request_spec *spec, const char *bas
   ifm_buf body = IFM_BUF_INIT, wire = IFM_BUF_INIT;
   int has_body = spec->has_body || spec->op == IFM_OP_CREATE || spec->op == IFM_OP_UPDATE ||
                  spec->op == IFM_OP_PATCH;
-  int rc = -1;
+  ifm_err rc = IFM_ERR_INPUT;
 
   memset(out, 0, sizeof *out);
   out->client = client;
@@ -84,10 +84,11 @@ int ifm_plan_request(ifm_scope *s, const ifm_request_spec *spec, const char *bas
     out->req_body_len = out->req_body_total = wire.len;
     if (!(out->req_body = ifm_buf_detach(&wire))) goto oom;
   }
-  rc = 0;
+  rc = IFM_OK;
   goto done;
 oom:
   snprintf(err, errlen, "out of memory");
+  rc = IFM_ERR_NOMEM;
 done:
   s->map_body = NULL;
   ifm_buf_free(&method);

@@ -36,19 +36,19 @@ static ifm_var *var_find(ifm_scope *s, const char *name, size_t len) {
   return NULL;
 }
 
-int ifm_scope_set(ifm_scope *s, const char *name, const char *value, size_t len) {
+ifm_err ifm_scope_set(ifm_scope *s, const char *name, const char *value, size_t len) {
   ifm_var *v = var_find(s, name, strlen(name)), *a;
   if (!v) {
     a = ifm_xrealloc_array(s->vars, &s->cap_vars, s->n_vars + 1, sizeof *a);
-    if (!a) return -1;
+    if (!a) return IFM_ERR_NOMEM;
     s->vars = a;
     v = &a[s->n_vars];
     memset(v, 0, sizeof *v);
-    if (!(v->name = ifm_strdup(name))) return -1;
+    if (!(v->name = ifm_strdup(name))) return IFM_ERR_NOMEM;
     s->n_vars++;
   }
   ifm_buf_reset(&v->value);
-  return ifm_buf_append(&v->value, value, len);
+  return ifm_buf_append(&v->value, value, len) == 0 ? IFM_OK : IFM_ERR_NOMEM;
 }
 
 static int name_is(const char *name, size_t len, const char *what) {
@@ -84,11 +84,11 @@ static int resolve_cb(const char *name, size_t len, ifm_buf *out, void *ctx) {
   return -1;
 }
 
-int ifm_scope_expand(ifm_scope *s, const char *tmpl, ifm_buf *out, char *err, size_t errlen) {
-  return ifm_tmpl_expand(tmpl, resolve_cb, s, out, err, errlen);
+ifm_err ifm_scope_expand(ifm_scope *s, const char *tmpl, ifm_buf *out, char *err, size_t errlen) {
+  return ifm_tmpl_expand(tmpl, resolve_cb, s, out, err, errlen) == 0 ? IFM_OK : IFM_ERR_INPUT;
 }
 
-int ifm_scope_new_paths(ifm_scope *s, char *err, size_t errlen) {
+ifm_err ifm_scope_new_paths(ifm_scope *s, char *err, size_t errlen) {
   ifm_buf p = IFM_BUF_INIT;
   free(s->path);
   free(s->collection);
@@ -96,26 +96,26 @@ int ifm_scope_new_paths(ifm_scope *s, char *err, size_t errlen) {
   if (fresh_path(s, &p) != 0) {
     snprintf(err, errlen, "cannot expand the target's resource template");
     ifm_buf_free(&p);
-    return -1;
+    return IFM_ERR_INPUT;
   }
   s->path = ifm_buf_detach(&p);
   if (s->target->collection) {
     if (ifm_scope_expand(s, s->target->collection, &p, err, errlen) != 0) {
       ifm_buf_free(&p);
-      return -1;
+      return IFM_ERR_INPUT;
     }
     s->collection = ifm_buf_detach(&p);
   }
-  return s->path ? 0 : -1;
+  return s->path ? IFM_OK : IFM_ERR_NOMEM;
 }
 
-int ifm_scope_capture(ifm_scope *s, const ifm_step *st, const ifm_exchange *x) {
+ifm_err ifm_scope_capture(ifm_scope *s, const ifm_step *st, const ifm_exchange *x) {
   size_t i;
   for (i = 0; i < st->n_captures; i++) {
     const ifm_capture *c = &st->captures[i];
     char num[16];
     const ifm_field *f;
-    int rc = 0;
+    ifm_err rc = IFM_OK;
     switch (c->src) {
       case IFM_CAP_STATUS:
         snprintf(num, sizeof num, "%d", x->status);
@@ -129,7 +129,7 @@ int ifm_scope_capture(ifm_scope *s, const ifm_step *st, const ifm_exchange *x) {
         if (f) rc = ifm_scope_set(s, c->var, f->value, f->value_len);
         break;
     }
-    if (rc != 0) return -1;
+    if (rc != IFM_OK) return rc;
   }
-  return 0;
+  return IFM_OK;
 }

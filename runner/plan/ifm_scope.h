@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 #include "ifm_buf.h"
+#include "ifm_err.h"
 #include "ifm_exchange.h"
 #include "ifm_model.h"
 
@@ -48,18 +49,19 @@ void ifm_scope_init(ifm_scope *s, const ifm_case *c, const ifm_target *t, const 
 void ifm_scope_clear(ifm_scope *s);
 
 /* Expands the target's resource (and collection) templates into a fresh
- * {{path}} / {{collection}}, replacing the old ones. Returns 0 or -1 (err). */
-int ifm_scope_new_paths(ifm_scope *s, char *err, size_t errlen);
+ * {{path}} / {{collection}}, replacing the old ones. Returns IFM_OK or
+ * IFM_ERR_INPUT (err). */
+ifm_err ifm_scope_new_paths(ifm_scope *s, char *err, size_t errlen);
 
-/* Appends the expansion of tmpl to out. Returns 0, or -1 with err naming the
- * variable that has no value. */
-int ifm_scope_expand(ifm_scope *s, const char *tmpl, ifm_buf *out, char *err, size_t errlen);
+/* Appends the expansion of tmpl to out. Returns IFM_OK, or IFM_ERR_INPUT with
+ * err naming the variable that has no value. */
+ifm_err ifm_scope_expand(ifm_scope *s, const char *tmpl, ifm_buf *out, char *err, size_t errlen);
 
-/* Sets (or replaces) a captured variable. Returns 0 or -1 (out of memory). */
-int ifm_scope_set(ifm_scope *s, const char *name, const char *value, size_t len);
+/* Sets (or replaces) a captured variable. Returns IFM_OK or IFM_ERR_NOMEM. */
+ifm_err ifm_scope_set(ifm_scope *s, const char *name, const char *value, size_t len);
 
-/* Stores a step's captures from the response the case sees. Returns 0 or
- * -1 (out of memory). A header that is absent leaves its variable unset. */
-int ifm_scope_capture(ifm_scope *s, const ifm_step *st, const ifm_exchange *x);
+/* Stores a step's captures from the response the case sees. Returns IFM_OK
+ * or IFM_ERR_NOMEM. A header that is absent leaves its variable unset. */
+ifm_err ifm_scope_capture(ifm_scope *s, const ifm_step *st, const ifm_exchange *x);
 
 #endif

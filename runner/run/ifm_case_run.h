@@ -14,6 +14,7 @@
 #ifndef IFM_CASE_RUN_H
 #define IFM_CASE_RUN_H
 
+#include "ifm_err.h"
 #include "ifm_exec.h"
 #include "ifm_judge.h"
 #include "ifm_plan.h"
@@ -112,15 +113,15 @@ char *ifm_case_fmt_step(const ifm_case_run *cr, const char *what, const char *de
  * it; done runs when it finishes. hold: last-byte release group (NULL:
  * none). Returns 0; IFM_ERR_TRANSPORT when the executor would not take
  * it; another ifm_err (the request could not be planned) with err. */
-int ifm_case_send(ifm_case_run *cr, const ifm_request_spec *spec, int client, ifm_hold_group *hold,
+ifm_err ifm_case_send(ifm_case_run *cr, const ifm_request_spec *spec, int client, ifm_hold_group *hold,
                   ifm_xfer_done_cb done, void *ctx, char *err, size_t errlen);
 /* The transfer options of the run (timeout, HTTP version, TLS) for one request. */
 void ifm_case_xfer_opts(const ifm_run_opts *o, int fresh, ifm_hold_group *hold, ifm_xfer_opts *xo);
 
 /* ifm_evidence.c */
 /* Keeps the evidence copy of a finished exchange (redacted, times since the
- * run's start) for the case's current step. Returns 0 or -1 (out of memory). */
-int ifm_evidence_record(ifm_case_run *cr, const ifm_exchange *live, int client, int round);
+ * run's start) for the case's current step. Returns IFM_OK or IFM_ERR_NOMEM. */
+ifm_err ifm_evidence_record(ifm_case_run *cr, const ifm_exchange *live, int client, int round);
 /* Frees the exchanges from mark on (a passing round's). */
 void ifm_evidence_drop_from(ifm_evidence *ev, size_t mark);
 void ifm_evidence_clear(ifm_evidence *ev);

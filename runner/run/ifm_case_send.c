@@ -16,13 +16,14 @@ void ifm_case_xfer_opts(const ifm_run_opts *o, int fresh, ifm_hold_group *hold, 
   xo->hold = hold;
 }
 
-int ifm_case_send(ifm_case_run *cr, const ifm_request_spec *spec, int client, ifm_hold_group *hold,
+ifm_err ifm_case_send(ifm_case_run *cr, const ifm_request_spec *spec, int client, ifm_hold_group *hold,
                   ifm_xfer_done_cb done, void *ctx, char *err, size_t errlen) {
   const ifm_run_opts *o = cr->env->o;
   ifm_exchange req;
   ifm_xfer_opts xo;
   ifm_xfer *x;
-  if (ifm_plan_request(&cr->scope, spec, o->base_url, client, &req, err, errlen) != 0) return -1;
+  ifm_err rc = ifm_plan_request(&cr->scope, spec, o->base_url, client, &req, err, errlen);
+  if (rc != IFM_OK) return rc;
   ifm_case_xfer_opts(o, hold != NULL || client >= 0, hold, &xo);
   if (!(x = ifm_xfer_new_exchange(&req, &xo))) {
     ifm_exchange_clear(&req);
@@ -34,5 +35,5 @@ int ifm_case_send(ifm_case_run *cr, const ifm_request_spec *spec, int client, if
     snprintf(err, errlen, "could not start the transfer");
     return IFM_ERR_TRANSPORT;
   }
-  return 0;
+  return IFM_OK;
 }

@@ -7,11 +7,11 @@
 #include "ifm_case_run.h"
 #include "ifm_redact.h"
 
-int ifm_evidence_record(ifm_case_run *cr, const ifm_exchange *live, int client, int round) {
+ifm_err ifm_evidence_record(ifm_case_run *cr, const ifm_exchange *live, int client, int round) {
   ifm_evidence *ev = &cr->ev;
   const ifm_target *t = cr->env->o->target;
   ifm_exchange *a, *e;
-  int rc;
+  ifm_err rc;
   if (ev->n >= IFM_EXCHANGES_KEPT + ev->extra_keep) {   /* keep the most recent ones only */
     ifm_exchange_clear(&ev->x[0]);
     memmove(ev->x, ev->x + 1, (ev->n - 1) * sizeof *ev->x);
@@ -21,7 +21,7 @@ int ifm_evidence_record(ifm_case_run *cr, const ifm_exchange *live, int client, 
     if (ev->round_x0) ev->round_x0--;
   }
   a = ifm_xrealloc_array(ev->x, &ev->cap, ev->n + 1, sizeof *a);
-  if (!a) return -1;
+  if (!a) return IFM_ERR_NOMEM;
   ev->x = a;
   e = &a[ev->n++];
   rc = ifm_exchange_evidence(e, live, t->secrets, t->n_secrets, cr->env->t0);

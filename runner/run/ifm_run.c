@@ -151,7 +151,7 @@ int ifm_run_suite(const ifm_run_opts *o, ifm_report *rep, char *err, size_t errl
   for (i = 0; i < plan.n_cases; i++) {
     ifm_result *res = ifm_report_add(rep);
     if (!res || result_init(res, &plan.cases[i]) != 0) {
-      ifm_plan_free(&plan);
+      ifm_plan_clear(&plan);
       return -1;
     }
   }
@@ -161,7 +161,7 @@ int ifm_run_suite(const ifm_run_opts *o, ifm_report *rep, char *err, size_t errl
   if (!rl.cases || !rl.env.exec) {
     free(rl.cases);
     ifm_exec_free(rl.env.exec);
-    ifm_plan_free(&plan);
+    ifm_plan_clear(&plan);
     return -1;
   }
   for (i = 0; i < rl.n_cases; i++) {
@@ -169,7 +169,7 @@ int ifm_run_suite(const ifm_run_opts *o, ifm_report *rep, char *err, size_t errl
     rl.cases[i].on_end = case_ended_cb;
     rl.cases[i].on_end_ctx = &rl;
   }
-  ifm_plan_free(&plan);
+  ifm_plan_clear(&plan);
 
   if (run_setup(&rl, err, errlen) != 0) {
     for (i = 0; i < rl.n_cases; i++) {      /* nothing ran: every case says why */
