@@ -1,0 +1,407 @@
+/* exec_test.c: the HTTP executor (runner/exec/ifm_exec.c) against the
+ * in-process reference server on 127.0.0.1 (an ephemeral port), a socket
+ * that listens but never answers, and a port that refuses connections.
+ *
+ * What must hold is ifm_exec.h's promise: the done callback sees the request
+ * as sent, the status (0: none), the response fields and the whole body, a
+ * transport error or NULL, and monotonic times; ifm_xfer_new_exchange takes
+ * the planner's request over; the members of a hold group are resumed
+ * together once all are paused (one release time for all), and a member that
+ * ends early leaves the group; a stop flag or a deadline aborts what is left.
+ * Statuses of the reference server are those RFC 9110 requires: 201 when a
+ * PUT creates (9.3.4), 200/204 when it replaces, 412 for a stale If-Match
+ * (13.1.1). Every wait is bounded by the transfers' own timeouts. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include "ifm_exec.h"
+#include "ifm_server.h"
+#include "ifm_test.h"
+
+static ifm_server *srv;
+static char base[64];
+
+/* What a done callback keeps: the exchange, moved out of the transfer. */
+typedef struct done_box {
+  ifm_exchange ex;
+  int calls;
+} done_box;
+
+static void keep_cb(ifm_xfer *x, void *ctx) {
+  done_box *b = ctx;
+  b->calls++;
+  ifm_xfer_take_exchange(x, &b->ex);
+}
+
+static ifm_xfer_opts opts(double timeout_s) {
+  ifm_xfer_opts o;
+  memset(&o, 0, sizeof o);
+  o.timeout_s = timeout_s;
+  o.tls_verify = 1;
+  return o;
+}
+
+static char *url(const char *path) {
+  static char u[256];
+  snprintf(u, sizeof u, "%s%s", base, path);
+  return u;
+}
+
+/* One transfer, run to its end; the result in *b (cleared first). */
+static int run_one(ifm_xfer *x, done_box *b) {
+  ifm_exec *e = ifm_exec_new();
+  int rc;
+  memset(b, 0, sizeof *b);
+  if (!e || !x) return -1;
+  if (ifm_exec_add(e, x, keep_cb, b) != 0) {
+    ifm_exec_free(e);
+    return -1;
+  }
+  rc = ifm_exec_run(e, NULL, 0);
+  ifm_exec_free(e);
+  return rc;
+}
+
+static void test_start_server(void) {
+  ifm_server_opts o;
+  char err[256];
+  ifm_server_opts_init(&o);
+  o.threads = 2;
+  srv = ifm_server_start(&o, err, sizeof err);
+  if (!srv) IFM_TEST_FAIL_("ifm_server_start: %s", err);
+  snprintf(base, sizeof base, "http://127.0.0.1:%u", (unsigned)ifm_server_port(srv));
+}
+
+static void test_put_then_get(void) {
+  ifm_xfer_opts o = opts(10);
+  ifm_xfer *x = ifm_xfer_new("PUT", url("/exec/a"), &o);
+  const ifm_field *etag, *f;
+  done_box b, g;
+  char *tag;
+  ASSERT(x != NULL);
+  ASSERT_EQ(ifm_xfer_add_header(x, "Content-Type", "text/plain", 10), 0);
+  ASSERT_EQ(ifm_xfer_add_header(x, "X-Ifmatch-Case", "IM-EXEC", 7), 0);
+  ASSERT_EQ(ifm_xfer_set_body(x, "hello", 5), 0);
+  ASSERT_EQ(run_one(x, &b), 0);
+  ASSERT_EQ(b.calls, 1);
+  ASSERT_EQ(b.ex.status, 201);                        /* RFC 9110 9.3.4: created */
+  ASSERT(b.ex.error == NULL);
+  ASSERT_EQ(b.ex.timed_out, 0);
+  /* the request as sent */
+  ASSERT_STREQ(b.ex.method, "PUT");
+  ASSERT_STREQ(b.ex.url, url("/exec/a"));
+  ASSERT_EQ(b.ex.n_req_headers, 2);
+  ASSERT_STREQ(b.ex.req_headers[0].name, "Content-Type");
+  ASSERT_STREQ(b.ex.req_headers[1].value, "IM-EXEC");
+  ASSERT_MEMEQ(b.ex.req_body, b.ex.req_body_len, "hello", 5);
+  ASSERT_EQ(b.ex.req_body_total, 5);
+  ASSERT(b.ex.req_body_hash == ifm_hash64("hello", 5));
+  /* the times, in order */
+  ASSERT(b.ex.t_start > 0);
+  ASSERT(b.ex.t_first_byte >= b.ex.t_start);
+  ASSERT(b.ex.t_done >= b.ex.t_first_byte);
+  ASSERT(b.ex.t_done <= ifm_now_ms());
+  ASSERT(b.ex.t_release == 0);                        /* not held */
+  etag = ifm_exchange_resp_header(&b.ex, "etag");
+  ASSERT(etag != NULL);
+  ASSERT(etag->value_len >= 2 && etag->value[0] == '"');   /* strong, as sent: no CRLF, no OWS */
+  ASSERT_EQ(etag->value[etag->value_len - 1], '"');
+  tag = strdup(etag->value);
+  /* GET: the same tag, the whole body */
+  x = ifm_xfer_new("GET", url("/exec/a"), &o);
+  ASSERT_EQ(run_one(x, &g), 0);
+  ASSERT_EQ(g.ex.status, 200);
+  ASSERT_MEMEQ(g.ex.resp_body, g.ex.resp_body_len, "hello", 5);
+  ASSERT_EQ(g.ex.resp_body_total, 5);
+  ASSERT(g.ex.resp_body_hash == ifm_hash64("hello", 5));
+  ASSERT(g.ex.req_body == NULL);                      /* a GET without a body keeps none */
+  ASSERT_STREQ(ifm_exchange_resp_header(&g.ex, "ETag")->value, tag);
+  f = ifm_exchange_resp_header(&g.ex, "Content-Length");
+  ASSERT(f != NULL);
+  ASSERT_STREQ(f->value, "5");
+  ifm_exchange_clear(&g.ex);
+  /* a stale If-Match after a replacing PUT: 412 (RFC 9110 13.1.1) */
+  x = ifm_xfer_new("PUT", url("/exec/a"), &o);
+  ASSERT_EQ(ifm_xfer_add_header(x, "If-Match", tag, strlen(tag)), 0);
+  ASSERT_EQ(ifm_xfer_set_body(x, "v2", 2), 0);
+  ASSERT_EQ(run_one(x, &g), 0);
+  ASSERT(g.ex.status == 204 || g.ex.status == 200);
+  ifm_exchange_clear(&g.ex);
+  x = ifm_xfer_new("PUT", url("/exec/a"), &o);
+  ASSERT_EQ(ifm_xfer_add_header(x, "If-Match", tag, strlen(tag)), 0);
+  ASSERT_EQ(ifm_xfer_set_body(x, "v3", 2), 0);
+  ASSERT_EQ(run_one(x, &g), 0);
+  ASSERT_EQ(g.ex.status, 412);
+  ifm_exchange_clear(&g.ex);
+  free(tag);
+  ifm_exchange_clear(&b.ex);
+}
+
+/* A body larger than any single read or write, and bytes that are not text. */
+static void test_large_and_binary_body(void) {
+  ifm_xfer_opts o = opts(20);
+  size_t n = 300 * 1024, i;
+  char *big = malloc(n);
+  done_box b;
+  ifm_xfer *x;
+  ASSERT(big != NULL);
+  for (i = 0; i < n; i++) big[i] = (char)(i * 7 + (i >> 9));
+  big[10] = '\0';
+  x = ifm_xfer_new("PUT", url("/exec/big"), &o);
+  ASSERT_EQ(ifm_xfer_set_body(x, big, n), 0);
+  ASSERT_EQ(run_one(x, &b), 0);
+  ASSERT_EQ(b.ex.status, 201);
+  ASSERT_EQ(b.ex.req_body_total, n);
+  ifm_exchange_clear(&b.ex);
+  x = ifm_xfer_new("GET", url("/exec/big"), &o);
+  ASSERT_EQ(run_one(x, &b), 0);
+  ASSERT_EQ(b.ex.status, 200);
+  ASSERT_EQ(b.ex.resp_body_len, n);
+  ASSERT(memcmp(b.ex.resp_body, big, n) == 0);
+  ASSERT(b.ex.resp_body_hash == ifm_hash64(big, n));
+  ifm_exchange_clear(&b.ex);
+  x = ifm_xfer_new("HEAD", url("/exec/big"), &o);    /* HEAD: the fields, no body */
+  ASSERT_EQ(run_one(x, &b), 0);
+  ASSERT_EQ(b.ex.status, 200);
+  ASSERT_EQ(b.ex.resp_body_len, 0);
+  ASSERT(ifm_exchange_resp_header(&b.ex, "ETag") != NULL);
+  ifm_exchange_clear(&b.ex);
+  free(big);
+}
+
+static void test_new_exchange(void) {
+  ifm_xfer_opts o = opts(10);
+  ifm_exchange req;
+  ifm_xfer *x;
+  done_box b;
+  memset(&req, 0, sizeof req);
+  req.client = 5;
+  req.method = strdup("PUT");
+  req.url = strdup(url("/exec/planned"));
+  ASSERT_EQ(ifm_field_append(&req.req_headers, &req.n_req_headers, "Content-Type", "text/plain", 10), 0);
+  ASSERT_EQ(ifm_field_append(&req.req_headers, &req.n_req_headers, "X-Empty", "", 0), 0);
+  req.req_body = strdup("planned body");
+  req.req_body_len = req.req_body_total = 12;
+  x = ifm_xfer_new_exchange(&req, &o);
+  ASSERT(x != NULL);
+  ASSERT(req.method == NULL && req.url == NULL && req.req_headers == NULL && req.req_body == NULL);
+  ASSERT_EQ(req.n_req_headers, 0);                    /* taken over: zeroed */
+  ASSERT_STREQ(ifm_xfer_exchange(x)->method, "PUT");
+  ASSERT_EQ(run_one(x, &b), 0);
+  ASSERT_EQ(b.ex.status, 201);
+  ASSERT_EQ(b.ex.client, 5);
+  ASSERT_STREQ(b.ex.url, url("/exec/planned"));
+  ASSERT_EQ(b.ex.n_req_headers, 2);
+  ASSERT_STREQ(b.ex.req_headers[1].name, "X-Empty");
+  ASSERT_EQ(b.ex.req_headers[1].value_len, 0);
+  ASSERT_MEMEQ(b.ex.req_body, b.ex.req_body_len, "planned body", 12);
+  ASSERT_EQ(b.ex.req_body_total, 12);
+  ifm_exchange_clear(&b.ex);
+  x = ifm_xfer_new("GET", url("/exec/planned"), &o);
+  ASSERT_EQ(run_one(x, &b), 0);
+  ASSERT_MEMEQ(b.ex.resp_body, b.ex.resp_body_len, "planned body", 12);   /* it arrived whole */
+  ifm_exchange_clear(&b.ex);
+  /* a header libcurl cannot send: refused */
+  memset(&req, 0, sizeof req);
+  req.method = strdup("GET");
+  req.url = strdup(url("/exec/planned"));
+  ASSERT_EQ(ifm_field_append(&req.req_headers, &req.n_req_headers, "X-Nul", "a\0b", 3), 0);
+  ASSERT(ifm_xfer_new_exchange(&req, &o) == NULL);
+  ifm_exchange_clear(&req);                           /* whatever is left is still ours */
+  x = ifm_xfer_new("GET", url("/"), &o);
+  ASSERT(x != NULL);
+  ASSERT(ifm_xfer_add_header(x, "X-Nul", "a\0b", 3) != 0);
+  ifm_xfer_free(x);
+}
+
+/* Last-byte release: every member pauses before its last byte, then all go
+ * in one sweep with one release time. */
+static void test_hold_group(void) {
+  enum { N = 5 };
+  ifm_hold_group g;
+  ifm_xfer_opts o = opts(10), plain = opts(10);
+  ifm_exec *e = ifm_exec_new();
+  done_box b[N];
+  char body[N][16], path[32];
+  int i;
+  ASSERT(e != NULL);
+  memset(&g, 0, sizeof g);
+  memset(b, 0, sizeof b);
+  g.members = N;
+  o.hold = &g;
+  o.fresh_connection = 1;
+  for (i = 0; i < N; i++) {
+    ifm_xfer *x;
+    snprintf(path, sizeof path, "/exec/hold/%d", i);
+    snprintf(body[i], sizeof body[i], i == 0 ? "z" : "body-%d", i);   /* one of one byte */
+    x = ifm_xfer_new("PUT", url(path), &o);
+    ASSERT(x != NULL);
+    ASSERT_EQ(ifm_xfer_set_body(x, body[i], strlen(body[i])), 0);
+    ASSERT_EQ(ifm_exec_add(e, x, keep_cb, &b[i]), 0);
+  }
+  ASSERT_EQ(ifm_exec_run(e, NULL, ifm_now_ms() + 30000), 0);
+  ifm_exec_free(e);
+  ASSERT_EQ(g.released, 1);
+  ASSERT(g.release_ms > 0);
+  for (i = 0; i < N; i++) {
+    ASSERT_EQ(b[i].calls, 1);
+    ASSERT(b[i].ex.error == NULL);
+    ASSERT_EQ(b[i].ex.status, 201);
+    ASSERT(b[i].ex.t_release == g.release_ms);        /* set, and the same for all */
+    ASSERT(b[i].ex.t_release >= b[i].ex.t_start);
+    ASSERT(b[i].ex.t_done >= b[i].ex.t_release);
+    ASSERT_MEMEQ(b[i].ex.req_body, b[i].ex.req_body_len, body[i], strlen(body[i]));
+    ifm_exchange_clear(&b[i].ex);
+  }
+  for (i = 0; i < N; i++) {                           /* the last byte did arrive */
+    ifm_xfer *x;
+    done_box r;
+    snprintf(path, sizeof path, "/exec/hold/%d", i);
+    x = ifm_xfer_new("GET", url(path), &plain);
+    ASSERT_EQ(run_one(x, &r), 0);
+    ASSERT_MEMEQ(r.ex.resp_body, r.ex.resp_body_len, body[i], strlen(body[i]));
+    ifm_exchange_clear(&r.ex);
+  }
+}
+
+/* A port nothing listens on: bound, not listening, so the kernel refuses. */
+static int refusing_port(int *fd) {
+  struct sockaddr_in a;
+  socklen_t len = sizeof a;
+  memset(&a, 0, sizeof a);
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  *fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (*fd < 0 || bind(*fd, (struct sockaddr *)&a, sizeof a) != 0 ||
+      getsockname(*fd, (struct sockaddr *)&a, &len) != 0)
+    return -1;
+  return ntohs(a.sin_port);
+}
+
+/* A port that accepts connections (the kernel's backlog) but never answers. */
+static int silent_port(int *fd) {
+  int port = refusing_port(fd);
+  return port > 0 && listen(*fd, 16) == 0 ? port : -1;
+}
+
+static void test_refused(void) {
+  ifm_xfer_opts o = opts(5);
+  char u[64];
+  int fd, port = refusing_port(&fd);
+  double t0 = ifm_now_ms();
+  done_box b;
+  ASSERT(port > 0);
+  snprintf(u, sizeof u, "http://127.0.0.1:%d/x", port);
+  ASSERT_EQ(run_one(ifm_xfer_new("GET", u, &o), &b), 0);
+  close(fd);
+  ASSERT_EQ(b.calls, 1);
+  ASSERT_EQ(b.ex.status, 0);                          /* no response */
+  ASSERT(b.ex.error != NULL && *b.ex.error);
+  ASSERT_EQ(b.ex.timed_out, 0);
+  ASSERT(ifm_now_ms() - t0 < 4000);                   /* refused at once, not timed out */
+  ifm_exchange_clear(&b.ex);
+}
+
+static void test_timeout(void) {
+  ifm_xfer_opts o = opts(0.5);
+  char u[64];
+  int fd, port = silent_port(&fd);
+  double t0;
+  done_box b;
+  ifm_xfer *x;
+  ASSERT(port > 0);
+  snprintf(u, sizeof u, "http://127.0.0.1:%d/x", port);
+  x = ifm_xfer_new("PUT", u, &o);
+  ASSERT_EQ(ifm_xfer_set_body(x, "abc", 3), 0);
+  t0 = ifm_now_ms();
+  ASSERT_EQ(run_one(x, &b), 0);
+  close(fd);
+  ASSERT_EQ(b.ex.status, 0);
+  ASSERT(b.ex.error != NULL);
+  ASSERT_EQ(b.ex.timed_out, 1);
+  ASSERT(b.ex.t_done - b.ex.t_start >= 450);          /* it waited its timeout... */
+  ASSERT(ifm_now_ms() - t0 < 3000);                   /* ...and not much longer */
+  ASSERT_STREQ(b.ex.req_body, "abc");                 /* the record keeps the request */
+  ifm_exchange_clear(&b.ex);
+}
+
+/* A hold group member that fails before it pauses leaves the group: the
+ * others are still released, not left waiting for it. */
+static void test_hold_member_refused(void) {
+  ifm_hold_group g;
+  ifm_xfer_opts o = opts(10);
+  ifm_exec *e = ifm_exec_new();
+  done_box b[3];
+  char u[64];
+  int fd, port = refusing_port(&fd), i;
+  double t0 = ifm_now_ms();
+  ASSERT(e != NULL && port > 0);
+  memset(&g, 0, sizeof g);
+  memset(b, 0, sizeof b);
+  g.members = 3;
+  o.hold = &g;
+  o.fresh_connection = 1;
+  snprintf(u, sizeof u, "http://127.0.0.1:%d/x", port);
+  for (i = 0; i < 3; i++) {
+    ifm_xfer *x = ifm_xfer_new("PUT", i == 1 ? u : url(i ? "/exec/left/2" : "/exec/left/0"), &o);
+    ASSERT_EQ(ifm_xfer_set_body(x, "abcd", 4), 0);
+    ASSERT_EQ(ifm_exec_add(e, x, keep_cb, &b[i]), 0);
+  }
+  ASSERT_EQ(ifm_exec_run(e, NULL, ifm_now_ms() + 20000), 0);
+  ifm_exec_free(e);
+  close(fd);
+  ASSERT(ifm_now_ms() - t0 < 8000);                   /* nobody waited for the timeout */
+  ASSERT(b[1].ex.error != NULL);
+  ASSERT_EQ(b[1].ex.status, 0);
+  ASSERT_EQ(g.released, 1);
+  ASSERT_EQ(b[0].ex.status, 201);
+  ASSERT_EQ(b[2].ex.status, 201);
+  ASSERT(b[0].ex.t_release > 0 && b[0].ex.t_release == b[2].ex.t_release);
+  for (i = 0; i < 3; i++) ifm_exchange_clear(&b[i].ex);
+}
+
+/* A stop flag or a passed deadline aborts what is left, with a reason. */
+static void test_stop_and_deadline(void) {
+  ifm_xfer_opts o = opts(10);
+  char u[64];
+  int fd, port = silent_port(&fd);
+  volatile int stop = 1;
+  ifm_exec *e;
+  done_box b;
+  double t0;
+  ASSERT(port > 0);
+  snprintf(u, sizeof u, "http://127.0.0.1:%d/x", port);
+  e = ifm_exec_new();
+  memset(&b, 0, sizeof b);
+  ASSERT_EQ(ifm_exec_add(e, ifm_xfer_new("GET", u, &o), keep_cb, &b), 0);
+  ASSERT_EQ(ifm_exec_run(e, &stop, 0), 0);
+  ASSERT_EQ(b.calls, 1);
+  ASSERT_STREQ(b.ex.error, "interrupted");
+  ASSERT_EQ(b.ex.status, 0);
+  ifm_exchange_clear(&b.ex);
+  memset(&b, 0, sizeof b);
+  t0 = ifm_now_ms();
+  ASSERT_EQ(ifm_exec_add(e, ifm_xfer_new("GET", u, &o), keep_cb, &b), 0);
+  ASSERT_EQ(ifm_exec_run(e, NULL, t0 + 300), 0);
+  ASSERT_EQ(b.calls, 1);
+  ASSERT_CONTAINS(b.ex.error, "run time limit");
+  ASSERT(ifm_now_ms() - t0 < 3000);
+  ifm_exchange_clear(&b.ex);
+  memset(&b, 0, sizeof b);                            /* freeing the exec aborts the rest */
+  ASSERT_EQ(ifm_exec_add(e, ifm_xfer_new("GET", u, &o), keep_cb, &b), 0);
+  ifm_exec_free(e);
+  ASSERT_EQ(b.calls, 1);
+  ASSERT_STREQ(b.ex.error, "interrupted");
+  ifm_exchange_clear(&b.ex);
+  close(fd);
+}
+
+static void test_stop_server(void) {
+  ifm_server_stop(srv);
+  srv = NULL;
+}
+
+IFM_TEST_MAIN(TEST(test_start_server), TEST(test_put_then_get), TEST(test_large_and_binary_body),
+              TEST(test_new_exchange), TEST(test_hold_group), TEST(test_refused), TEST(test_timeout),
+              TEST(test_hold_member_refused), TEST(test_stop_and_deadline), TEST(test_stop_server))
