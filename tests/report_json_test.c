@@ -86,6 +86,7 @@ static void test_json_baseline(void) {
   ASSERT(has_line(j, "  \"baseline\": {\"file\": \"main \\\"old\\\".json\", "
                      "\"newly_failing\": [\"IM-A\"], \"newly_passing\": [\"IM-B\", \"IM-\\u0001\"]},"));
   free(j);
+  free(r->newly_failing[0]);
   r->n_newly_failing = 0;             /* nothing newly failing: an empty list, not null */
   j = render(ifm_report_write_json, r, NULL);
   ifm_report_free(r);
