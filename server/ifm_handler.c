@@ -170,8 +170,8 @@ static int is_write(ifm_srv_method m) {
   return m == IFM_SRV_PUT || m == IFM_SRV_PATCH || m == IFM_SRV_DELETE || m == IFM_SRV_POST;
 }
 
-static const char *allow_for(const char *path) {
-  if (strncmp(path, "/readonly/", 10) == 0) return ALLOW_READONLY;
+static const char *allow_for(const ifm_handler *h, const char *path) {
+  if (strncmp(path, "/readonly/", 10) == 0 || (h->opts.shapes & IFM_SHAPE_READ_ONLY)) return ALLOW_READONLY;
   return is_collection(path) ? ALLOW_COLLECTION : ALLOW_RESOURCE;
 }
 
@@ -201,7 +201,13 @@ int ifm_handler_early(ifm_handler *h, const ifm_srv_req *rq, ifm_srv_resp *rs) {
       (is_collection(path) && (rq->method == IFM_SRV_PUT || rq->method == IFM_SRV_PATCH ||
                                rq->method == IFM_SRV_DELETE))) {
     ifm_srv_resp_error(rs, 405, "%s is not allowed on %s", rq->method_name, path);
-    rs->allow = allow_for(path);
+    rs->allow = allow_for(h, path);
+    return 1;
+  }
+  if ((h->opts.shapes & IFM_SHAPE_READ_ONLY) && is_write(rq->method)) {
+    /* RFC 9110 15.5.6: 405 with the methods the resource does support */
+    ifm_srv_resp_error(rs, 405, "%s is not allowed: this server is read-only", rq->method_name);
+    rs->allow = allow_for(h, path);
     return 1;
   }
   if (strncmp(path, "/private/", 9) == 0 && !authorized(h, rq->authorization)) {
@@ -258,16 +264,19 @@ static void state_of(const call *c, const ifm_res *r, ifm_cond_state *s) {
   }
   if (!r) return;
   s->exists = 1;
-  s->etag = r->etag;
-  s->etag_weak = (c->flaws & IFM_FLAW_WEAK_ETAGS) != 0;
+  /* no-etag: the resource has no entity-tag, so no listed tag can match */
+  s->etag = (c->h->opts.shapes & IFM_SHAPE_NO_ETAG) ? NULL : r->etag;
+  s->etag_weak = (c->flaws & IFM_FLAW_WEAK_ETAGS) || (c->h->opts.shapes & IFM_SHAPE_WEAK_ETAGS);
   s->has_last_modified = 1;
   s->last_modified = r->last_modified;
 }
 
 /* ETag and Last-Modified of a 2xx / 304 (sections 8.8.2, 8.8.3). */
 static void set_validators(call *c, const char *opaque, time_t lm) {
-  int weak = (c->flaws & IFM_FLAW_WEAK_ETAGS) != 0;
-  snprintf(c->rs->etag, sizeof c->rs->etag, "%s\"%s\"", weak ? "W/" : "", opaque);
+  unsigned shapes = c->h->opts.shapes;
+  int weak = (c->flaws & IFM_FLAW_WEAK_ETAGS) || (shapes & IFM_SHAPE_WEAK_ETAGS);
+  int none = (shapes & IFM_SHAPE_NO_ETAG) || ((shapes & IFM_SHAPE_NO_WRITE_ETAG) && is_write(c->rq->method));
+  if (!none) snprintf(c->rs->etag, sizeof c->rs->etag, "%s\"%s\"", weak ? "W/" : "", opaque);
   c->rs->has_last_modified = 1;
   c->rs->last_modified = lm;
 }
@@ -289,6 +298,22 @@ static void fail_store(call *c, ifm_store_result r) {
 
 /* ---- reads ------------------------------------------------------------- */
 
+/* read-only: every path has a representation, made on its first read and
+ * fixed from then on (store locked). NULL when the store is full. */
+static ifm_res *read_only_resource(call *c) {
+  static const char prefix[] = "read-only representation of ";
+  size_t plen = strlen(c->rq->path);
+  ifm_blob *b = ifm_blob_alloc(sizeof prefix - 1 + plen + 1, TEXT_PLAIN, sizeof TEXT_PLAIN - 1);
+  ifm_res *r = NULL;
+  int created;
+  if (!b) return NULL;
+  memcpy(b->data, prefix, sizeof prefix - 1);
+  memcpy(b->data + sizeof prefix - 1, c->rq->path, plen);
+  b->data[sizeof prefix - 1 + plen] = '\n';
+  if (ifm_store_write(c->h->store, c->rq->path, b, 0, &created, &r) != IFM_STORE_OK) return NULL;
+  return r;
+}
+
 static void do_read(call *c) {
   ifm_srv_resp *rs = c->rs;
   ifm_res *r = c->coll ? NULL : ifm_store_find(c->h->store, c->rq->path);
@@ -297,6 +322,7 @@ static void do_read(call *c) {
   size_t off = 0, len = 0;
   int st;
 
+  if (!c->coll && !r && (c->h->opts.shapes & IFM_SHAPE_READ_ONLY)) r = read_only_resource(c);
   if (!c->coll && !r) {
     /* Section 13.2.1: the unconditional answer is 404, preconditions are
      * not evaluated. The missing-412 flaw evaluates them anyway. */
@@ -495,7 +521,10 @@ static void do_write(call *c) {
   ifm_cond_state s;
 
   state_of(c, r, &s);
-  if (!c->coll && !r && m != IFM_SRV_PUT) {
+  /* post-create: PUT does not create either; a client creates by POST to
+   * the collection. The unconditional answer is 404, so no precondition is
+   * evaluated (section 13.2.1). */
+  if (!c->coll && !r && (m != IFM_SRV_PUT || (h->opts.shapes & IFM_SHAPE_POST_CREATE))) {
     /* 404 without evaluating preconditions (section 13.2.1); PATCH here does
      * not create. The missing-412 flaw evaluates them on DELETE. */
     if (m == IFM_SRV_DELETE && (c->flaws & IFM_FLAW_MISSING_412) && c->cond.has_im &&
@@ -536,7 +565,7 @@ void ifm_handler_run(ifm_handler *h, const ifm_srv_req *rq, ifm_srv_resp *rs) {
   }
   if (rq->method == IFM_SRV_OPTIONS) {
     rs->status = 204;         /* preconditions never apply to OPTIONS */
-    rs->allow = allow_for(rq->path);
+    rs->allow = allow_for(h, rq->path);
     return;
   }
   memset(&c, 0, sizeof c);

@@ -1,7 +1,8 @@
 /* ifm_serve_cmd.c: `ifmatch serve`, the reference server as a command.
  *
  *   ifmatch serve [--bind ADDR] [--port N] [--profile NAME] [--flaw NAME]...
- *                 [--flaw list] [--race-window-us N] [--threads N]
+ *                 [--flaw list] [--shape NAME]... [--shape list]
+ *                 [--race-window-us N] [--threads N]
  *                 [--max-body BYTES] [--auth-token T] [--arrival-log FILE]
  *                 [--log] [--help]
  *
@@ -33,6 +34,9 @@ static const char usage_text[] =
     "  --profile NAME        rfc9110 | rfc9110-428 | cpp (default rfc9110;\n"
     "                        env IFMATCH_PROFILE)\n"
     "  --flaw NAME           seed a flaw; may be repeated; --flaw list shows them\n"
+    "  --shape NAME          the same correct semantics behind another server shape\n"
+    "                        (post-create, no-etag, read-only, ...); may be repeated\n"
+    "                        or comma-separated; --shape list shows them\n"
     "  --race-window-us N    window of the race flaw in microseconds (default 1000)\n"
     "  --threads N           worker threads (default max(4, CPUs))\n"
     "  --max-body BYTES      request body limit, suffix K or M allowed (default 1M)\n"
@@ -46,6 +50,7 @@ typedef struct serve_args {
   ifm_server_opts opts;
   const char *arrival_path;
   int flaw_list;
+  int shape_list;
   int help;
 } serve_args;
 
@@ -75,6 +80,39 @@ static void list_flaws(FILE *f) {
   unsigned i;
   for (i = 0; i < IFM_FLAW_COUNT; i++)
     fprintf(f, "  %-20s %s\n", ifm_flaw_name(i), ifm_flaw_describe(i));
+}
+
+static void list_shapes(FILE *f) {
+  unsigned i;
+  for (i = 0; i < IFM_SHAPE_COUNT; i++)
+    fprintf(f, "  %-20s %s\n", ifm_shape_name(i), ifm_shape_describe(i));
+}
+
+/* --shape a,b,c: each name in the comma-separated list. */
+static int apply_shapes(serve_args *a, const char *val) {
+  char name[64];
+  const char *p = val;
+  if (strcmp(val, "list") == 0) {
+    a->shape_list = 1;
+    return 0;
+  }
+  for (;;) {
+    size_t n = strcspn(p, ",");
+    unsigned s = 0;
+    if (n < sizeof name) {
+      memcpy(name, p, n);
+      name[n] = '\0';
+      s = ifm_shape_parse(name);
+    }
+    if (!s) {
+      fprintf(stderr, "ifmatch serve: unknown --shape \"%.*s\"; valid shapes:\n", (int)n, p);
+      list_shapes(stderr);
+      return EXIT_USAGE;
+    }
+    a->opts.shapes |= s;
+    if (!p[n]) return 0;
+    p += n + 1;
+  }
 }
 
 static int bad(const char *what, const char *value, const char *why) {
@@ -109,6 +147,8 @@ static int apply(serve_args *a, const char *opt, const char *val) {
       return EXIT_USAGE;
     }
     a->opts.flaws |= f;
+  } else if (strcmp(opt, "--shape") == 0) {
+    return apply_shapes(a, val);
   } else if (strcmp(opt, "--race-window-us") == 0) {
     if (parse_num(val, 10000000, 0, &n) != 0 || n == 0)
       return bad("bad --race-window-us", val, "want 1..10000000");
@@ -132,7 +172,7 @@ static int apply(serve_args *a, const char *opt, const char *val) {
 }
 
 static int parse_args(serve_args *a, int argc, char **argv) {
-  static const char *const with_value[] = {"--bind", "--port", "--profile", "--flaw",
+  static const char *const with_value[] = {"--bind", "--port", "--profile", "--flaw", "--shape",
                                            "--race-window-us", "--threads", "--max-body",
                                            "--auth-token", "--arrival-log"};
   const char *env;
@@ -198,7 +238,7 @@ int ifm_serve_main(int argc, char **argv) {
   ifm_server *srv;
   FILE *arrival = NULL;
   sigset_t set, old;
-  char err[256], flaws[512] = "";
+  char err[256], flaws[512] = "", shapes[256] = "";
   unsigned i;
   int r, sig = 0;
 
@@ -212,6 +252,10 @@ int ifm_serve_main(int argc, char **argv) {
     list_flaws(stdout);
     return 0;
   }
+  if (a.shape_list) {
+    list_shapes(stdout);
+    return 0;
+  }
   if (a.arrival_path) {
     arrival = fopen(a.arrival_path, "a");
     if (!arrival) return bad("cannot open --arrival-log", a.arrival_path, strerror(errno));
@@ -222,6 +266,11 @@ int ifm_serve_main(int argc, char **argv) {
     if (!(a.opts.flaws & (1u << i))) continue;
     if (*flaws) strcat(flaws, ",");
     strcat(flaws, ifm_flaw_name(i));
+  }
+  for (i = 0; i < IFM_SHAPE_COUNT; i++) {
+    if (!(a.opts.shapes & (1u << i))) continue;
+    if (*shapes) strcat(shapes, ",");
+    strcat(shapes, ifm_shape_name(i));
   }
 
   /* Block the stop signals before the server's threads exist, so they
@@ -238,9 +287,9 @@ int ifm_serve_main(int argc, char **argv) {
     if (arrival) fclose(arrival);
     return EXIT_START;
   }
-  printf("ifmatch: serving http://%s:%u/ (profile %s, flaws: %s)\n", a.opts.bind,
+  printf("ifmatch: serving http://%s:%u/ (profile %s, flaws: %s, shapes: %s)\n", a.opts.bind,
          (unsigned)ifm_server_port(srv), ifm_server_profile_name(a.opts.profile),
-         *flaws ? flaws : "none");
+         *flaws ? flaws : "none", *shapes ? shapes : "none");
   fflush(stdout);
   while (sigwait(&set, &sig) != 0) {
   }

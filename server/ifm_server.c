@@ -321,6 +321,12 @@ ifm_server *ifm_server_start(const ifm_server_opts *opts, char *err, size_t errl
   if (!srv->opts.max_header) srv->opts.max_header = 32 * 1024;
   if (!srv->opts.max_connections) srv->opts.max_connections = 4096;
   if (!srv->opts.timeout_s) srv->opts.timeout_s = 30;
+  /* Shapes that are limits of the HTTP layer (ifm_shape.c). libmicrohttpd
+   * refuses connections past its limit, and answers a header that does not
+   * fit the connection's memory with 431 and closes. */
+  if ((srv->opts.shapes & IFM_SHAPE_CAP_CONNS) && srv->opts.max_connections > 8) srv->opts.max_connections = 8;
+  if ((srv->opts.shapes & IFM_SHAPE_HEADER_CLOSE) && srv->opts.max_header > 8 * 1024)
+    srv->opts.max_header = 8 * 1024;
   if (!srv->opts.threads) srv->opts.threads = default_threads();
   if ((unsigned)srv->opts.profile > IFM_PROFILE_CPP) {
     snprintf(err, errlen, "unknown profile %d", (int)srv->opts.profile);

@@ -43,6 +43,26 @@ typedef enum ifm_flaw {
 
 #define IFM_FLAW_COUNT 19
 
+/* Shapes: the same correct If-Match semantics behind the forms real services
+ * take, each one the RFC allows (bit flags, several may be set). A suite run
+ * against any shape of the clean server must find nothing wrong; flaws can
+ * be combined with shapes. Keep ifm_shape_names in ifm_shape.c in order. */
+typedef enum ifm_shape {
+  IFM_SHAPE_POST_CREATE   = 1u << 0,  /* creates only by POST to a collection (server-chosen id);
+                                         PUT to a missing resource is 404 */
+  IFM_SHAPE_NO_WRITE_ETAG = 1u << 1,  /* no ETag on write responses (RFC 9110 9.3.4 allows it) */
+  IFM_SHAPE_NO_ETAG       = 1u << 2,  /* no ETags at all (sending one is a SHOULD, 8.8.3) */
+  IFM_SHAPE_READ_ONLY     = 1u << 3,  /* every write 405 with Allow; every path has a fixed
+                                         representation */
+  IFM_SHAPE_WEAK_ETAGS    = 1u << 4,  /* only weak entity-tags, so If-Match (strong comparison)
+                                         never matches one */
+  IFM_SHAPE_CAP_CONNS     = 1u << 5,  /* at most 8 connections at once; more are refused */
+  IFM_SHAPE_HEADER_CLOSE  = 1u << 6   /* a request header over 8 KiB gets 431, then the
+                                         connection closes */
+} ifm_shape;
+
+#define IFM_SHAPE_COUNT 7
+
 /* Called once per request when its body has been fully received (before it
  * is handled), from a server thread: keep it short and thread-safe. mono_ns
  * is CLOCK_MONOTONIC in nanoseconds. For benchmarks that need to know when
@@ -55,6 +75,7 @@ typedef struct ifm_server_opts {
   uint16_t port;              /* 0 -> the kernel picks a free port */
   ifm_server_profile profile;
   unsigned flaws;             /* OR of ifm_flaw */
+  unsigned shapes;            /* OR of ifm_shape */
   unsigned race_window_us;    /* IFM_FLAW_RACE window; 0 -> 1000 */
   unsigned threads;           /* worker threads; 0 -> a default from the CPU count */
   size_t max_body;            /* request body limit (413); 0 -> 1 MiB */
@@ -87,6 +108,11 @@ void ifm_server_stop(ifm_server *srv);
 /* Profile and flaw names as used on the command line. */
 int ifm_server_profile_parse(const char *name, ifm_server_profile *out);
 const char *ifm_server_profile_name(ifm_server_profile p);
+/* Returns the flag for a shape name, or 0 when unknown; name and description
+ * of shape number i (0..IFM_SHAPE_COUNT-1). */
+unsigned ifm_shape_parse(const char *name);
+const char *ifm_shape_name(unsigned i);
+const char *ifm_shape_describe(unsigned i);
 /* Returns the flag for a flaw name, or 0 when unknown. */
 unsigned ifm_flaw_parse(const char *name);
 /* Name and one-line description of flaw number i (0..IFM_FLAW_COUNT-1). */
