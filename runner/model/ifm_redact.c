@@ -60,8 +60,27 @@ static int copy_fields(const ifm_field *src, size_t n, ifm_field **dst, size_t *
   return 0;
 }
 
+/* The first IFM_BODY_EXCERPT bytes of a body, redacted. Redaction runs on
+ * a window longer than the cut by the longest secret, so a secret that
+ * straddles the cut is still recognised whole, and the result is cut after
+ * it: no byte of a secret is kept and the excerpt never exceeds the limit. */
 static char *excerpt(const char *p, size_t len, size_t *out_len, char *const *secrets, size_t n_secrets) {
-  return ifm_redact(p ? p : "", len < IFM_BODY_EXCERPT ? len : IFM_BODY_EXCERPT, secrets, n_secrets, out_len);
+  size_t k, longest = 0, window;
+  char *r;
+  for (k = 0; k < n_secrets; k++)
+    if (strlen(secrets[k]) > longest) longest = strlen(secrets[k]);
+  window = len < IFM_BODY_EXCERPT + longest ? len : IFM_BODY_EXCERPT + longest;
+  r = ifm_redact(p ? p : "", window, secrets, n_secrets, out_len);
+  if (r && *out_len > IFM_BODY_EXCERPT) {
+    *out_len = IFM_BODY_EXCERPT;
+    r[IFM_BODY_EXCERPT] = '\0';
+  }
+  return r;
+}
+
+/* A monotonic time as time since t0; 0 (not reached) stays 0. */
+static double since(double t, double t0) {
+  return t > 0 ? t - t0 : 0;
 }
 
 ifm_err ifm_exchange_evidence(ifm_exchange *dst, const ifm_exchange *live, char *const *secrets,
@@ -91,9 +110,9 @@ ifm_err ifm_exchange_evidence(ifm_exchange *dst, const ifm_exchange *live, char 
   if (live->error && !(dst->error = ifm_redact(live->error, strlen(live->error), secrets, n_secrets, NULL)))
     return IFM_ERR_NOMEM;
   dst->timed_out = live->timed_out;
-  dst->t_start = live->t_start - t0;
-  dst->t_release = live->t_release > 0 ? live->t_release - t0 : 0;
-  dst->t_first_byte = live->t_first_byte > 0 ? live->t_first_byte - t0 : 0;
-  dst->t_done = live->t_done - t0;
+  dst->t_start = since(live->t_start, t0);
+  dst->t_release = since(live->t_release, t0);
+  dst->t_first_byte = since(live->t_first_byte, t0);
+  dst->t_done = since(live->t_done, t0);
   return dst->method && dst->url && dst->resp_body ? IFM_OK : IFM_ERR_NOMEM;
 }
