@@ -70,7 +70,8 @@ char *ifm_plan_skip_reason(const ifm_case *c, const ifm_target *t, const ifm_pro
       const char *method = ifm_plan_method(&c->steps[s], t);
       int certified = 0;
       if (!method || strstr(method, "{{")) continue;
-      for (m = 0; m < p->n_methods; m++) certified |= strcasecmp(method, p->methods[m]) == 0;
+      /* RFC 9110 9.1: the method token is case-sensitive */
+      for (m = 0; m < p->n_methods; m++) certified |= strcmp(method, p->methods[m]) == 0;
       if (!certified) {
         ifm_buf_printf(&why, "profile '%s' does not certify %s", p->name, method);
         return ifm_buf_detach(&why);
