@@ -49,6 +49,7 @@ int ifm_judge_status(const ifm_status_spec *s, const ifm_profile *p, const ifm_t
     ifm_buf_printf(&want, "status %s", s->text ? s->text : "?");
   ifm_buf_printf(&got, "status %d", status);
   judgement_set(j, &want, &got, "unexpected ", got.p);
+  j->on_status = 1;
   return 0;
 }
 

@@ -9,6 +9,8 @@
  *                        through the target's `extract`
  *   ifm_judge_counts.c   a parallel round's `count:` expectations
  *   ifm_judge_linear.c   a parallel round's history through the checker (lin/)
+ *   ifm_judge_uncond.c   RFC 9110 13.2.1: a failed status against the server's
+ *                        answer to the same request without preconditions
  */
 #ifndef IFM_JUDGE_H
 #define IFM_JUDGE_H
@@ -22,6 +24,7 @@ typedef struct ifm_judgement {
   char *message;    /* one line: "status 204 is not in 412" */
   char *expected;
   char *got;
+  int on_status;    /* the check that failed was the status */
 } ifm_judgement;
 
 void ifm_judgement_clear(ifm_judgement *j);
@@ -86,5 +89,23 @@ int ifm_judge_counts(const ifm_judge_ctx *jc, const ifm_parallel *p, const ifm_e
  * -1 when the check cannot be made (err: outside the checker's model). */
 int ifm_judge_linear(const ifm_judge_ctx *jc, const ifm_exchange *x, size_t n, ifm_judgement *j,
                      char *err, size_t errlen);
+
+/* RFC 9110 13.2.1: "A server MUST ignore all received preconditions if its
+ * response to the same request without those conditions ... would have been
+ * a status code other than a 2xx (Successful) or a 412 (Precondition
+ * Failed)." A step's status expectation failed (j, from ifm_judge_step, with
+ * on_status) on a request that carried preconditions; unconditional is the
+ * server's answer to the same request without them, on a twin resource made
+ * the same way (0: none could be had). Returns the verdict that holds:
+ *   - the unconditional answer is one that comes before the content is
+ *     looked at (401, 403, 404, 405, 410, 501) and the server answered 412
+ *     anyway: it evaluated preconditions it MUST ignore; the case's verdict,
+ *     j says why;
+ *   - such an answer, and the server did not answer 412: it was right to
+ *     ignore them and the case cannot test them on this target: SKIP, j says
+ *     why;
+ *   - any other answer (2xx, 412, one that may come from the content, none):
+ *     the case's verdict stands (j unchanged). */
+ifm_verdict ifm_judge_unconditional(const ifm_case *c, int observed, int unconditional, ifm_judgement *j);
 
 #endif

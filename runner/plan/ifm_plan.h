@@ -53,4 +53,11 @@ const char *ifm_plan_method(const ifm_step *st, const ifm_target *t);
 ifm_err ifm_plan_request(ifm_scope *s, const ifm_request_spec *spec, const char *base_url, int client,
                      ifm_exchange *out, char *err, size_t errlen);
 
+/* The precondition fields of RFC 9110 13.1: If-Match, If-None-Match,
+ * If-Modified-Since, If-Unmodified-Since, If-Range. has: 1 when the request
+ * carries one; strip: removes every one (the same request, unconditional,
+ * as RFC 9110 13.2.1 speaks of it). */
+int ifm_plan_has_preconditions(const ifm_exchange *req);
+void ifm_plan_strip_preconditions(ifm_exchange *req);
+
 #endif

@@ -80,6 +80,18 @@ typedef struct ifm_par_state {
   ifm_par_done_cb done;
 } ifm_par_state;
 
+/* RFC 9110 13.2.1: when a step's status expectation fails on a request that
+ * carried preconditions, the case's steps are replayed on a twin resource
+ * and the failing request is sent there without its preconditions; the
+ * judge weighs the two answers (ifm_judge_unconditional). */
+typedef struct ifm_twin {
+  int active;
+  size_t step;                  /* the step whose status failed */
+  int observed;                 /* the status it got */
+  ifm_verdict verdict;          /* the verdict that stands if the twin cannot be made */
+  ifm_judgement j;
+} ifm_twin;
+
 typedef void (*ifm_case_end_cb)(ifm_case_run *cr, void *ctx);
 
 struct ifm_case_run {
@@ -93,6 +105,7 @@ struct ifm_case_run {
   ifm_judge_ctx jc;             /* profile, target, scope: what the judge reads */
   ifm_evidence ev;
   ifm_par_state par;
+  ifm_twin twin;
   ifm_case_end_cb on_end;       /* the run loop's: a case finished */
   void *on_end_ctx;
 };
@@ -111,10 +124,12 @@ char *ifm_case_fmt_step(const ifm_case_run *cr, const char *what, const char *de
 
 /* ifm_case_send.c: plans the request of spec in the case's scope and starts
  * it; done runs when it finishes. hold: last-byte release group (NULL:
- * none). Returns 0; IFM_ERR_TRANSPORT when the executor would not take
+ * none). flags: IFM_SEND_UNCONDITIONAL sends it without its precondition
+ * fields. Returns 0; IFM_ERR_TRANSPORT when the executor would not take
  * it; another ifm_err (the request could not be planned) with err. */
+#define IFM_SEND_UNCONDITIONAL 1u
 ifm_err ifm_case_send(ifm_case_run *cr, const ifm_request_spec *spec, int client, ifm_hold_group *hold,
-                  ifm_xfer_done_cb done, void *ctx, char *err, size_t errlen);
+                      unsigned flags, ifm_xfer_done_cb done, void *ctx, char *err, size_t errlen);
 /* The transfer options of the run (timeout, HTTP version, TLS) for one request. */
 void ifm_case_xfer_opts(const ifm_run_opts *o, int fresh, ifm_hold_group *hold, ifm_xfer_opts *xo);
 

@@ -17,13 +17,14 @@ void ifm_case_xfer_opts(const ifm_run_opts *o, int fresh, ifm_hold_group *hold, 
 }
 
 ifm_err ifm_case_send(ifm_case_run *cr, const ifm_request_spec *spec, int client, ifm_hold_group *hold,
-                  ifm_xfer_done_cb done, void *ctx, char *err, size_t errlen) {
+                      unsigned flags, ifm_xfer_done_cb done, void *ctx, char *err, size_t errlen) {
   const ifm_run_opts *o = cr->env->o;
   ifm_exchange req;
   ifm_xfer_opts xo;
   ifm_xfer *x;
   ifm_err rc = ifm_plan_request(&cr->scope, spec, o->base_url, client, &req, err, errlen);
   if (rc != IFM_OK) return rc;
+  if (flags & IFM_SEND_UNCONDITIONAL) ifm_plan_strip_preconditions(&req);
   ifm_case_xfer_opts(o, hold != NULL || client >= 0, hold, &xo);
   if (!(x = ifm_xfer_new_exchange(&req, &xo))) {
     ifm_exchange_clear(&req);

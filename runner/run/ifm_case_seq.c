@@ -2,6 +2,10 @@
  * time on the shared executor; a finished step is judged at once, so a case
  * stops at its first failed expectation with that step's evidence. A
  * parallel step is handed to ifm_par.c, which answers through par_done_cb.
+ *
+ * Before a failed status on a request with preconditions becomes the case's
+ * verdict, the case is replayed on a twin resource and that request is sent
+ * without its preconditions (RFC 9110 13.2.1, see ifm_judge_uncond.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +30,8 @@ void ifm_case_run_init(ifm_case_run *cr, ifm_run_env *env, const ifm_case *c, si
 }
 
 void ifm_case_run_clear(ifm_case_run *cr) {
+  ifm_judgement_clear(&cr->twin.j);
+  cr->twin.active = 0;
   ifm_scope_clear(&cr->scope);
   ifm_evidence_clear(&cr->ev);
   ifm_par_clear(&cr->par);
@@ -59,6 +65,53 @@ static void case_error(ifm_case_run *cr, const char *what, const char *detail) {
   ifm_case_end(cr, IFM_ERROR, ifm_case_fmt_step(cr, what, detail), NULL, NULL);
 }
 
+/* A twin cannot be made (the replay went another way, no answer): the
+ * verdict found first stands. */
+static void twin_give_up(ifm_case_run *cr) {
+  ifm_judgement j = cr->twin.j;           /* taken out: ending the case clears the twin */
+  memset(&cr->twin.j, 0, sizeof cr->twin.j);
+  cr->step = cr->twin.step;
+  ifm_case_end(cr, cr->twin.verdict, ifm_case_fmt_step(cr, "", j.message), j.expected, j.got);
+  free(j.message);
+}
+
+/* The twin's answer without preconditions is in: the judge decides. */
+static void twin_decide(ifm_case_run *cr, int unconditional) {
+  ifm_judgement j = cr->twin.j;           /* taken out: ending the case clears the twin */
+  ifm_verdict v;
+  memset(&cr->twin.j, 0, sizeof cr->twin.j);
+  v = ifm_judge_unconditional(cr->c, cr->twin.observed, unconditional, &j);
+  ifm_case_end(cr, v, ifm_case_fmt_step(cr, "", j.message), j.expected, j.got);
+  free(j.message);
+}
+
+/* Whether the case can be replayed up to its current step: no parallel step
+ * before it (rounds and races are not replayed). */
+static int twin_possible(const ifm_case_run *cr) {
+  size_t i;
+  for (i = 0; i <= cr->step && i < cr->c->n_steps; i++)
+    if (cr->c->steps[i].is_parallel) return 0;
+  return 1;
+}
+
+/* Replays the case on a fresh resource up to the failed step (RFC 9110
+ * 13.2.1). Takes over j. */
+static void twin_start(ifm_case_run *cr, ifm_verdict v, ifm_judgement *j, int observed) {
+  char err[256];
+  cr->twin.active = 1;
+  cr->twin.step = cr->step;
+  cr->twin.observed = observed;
+  cr->twin.verdict = v;
+  cr->twin.j = *j;
+  memset(j, 0, sizeof *j);
+  if (ifm_scope_new_paths(&cr->scope, err, sizeof err) != IFM_OK) {
+    twin_give_up(cr);
+    return;
+  }
+  cr->step = 0;
+  case_next(cr);
+}
+
 static void step_done_cb(ifm_xfer *x, void *ctx) {
   ifm_case_run *cr = ctx;
   const ifm_step *st = &cr->c->steps[cr->step];
@@ -72,13 +125,28 @@ static void step_done_cb(ifm_xfer *x, void *ctx) {
     return;
   }
   if (full->error) {
-    case_error(cr, "transport error: ", full->error);
+    if (cr->twin.active) twin_give_up(cr);
+    else case_error(cr, "transport error: ", full->error);
+    return;
+  }
+  if (cr->twin.active && cr->step == cr->twin.step) {
+    twin_decide(cr, full->status);
     return;
   }
   r = ifm_judge_view(cr->env->o->target, &st->req, full, &view);
   v = ifm_judge_step(&cr->jc, cr->c, st, r, &j);
   captured = v == IFM_PASS ? ifm_scope_capture(&cr->scope, st, r) : 0;
   ifm_judge_view_free(r, &view);
+  if (v != IFM_PASS && cr->twin.active) {        /* the replay went another way */
+    ifm_judgement_clear(&j);
+    twin_give_up(cr);
+    return;
+  }
+  if (v != IFM_PASS && v != IFM_SKIP && v != IFM_ERROR && j.on_status && ifm_plan_has_preconditions(full) &&
+      twin_possible(cr)) {
+    twin_start(cr, v, &j, full->status);
+    return;
+  }
   if (v != IFM_PASS) {
     ifm_case_end(cr, v, ifm_case_fmt_step(cr, "", j.message), j.expected, j.got);
     free(j.message);
@@ -129,8 +197,12 @@ static void case_next(ifm_case_run *cr) {
     ifm_par_start(cr, par_done_cb);
     return;
   }
-  if (ifm_case_send(cr, &st->req, -1, NULL, step_done_cb, cr, err, sizeof err) != 0)
-    case_error(cr, "", err);
+  if (ifm_case_send(cr, &st->req, -1, NULL,
+                    cr->twin.active && cr->step == cr->twin.step ? IFM_SEND_UNCONDITIONAL : 0, step_done_cb, cr,
+                    err, sizeof err) != 0) {
+    if (cr->twin.active) twin_give_up(cr);
+    else case_error(cr, "", err);
+  }
 }
 
 void ifm_case_start(ifm_case_run *cr) {

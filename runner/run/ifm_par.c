@@ -72,7 +72,7 @@ static void par_read(ifm_case_run *cr, ifm_par_phase phase) {
   memset(&spec, 0, sizeof spec);
   spec.op = IFM_OP_READ;
   cr->par.phase = phase;
-  int rc = ifm_case_send(cr, &spec, -1, NULL, read_cb, cr, err, sizeof err);
+  int rc = ifm_case_send(cr, &spec, -1, NULL, 0, read_cb, cr, err, sizeof err);
   if (rc != 0) par_error(cr, rc == IFM_ERR_TRANSPORT ? "could not start the read" : err, NULL);
 }
 
@@ -110,8 +110,8 @@ static void par_launch(ifm_case_run *cr) {
     ps->pc[i].cr = cr;
     ps->pc[i].client = (int)i;
     int rc = ifm_case_send(cr, &p->ops[i % p->n_ops], (int)i,
-                           p->release == IFM_RELEASE_LAST_BYTE ? &ps->hold : NULL, client_cb, &ps->pc[i], err,
-                           sizeof err);
+                           p->release == IFM_RELEASE_LAST_BYTE ? &ps->hold : NULL, 0, client_cb, &ps->pc[i],
+                           err, sizeof err);
     if (rc != 0) {
       if (rc == IFM_ERR_TRANSPORT) snprintf(err, sizeof err, "could not start client %u", i);
       break;
