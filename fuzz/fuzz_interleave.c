@@ -1,8 +1,10 @@
 /* fuzz_interleave.c: the stateful If-Match fuzzer. Each input decodes into
- * a small program (runner/ifm_fuzzprog.h: K clients, their operations and a
- * schedule with racing groups) that runs over real loopback HTTP against the
- * in-process reference server (started once, lazily; IFM_FUZZ_PROFILE,
- * IFM_FUZZ_FLAWS) or the server named by IFM_FUZZ_URL, on a fresh resource.
+ * a small program (fuzz/prog/ifm_fp_lang.h: K clients, their operations and
+ * a schedule with racing groups) that runs over real loopback HTTP
+ * (fuzz/prog/ifm_fp_run.h) against the in-process reference server (started
+ * once, lazily; IFM_FUZZ_PROFILE, IFM_FUZZ_FLAWS) or the server named by
+ * IFM_FUZZ_URL, on a fresh resource, and is judged by the oracle
+ * (fuzz/prog/ifm_fp_oracle.h) under the profile's file.
  *
  * Invariants (abort on violation, after printing the program, the
  * exchanges and the requirement ID):
@@ -10,26 +12,31 @@
  *    form a linearizable history of one resource (ifm_lin_check), with
  *    functional ETags;
  *  - every operation outside it (If-Match lists, raw bytes, writes without
- *    precondition where the profile refuses them) gets what the profile's
- *    sequential model says (2xx / 412 / 400 malformed / 428), never a 5xx,
- *    and a refused one changes nothing.
+ *    precondition where the profile refuses them, the conditional forms)
+ *    gets a status the profile and RFC 9110 allow (2xx / 304 / 412 / the
+ *    profile's sets for malformed, empty, missing values), never a 5xx, and
+ *    a refused one changes nothing.
  */
 #include <curl/curl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include "ifm_fuzzprog.h"
+
+#include "ifm_fp_lang.h"
+#include "ifm_fp_oracle.h"
+#include "ifm_fp_run.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
-static ifm_fp_ctx *ctx;
-static ifm_fp_verdict verdict;
+static ifm_fp_target *target;
+static int none_in_model;
+static ifm_fp_result result;
 
-static void stop_ctx(void) {
-  ifm_fp_verdict_clear(&verdict);
-  ifm_fp_ctx_free(ctx);
-  ctx = NULL;
+static void stop_target(void) {
+  ifm_fp_result_clear(&result);
+  ifm_fp_target_free(target);
+  target = NULL;
   curl_global_cleanup();
 }
 
@@ -40,25 +47,26 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   ifm_fp_prog prog;
-  if (!ctx) {
+  if (!target) {
     char err[512];
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    ctx = ifm_fp_ctx_from_env(err, sizeof err);
-    if (!ctx) {
+    target = ifm_fp_target_from_env(err, sizeof err);
+    if (!target) {
       fprintf(stderr, "fuzz_interleave: %s\n", err);
       exit(2);
     }
-    atexit(stop_ctx);
+    none_in_model = ifm_fp_oracle_none_in_model(ifm_fp_target_profile(target));
+    ifm_fp_result_init(&result);
+    atexit(stop_target);
   }
-  ifm_fp_decode(data, size, ifm_fp_ctx_profile(ctx) == IFM_PROFILE_RFC9110, &prog);
-  if (ifm_fp_run(ctx, &prog, 0, &verdict) != 0) {
+  ifm_fp_decode(data, size, none_in_model, &prog);
+  if (ifm_fp_run(target, &prog, 0, &result) != 0) {
     fprintf(stderr, "fuzz_interleave: could not run the program (out of memory)\n");
     abort();
   }
-  if (verdict.violated) {
-    fprintf(stderr, "fuzz_interleave: VIOLATION of %s against %s\n%s\n%s", verdict.requirement,
-            ifm_fp_ctx_describe(ctx), verdict.why.p ? verdict.why.p : "",
-            verdict.log.p ? verdict.log.p : "");
+  if (result.verdict.violated) {
+    fprintf(stderr, "fuzz_interleave: VIOLATION of %s against %s\n%s\n%s", result.verdict.requirement,
+            ifm_fp_target_describe(target), ifm_buf_str(&result.verdict.why), ifm_buf_str(&result.log));
     abort();
   }
   return 0;

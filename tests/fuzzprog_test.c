@@ -1,6 +1,7 @@
-/* fuzzprog_test.c: the stateful fuzzer's program decoder
- * (runner/ifm_fuzzprog.h), on inputs decoded by hand. */
-#include "ifm_fuzzprog.h"
+/* fuzzprog_test.c: the stateful fuzzer's program language
+ * (fuzz/prog/ifm_fp_lang.h): the decoder on inputs decoded by hand, and the
+ * encoder as its inverse. */
+#include "ifm_fp_lang.h"
 #include "ifm_test.h"
 
 static void test_empty(void) {
@@ -173,6 +174,103 @@ static void test_cond_read(void) {
   ASSERT_EQ(p.ops[1].group, 1);
 }
 
+/* The encoder, by hand: the input of test_race_pair is already canonical;
+ * kind 6 (0x18) is a write like kind 1 and encodes as 0x04; a delete's list
+ * (10 04) became If-Match current and encodes as p = 0; a list element
+ * e = 0x0b (comma, arg 1) is re-made as the smallest byte of 8..15 that is
+ * 5 mod 6, which is 11 again. */
+static void test_encode_by_hand(void) {
+  static const uint8_t pair[] = {0x01, 0x14, 0x00, 0x04, 0x00, 0x25, 0x00};
+  static const uint8_t in[] = {0x00, 0x18, 0x09, 0x10, 0x04, 0x04, 0x04, 0x01, 0x02, 0x0b};
+  static const uint8_t want[] = {0x00, 0x04, 0x09, 0x10, 0x00, 0x04, 0x04, 0x01, 0x02, 0x0b};
+  uint8_t out[IFM_FP_ENCODED_MAX];
+  ifm_fp_prog p;
+  size_t n;
+  ifm_fp_decode(pair, sizeof pair, 1, &p);
+  n = ifm_fp_encode(&p, out, sizeof out);
+  ASSERT_MEMEQ(out, n, pair, sizeof pair);
+  ifm_fp_decode(in, sizeof in, 1, &p);
+  ASSERT_EQ(p.n_ops, 3);
+  ASSERT_EQ(p.ops[1].kind, IFM_FP_DELETE);
+  ASSERT_EQ(p.ops[1].pre, IFM_FP_PRE_CURRENT);
+  n = ifm_fp_encode(&p, out, sizeof out);
+  ASSERT_MEMEQ(out, n, want, sizeof want);
+  /* a short buffer gets what fits, and the length needed */
+  ASSERT_EQ(ifm_fp_encode(&p, out, 3), sizeof want);
+  ASSERT_MEMEQ(out, 3, want, 3);
+}
+
+/* The conditional forms and raw bytes encode back to what decodes the same:
+ * a conditional read y = 0x0b, a conditional write p = 0x0f x = 0x15, raw
+ * "a!!" (3 bytes after the cut). */
+static void test_encode_cond_raw(void) {
+  static const uint8_t in[] = {0x01, 0x1c, 0x0b, 0x04, 0x0f, 0x15, 0x04, 0x05, 0x06, ' ', 'a', 0x00, '\n', '\t'};
+  static const uint8_t want[] = {0x01, 0x1c, 0x0b, 0x04, 0x0f, 0x15, 0x04, 0x05, 0x03, 'a', '!', '!'};
+  uint8_t out[IFM_FP_ENCODED_MAX];
+  ifm_fp_prog p, q;
+  size_t n;
+  ifm_fp_decode(in, sizeof in, 1, &p);
+  ASSERT_EQ(p.n_ops, 3);
+  n = ifm_fp_encode(&p, out, sizeof out);
+  ASSERT_MEMEQ(out, n, want, sizeof want);
+  ifm_fp_decode(out, n, 1, &q);
+  ASSERT(memcmp(&p, &q, sizeof p) == 0);
+}
+
+/* decode(encode(decode(b))) == decode(b) for many inputs, under both
+ * settings of none_in_model, and encode is canonical: encoding the
+ * re-decoded program gives the same bytes. */
+static void test_encode_round_trip(void) {
+  uint64_t x = 0x9e3779b97f4a7c15u;
+  int i, none;
+  for (i = 0; i < 20000; i++) {
+    uint8_t in[96], out[IFM_FP_ENCODED_MAX], out2[IFM_FP_ENCODED_MAX];
+    size_t len, k, n, n2;
+    ifm_fp_prog p, q;
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    len = (size_t)(x % sizeof in);
+    for (k = 0; k < len; k++) {
+      x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+      in[k] = (uint8_t)(x >> 24);
+    }
+    none = i & 1;
+    ifm_fp_decode(in, len, none, &p);
+    n = ifm_fp_encode(&p, out, sizeof out);
+    ASSERT(n <= IFM_FP_ENCODED_MAX);
+    ifm_fp_decode(out, n, none, &q);
+    if (memcmp(&p, &q, sizeof p) != 0) {
+      ifm_buf a = IFM_BUF_INIT, b = IFM_BUF_INIT;
+      ifm_fp_format(&p, &a);
+      ifm_fp_format(&q, &b);
+      printf("# input %d (%zu bytes) decodes to\n%s# but its encoding to\n%s", i, len, ifm_buf_str(&a),
+             ifm_buf_str(&b));
+      ifm_buf_free(&a);
+      ifm_buf_free(&b);
+      ASSERT(0);
+    }
+    n2 = ifm_fp_encode(&q, out2, sizeof out2);
+    ASSERT_MEMEQ(out2, n2, out, n);
+  }
+}
+
+/* The text form names every part of an operation. */
+static void test_format(void) {
+  static const uint8_t in[] = {0x01, 0x14, 0x04, 0x04, 0x05, 0x02, 0x0b, 0x25, 0x00, 0x1c, 0x0b};
+  ifm_fp_prog p;
+  ifm_buf b = IFM_BUF_INIT;
+  ifm_fp_decode(in, sizeof in, 1, &p);
+  ifm_fp_format(&p, &b);
+  ASSERT_CONTAINS(ifm_buf_str(&b), "program: 2 client(s), 4 op(s), 4 group(s)\n");
+  ASSERT_CONTAINS(ifm_buf_str(&b), "op 0: group 0 client 0 create If-None-Match: *\n");
+  ASSERT_CONTAINS(ifm_buf_str(&b), "op 1: group 1 client 0 write If-Match list (one line each) [bogus 0, comma]"
+                                   "  [sequential oracle]\n");
+  ASSERT_CONTAINS(ifm_buf_str(&b), "op 2: group 2 client 1 write If-Match: current\n");
+  ASSERT_CONTAINS(ifm_buf_str(&b), "op 3: group 3 client 0 read If-Match: current If-None-Match: stale 1");
+  ifm_buf_free(&b);
+}
+
 IFM_TEST_MAIN(TEST(test_empty), TEST(test_race_pair), TEST(test_race_same_client), TEST(test_list),
               TEST(test_raw), TEST(test_none_and_delete), TEST(test_clients_and_limit),
-              TEST(test_cond_write), TEST(test_cond_write_inm_ius), TEST(test_cond_read))
+              TEST(test_cond_write), TEST(test_cond_write_inm_ius), TEST(test_cond_read),
+              TEST(test_encode_by_hand), TEST(test_encode_cond_raw), TEST(test_encode_round_trip),
+              TEST(test_format))

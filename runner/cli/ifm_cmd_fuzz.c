@@ -1,14 +1,18 @@
 /* ifm_cmd_fuzz.c: `ifmatch fuzz replay FILE` and `ifmatch fuzz to-case FILE`
- * for the stateful fuzzer's inputs (fuzz/fuzz_interleave.c,
- * runner/ifm_fuzzprog.h). The target is the one the fuzzer used: the
- * in-process reference server with IFM_FUZZ_PROFILE / IFM_FUZZ_FLAWS, or
- * IFM_FUZZ_URL (options override the environment). */
+ * for the stateful fuzzer's inputs (fuzz/fuzz_interleave.c, fuzz/prog/). The
+ * target is the one the fuzzer used: the in-process reference server with
+ * IFM_FUZZ_PROFILE / IFM_FUZZ_FLAWS, or IFM_FUZZ_URL (options override the
+ * environment); the profile file is found as `ifmatch run` finds it. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ifm_cmd.h"
-#include "ifm_fuzzprog.h"
+#include "ifm_fp_case.h"
+#include "ifm_fp_lang.h"
+#include "ifm_fp_oracle.h"
+#include "ifm_fp_run.h"
+#include "ifm_paths.h"
 
 static void fuzz_usage(FILE *out) {
   fputs("usage: ifmatch fuzz replay FILE [--profile P] [--flaw F[,F...]] [--url URL]\n"
@@ -49,15 +53,53 @@ static unsigned char *read_all(const char *path, size_t *len) {
   return buf;
 }
 
+/* Runs the input and prints or writes what the subcommand asks for. */
+static int fuzz_do(const char *sub, const char *outp, ifm_fp_target *tg, const ifm_fp_prog *prog,
+                   ifm_fp_result *res) {
+  int rc;
+  if (ifm_fp_run(tg, prog, 1, res) != 0) {
+    fprintf(stderr, "ifmatch fuzz: the program could not be run\n");
+    return 3;
+  }
+  if (strcmp(sub, "replay") == 0) {
+    fputs(ifm_buf_str(&res->log), stdout);
+    if (res->verdict.violated)
+      printf("VIOLATION %s: %s\n", res->verdict.requirement, ifm_buf_str(&res->verdict.why));
+    else
+      printf("no violation\n");
+    return res->verdict.violated ? 1 : 0;
+  }
+  {
+    FILE *out = stdout;
+    char name[128];
+    const char *base = outp ? strrchr(outp, '/') : NULL;
+    size_t n;
+    snprintf(name, sizeof name, "%s", base ? base + 1 : outp ? outp : "fuzz-case");
+    n = strlen(name);
+    if (n > 5 && strcmp(name + n - 5, ".yaml") == 0) name[n - 5] = '\0';
+    if (outp && !(out = fopen(outp, "w"))) {
+      perror(outp);
+      return 2;
+    }
+    rc = ifm_fp_case_write(prog, &res->trace, &res->verdict, name, ifm_fp_target_profile(tg), out);
+    if (outp && fclose(out) != 0) rc = 2;
+    if (rc == 0 && outp)
+      fprintf(stderr, "ifmatch fuzz: wrote %s (%s)\n", outp,
+              res->verdict.violated ? res->verdict.requirement : "no violation against this target");
+  }
+  return rc;
+}
+
 int ifm_cmd_fuzz(int argc, char **argv) {
   const char *sub, *file = NULL, *outp = NULL, *prof = NULL, *flaws = NULL, *url = NULL;
   unsigned char *data;
   size_t len = 0;
   int i, rc;
-  char err[512];
-  ifm_fp_ctx *ctx;
+  char err[512], *dir;
+  ifm_fp_target_opts o;
+  ifm_fp_target *tg;
   ifm_fp_prog prog;
-  static ifm_fp_verdict v;
+  static ifm_fp_result res;
 
   if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
     fuzz_usage(argc < 2 ? stderr : stdout);
@@ -99,56 +141,28 @@ int ifm_cmd_fuzz(int argc, char **argv) {
     fprintf(stderr, "ifmatch fuzz: --out is for to-case\n");
     return 2;
   }
-  if (prof) setenv("IFM_FUZZ_PROFILE", prof, 1);
-  if (flaws) setenv("IFM_FUZZ_FLAWS", flaws, 1);
-  if (url) setenv("IFM_FUZZ_URL", url, 1);
   data = read_all(file, &len);
   if (!data) {
     perror(file);
     return 2;
   }
-  ctx = ifm_fp_ctx_from_env(err, sizeof err);
-  if (!ctx) {
+  ifm_fp_target_opts_from_env(&o);
+  if (prof) o.profile = prof;
+  if (flaws) o.flaws = flaws;
+  if (url) o.url = url;
+  o.profile_dir = dir = ifm_paths_find("cases/profiles");
+  tg = ifm_fp_target_new(&o, err, sizeof err);
+  free(dir);
+  if (!tg) {
     fprintf(stderr, "ifmatch fuzz: %s\n", err);
     free(data);
     return 2;
   }
-  ifm_fp_decode(data, len, ifm_fp_ctx_profile(ctx) == IFM_PROFILE_RFC9110, &prog);
+  ifm_fp_decode(data, len, ifm_fp_oracle_none_in_model(ifm_fp_target_profile(tg)), &prog);
   free(data);
-  ifm_fp_verdict_init(&v);
-  if (ifm_fp_run(ctx, &prog, 1, &v) != 0) {
-    fprintf(stderr, "ifmatch fuzz: the program could not be run\n");
-    ifm_fp_verdict_clear(&v);
-    ifm_fp_ctx_free(ctx);
-    return 3;
-  }
-  if (strcmp(sub, "replay") == 0) {
-    fputs(ifm_buf_str(&v.log), stdout);
-    if (v.violated)
-      printf("VIOLATION %s: %s\n", v.requirement, ifm_buf_str(&v.why));
-    else
-      printf("no violation\n");
-    rc = v.violated ? 1 : 0;
-  } else {
-    FILE *out = stdout;
-    char name[128];
-    const char *base = outp ? strrchr(outp, '/') : NULL;
-    size_t n;
-    snprintf(name, sizeof name, "%s", base ? base + 1 : outp ? outp : "fuzz-case");
-    n = strlen(name);
-    if (n > 5 && strcmp(name + n - 5, ".yaml") == 0) name[n - 5] = '\0';
-    if (outp && !(out = fopen(outp, "w"))) {
-      perror(outp);
-      rc = 2;
-    } else {
-      rc = ifm_fp_write_case(&prog, &v, name, ifm_server_profile_name(ifm_fp_ctx_profile(ctx)), out);
-      if (outp && fclose(out) != 0) rc = 2;
-      if (rc == 0 && outp)
-        fprintf(stderr, "ifmatch fuzz: wrote %s (%s)\n", outp,
-                v.violated ? v.requirement : "no violation against this target");
-    }
-  }
-  ifm_fp_verdict_clear(&v);
-  ifm_fp_ctx_free(ctx);
+  ifm_fp_result_init(&res);
+  rc = fuzz_do(sub, outp, tg, &prog, &res);
+  ifm_fp_result_clear(&res);
+  ifm_fp_target_free(tg);
   return rc;
 }
