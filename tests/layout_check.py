@@ -40,7 +40,7 @@ MAY_USE = {
     'run': {'run', 'judge', 'exec', 'plan', 'lin', 'model', 'core'},
     'reports': {'reports', 'model'},
     'server': {'server', 'core'},
-    'fuzzprog': {'fuzzprog', 'judge', 'exec', 'plan', 'lin', 'model', 'core', 'server'},
+    'fuzzprog': {'fuzzprog', 'judge', 'exec', 'plan', 'lin', 'load', 'model', 'core', 'server'},
     'cli': set(FOLDERS.values()),
 }
 
