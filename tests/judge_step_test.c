@@ -362,4 +362,71 @@ static void test_linear(void) {
   teardown();
 }
 
-IFM_TEST_MAIN(TEST(test_step_verdicts), TEST(test_view_extract), TEST(test_counts), TEST(test_linear))
+/* A server that sends no ETag breaks no MUST (RFC 9110 8.8.3: SHOULD): where
+ * a well-formed entity-tag is expected and none came, or where a variable
+ * captured from a missing ETag is needed, the case is SKIP, not FAIL or
+ * ERROR. A present but malformed ETag still fails the case. */
+static void test_absent_etag(void) {
+  ifm_step st;
+  ifm_exchange r;
+  ifm_judgement j = {0};
+  ifm_expect_item it;
+  ifm_capture cap;
+  ifm_buf b = IFM_BUF_INIT;
+  char err[256];
+  setup();
+  memset(&st, 0, sizeof st);
+  memset(&it, 0, sizeof it);
+  it.name = "etag";
+  it.match = IFM_M_ETAG;
+  st.expect.items = &it;
+  st.expect.n_items = 1;
+  set_status(&st.expect, "200");
+  response(&r, 200, NULL, "v1");
+  ASSERT_EQ(ifm_judge_step(&jc, &the_case, &st, &r, &j), IFM_SKIP);
+  ASSERT_CONTAINS(j.message, "the target cannot show what this case tests");
+  ASSERT_CONTAINS(j.message, "8.8.3");
+  ifm_exchange_clear(&r);
+  response(&r, 200, "not-quoted", "v1");                   /* present and malformed: MUST broken */
+  ASSERT_EQ(ifm_judge_step(&jc, &the_case, &st, &r, &j), IFM_FAIL);
+  ifm_exchange_clear(&r);
+  /* a capture that found no ETag: using the variable is UNDECIDED in the
+   * scope, and SKIP in the judge */
+  memset(&cap, 0, sizeof cap);
+  cap.var = "t0";
+  cap.src = IFM_CAP_HEADER;
+  cap.header = "etag";
+  memset(&st, 0, sizeof st);
+  st.captures = &cap;
+  st.n_captures = 1;
+  response(&r, 200, NULL, "v1");
+  ASSERT_EQ(ifm_scope_capture(&scope, &st, &r), IFM_OK);
+  ASSERT_EQ(ifm_scope_expand(&scope, "x{{t0}}", &b, err, sizeof err), IFM_ERR_UNDECIDED);
+  ASSERT_CONTAINS(err, "no etag field");
+  ASSERT_EQ(ifm_scope_expand(&scope, "{{nosuch}}", &b, err, sizeof err), IFM_ERR_INPUT);   /* unknown stays an error */
+  memset(&it, 0, sizeof it);
+  it.name = "etag";
+  it.match = IFM_M_EQUALS;
+  it.value = "{{t0}}";
+  memset(&st, 0, sizeof st);
+  st.expect.items = &it;
+  st.expect.n_items = 1;
+  ASSERT_EQ(ifm_judge_step(&jc, &the_case, &st, &r, &j), IFM_SKIP);
+  ifm_exchange_clear(&r);
+  /* captured again with a value: usable */
+  memset(&st, 0, sizeof st);
+  st.captures = &cap;
+  st.n_captures = 1;
+  response(&r, 200, "\"e9\"", "v1");
+  ASSERT_EQ(ifm_scope_capture(&scope, &st, &r), IFM_OK);
+  ifm_buf_reset(&b);
+  ASSERT_EQ(ifm_scope_expand(&scope, "{{t0}}", &b, err, sizeof err), IFM_OK);
+  ASSERT_MEMEQ(b.p, b.len, "\"e9\"", 4);
+  ifm_exchange_clear(&r);
+  ifm_buf_free(&b);
+  ifm_judgement_clear(&j);
+  teardown();
+}
+
+IFM_TEST_MAIN(TEST(test_step_verdicts), TEST(test_view_extract), TEST(test_counts), TEST(test_linear),
+              TEST(test_absent_etag))

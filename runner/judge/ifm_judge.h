@@ -57,13 +57,17 @@ typedef struct ifm_judge_ctx {
 
 /* One expectation block. Returns 1 when it holds, 0 with j filled when it
  * does not, -1 with err when it cannot be evaluated (an undefined profile
- * key, a variable with no value). */
+ * key, a variable with no value), -2 with err when the server lacks what it
+ * needs (no ETag field where a well-formed one is expected, a variable whose
+ * capture found nothing): not a fault of the server, since sending an ETag
+ * is a SHOULD (RFC 9110 8.8.3). */
 int ifm_judge_expect(const ifm_judge_ctx *jc, const ifm_expect *ex, const ifm_exchange *r,
                      ifm_judgement *j, char *err, size_t errlen);
 
 /* A sequential step's response, as the case's verdict so far: IFM_PASS (go
- * on), IFM_SKIP (what the case assumes of the target does not hold: the
- * target cannot show what the case tests; j says what), the verdict of the
+ * on), IFM_SKIP (what the case assumes of the target does not hold, or the
+ * server lacks what the case needs: the target cannot show what the case
+ * tests; j says what), the verdict of the
  * case's level (an expectation broke; j), or IFM_ERROR (j->message says why
  * it could not be judged). */
 ifm_verdict ifm_judge_step(const ifm_judge_ctx *jc, const ifm_case *c, const ifm_step *st,

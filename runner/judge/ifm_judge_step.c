@@ -20,9 +20,18 @@ int ifm_judge_expect(const ifm_judge_ctx *jc, const ifm_expect *ex, const ifm_ex
     const ifm_expect_item *it = &ex->items[i];
     ifm_buf v = IFM_BUF_INIT;
     int ok;
-    if (it->value && ifm_scope_expand(jc->scope, it->value, &v, err, errlen) != 0) {
+    ifm_err rc = it->value ? ifm_scope_expand(jc->scope, it->value, &v, err, errlen) : IFM_OK;
+    if (rc != IFM_OK) {
       ifm_buf_free(&v);
-      return -1;
+      return rc == IFM_ERR_UNDECIDED ? -2 : -1;
+    }
+    if (it->match == IFM_M_ETAG && !it->is_body && !ifm_exchange_resp_header(r, it->name)) {
+      /* RFC 9110 8.8.3: an origin server SHOULD send an ETag; not sending one
+       * breaks no MUST, and a case that needs one cannot go on */
+      snprintf(err, errlen, "the server sent no %s field (RFC 9110 8.8.3: SHOULD send one), and this case "
+               "needs it", it->name);
+      ifm_buf_free(&v);
+      return -2;
     }
     ok = ifm_judge_item(it, r, v.p, v.len, j);
     ifm_buf_free(&v);
@@ -49,6 +58,12 @@ ifm_verdict ifm_judge_step(const ifm_judge_ctx *jc, const ifm_case *c, const ifm
   }
   if (rc == 1) rc = ifm_judge_expect(jc, &st->expect, r, j, err, sizeof err);
   if (rc == 1) return IFM_PASS;
+  if (rc == -2) {               /* the server lacks what the case needs (an ETag, say) */
+    ifm_judgement_clear(j);
+    j->message = ifm_strdup(err);
+    message_prefix(j, "the target cannot show what this case tests: ");
+    return IFM_SKIP;
+  }
   if (rc < 0) {
     ifm_judgement_clear(j);
     j->message = ifm_strdup(err);

@@ -48,8 +48,10 @@ const char *ifm_plan_method(const ifm_step *st, const ifm_target *t);
  * (the case header, the target's headers, the mapping's, the step's) and the
  * body (req_body != NULL when the request has one; a target's body wrapper
  * applied). client is {{client}} (-1: none). Returns IFM_OK; IFM_ERR_INPUT
- * with err (a variable with no value, a header that cannot be sent) or
- * IFM_ERR_NOMEM; out is then cleared. */
+ * with err (a variable with no value, a header that cannot be sent),
+ * IFM_ERR_UNDECIDED with err (a variable whose capture found the server's
+ * response without that field: see ifm_scope_expand) or IFM_ERR_NOMEM; out
+ * is then cleared. */
 ifm_err ifm_plan_request(ifm_scope *s, const ifm_request_spec *spec, const char *base_url, int client,
                      ifm_exchange *out, char *err, size_t errlen);
 

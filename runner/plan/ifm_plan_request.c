@@ -30,13 +30,15 @@ static ifm_err add_headers(ifm_scope *s, ifm_exchange *x, const ifm_kv *h, size_
                        size_t errlen) {
   size_t i;
   ifm_buf v = IFM_BUF_INIT;
-  for (i = 0; i < n; i++) {
+  ifm_err rc = IFM_OK;
+  for (i = 0; i < n && rc == IFM_OK; i++) {
     ifm_buf_reset(&v);
-    if (ifm_scope_expand(s, h[i].value, &v, err, errlen) != 0 ||
-        add_field(x, h[i].name, v.p ? v.p : "", v.len, err, errlen) != 0) {
-      ifm_buf_free(&v);
-      return IFM_ERR_INPUT;
-    }
+    rc = ifm_scope_expand(s, h[i].value, &v, err, errlen);
+    if (rc == IFM_OK) rc = add_field(x, h[i].name, v.p ? v.p : "", v.len, err, errlen);
+  }
+  if (rc != IFM_OK) {
+    ifm_buf_free(&v);
+    return rc;
   }
   ifm_buf_free(&v);
   return IFM_OK;
@@ -61,13 +63,15 @@ ifm_err ifm_plan_request(ifm_scope *s, const ifm_request_spec *spec, const char 
     snprintf(err, errlen, "no method for this operation");
     goto done;
   }
-  if (ifm_scope_expand(s, method_t, &method, err, errlen) || ifm_scope_expand(s, path_t, &path, err, errlen))
+  if ((rc = ifm_scope_expand(s, method_t, &method, err, errlen)) != IFM_OK ||
+      (rc = ifm_scope_expand(s, path_t, &path, err, errlen)) != IFM_OK)
     goto done;
+  rc = IFM_ERR_INPUT;
   if (join_url(base_url, path.p ? path.p : "", path.len, &url)) goto oom;
-  if (has_body && spec->body && ifm_scope_expand(s, spec->body, &body, err, errlen)) goto done;
+  if (has_body && spec->body && (rc = ifm_scope_expand(s, spec->body, &body, err, errlen)) != IFM_OK) goto done;
   if (has_body && map && map->body) {          /* the target wraps the case's body */
     s->map_body = &body;
-    if (ifm_scope_expand(s, map->body, &wire, err, errlen)) goto done;
+    if ((rc = ifm_scope_expand(s, map->body, &wire, err, errlen)) != IFM_OK) goto done;
   } else if (has_body && ifm_buf_append(&wire, body.p ? body.p : "", body.len)) {
     goto oom;
   }
@@ -75,11 +79,11 @@ ifm_err ifm_plan_request(ifm_scope *s, const ifm_request_spec *spec, const char 
   out->url = ifm_buf_detach(&url);
   if (!out->method || !out->url) goto oom;
   if (t->case_header && *t->case_header &&
-      add_field(out, t->case_header, s->c->id, strlen(s->c->id), err, errlen))
+      (rc = add_field(out, t->case_header, s->c->id, strlen(s->c->id), err, errlen)) != IFM_OK)
     goto done;
-  if (add_headers(s, out, t->headers, t->n_headers, err, errlen) ||
-      (map && add_headers(s, out, map->headers, map->n_headers, err, errlen)) ||
-      add_headers(s, out, spec->headers, spec->n_headers, err, errlen))
+  if ((rc = add_headers(s, out, t->headers, t->n_headers, err, errlen)) != IFM_OK ||
+      (map && (rc = add_headers(s, out, map->headers, map->n_headers, err, errlen)) != IFM_OK) ||
+      (rc = add_headers(s, out, spec->headers, spec->n_headers, err, errlen)) != IFM_OK)
     goto done;
   if (has_body) {
     out->req_body_len = out->req_body_total = wire.len;

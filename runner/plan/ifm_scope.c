@@ -19,6 +19,7 @@ void ifm_scope_clear(ifm_scope *s) {
   size_t i;
   for (i = 0; i < s->n_vars; i++) {
     free(s->vars[i].name);
+    free(s->vars[i].absent);
     ifm_buf_free(&s->vars[i].value);
   }
   free(s->vars);
@@ -47,8 +48,18 @@ ifm_err ifm_scope_set(ifm_scope *s, const char *name, const char *value, size_t 
     if (!(v->name = ifm_strdup(name))) return IFM_ERR_NOMEM;
     s->n_vars++;
   }
+  free(v->absent);
+  v->absent = NULL;
   ifm_buf_reset(&v->value);
   return ifm_buf_append(&v->value, value, len) == 0 ? IFM_OK : IFM_ERR_NOMEM;
+}
+
+/* The capture of name found no header field called header. */
+static ifm_err scope_set_absent(ifm_scope *s, const char *name, const char *header) {
+  ifm_err rc = ifm_scope_set(s, name, "", 0);
+  ifm_var *v = var_find(s, name, strlen(name));
+  if (rc != IFM_OK || !v) return IFM_ERR_NOMEM;
+  return (v->absent = ifm_strdup(header)) ? IFM_OK : IFM_ERR_NOMEM;
 }
 
 static int name_is(const char *name, size_t len, const char *what) {
@@ -68,6 +79,10 @@ static int resolve_cb(const char *name, size_t len, ifm_buf *out, void *ctx) {
   ifm_scope *s = ctx;
   ifm_var *v = var_find(s, name, len);
   size_t i;
+  if (v && v->absent) {
+    s->hit_absent = v;
+    return -1;
+  }
   if (v) return ifm_buf_append(out, v->value.p ? v->value.p : "", v->value.len);
   if (name_is(name, len, "path")) return s->path ? ifm_buf_puts(out, s->path) : -1;
   if (name_is(name, len, "collection")) return s->collection ? ifm_buf_puts(out, s->collection) : -1;
@@ -85,7 +100,12 @@ static int resolve_cb(const char *name, size_t len, ifm_buf *out, void *ctx) {
 }
 
 ifm_err ifm_scope_expand(ifm_scope *s, const char *tmpl, ifm_buf *out, char *err, size_t errlen) {
-  return ifm_tmpl_expand(tmpl, resolve_cb, s, out, err, errlen) == 0 ? IFM_OK : IFM_ERR_INPUT;
+  s->hit_absent = NULL;
+  if (ifm_tmpl_expand(tmpl, resolve_cb, s, out, err, errlen) == 0) return IFM_OK;
+  if (!s->hit_absent) return IFM_ERR_INPUT;
+  snprintf(err, errlen, "the server's response had no %s field, so {{%s}} has no value", s->hit_absent->absent,
+           s->hit_absent->name);
+  return IFM_ERR_UNDECIDED;
 }
 
 ifm_err ifm_scope_new_paths(ifm_scope *s, char *err, size_t errlen) {
@@ -126,7 +146,7 @@ ifm_err ifm_scope_capture(ifm_scope *s, const ifm_step *st, const ifm_exchange *
         break;
       case IFM_CAP_HEADER:
         f = ifm_exchange_resp_header(x, c->header);
-        if (f) rc = ifm_scope_set(s, c->var, f->value, f->value_len);
+        rc = f ? ifm_scope_set(s, c->var, f->value, f->value_len) : scope_set_absent(s, c->var, c->header);
         break;
     }
     if (rc != IFM_OK) return rc;

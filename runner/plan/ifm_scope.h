@@ -24,6 +24,7 @@
 typedef struct ifm_var {
   char *name;
   ifm_buf value;
+  char *absent;                 /* the header a capture found missing (value unset), or NULL */
 } ifm_var;
 
 typedef struct ifm_scope {
@@ -41,6 +42,7 @@ typedef struct ifm_scope {
   unsigned long n;              /* {{n}}; {{fresh}} takes the next */
   int client;                   /* {{client}}; -1 outside parallel steps */
   const ifm_buf *map_body;      /* {{body}} while a target's body wrapper is expanded */
+  const ifm_var *hit_absent;    /* set when an expansion met a variable whose capture found nothing */
 } ifm_scope;
 
 void ifm_scope_init(ifm_scope *s, const ifm_case *c, const ifm_target *t, const char *run_id,
@@ -53,15 +55,19 @@ void ifm_scope_clear(ifm_scope *s);
  * IFM_ERR_INPUT (err). */
 ifm_err ifm_scope_new_paths(ifm_scope *s, char *err, size_t errlen);
 
-/* Appends the expansion of tmpl to out. Returns IFM_OK, or IFM_ERR_INPUT with
- * err naming the variable that has no value. */
+/* Appends the expansion of tmpl to out. Returns IFM_OK; IFM_ERR_UNDECIDED
+ * when a variable's capture found its header missing in the server's
+ * response (err says which: the case cannot go on on this server, which is
+ * not the case's fault); IFM_ERR_INPUT with err naming a variable that has
+ * no value. */
 ifm_err ifm_scope_expand(ifm_scope *s, const char *tmpl, ifm_buf *out, char *err, size_t errlen);
 
 /* Sets (or replaces) a captured variable. Returns IFM_OK or IFM_ERR_NOMEM. */
 ifm_err ifm_scope_set(ifm_scope *s, const char *name, const char *value, size_t len);
 
 /* Stores a step's captures from the response the case sees. Returns IFM_OK
- * or IFM_ERR_NOMEM. A header that is absent leaves its variable unset. */
+ * or IFM_ERR_NOMEM. A header that is absent leaves its variable without a
+ * value, remembered as absent (see ifm_scope_expand). */
 ifm_err ifm_scope_capture(ifm_scope *s, const ifm_step *st, const ifm_exchange *x);
 
 #endif

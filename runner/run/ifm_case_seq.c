@@ -182,6 +182,7 @@ static void case_next(ifm_case_run *cr) {
   const ifm_run_opts *o = cr->env->o;
   const ifm_step *st;
   char err[512];
+  ifm_err rc;
   if (o->stop && *o->stop) {
     cr->env->rep->interrupted = 1;
     ifm_case_end(cr, IFM_ERROR, ifm_strdup("interrupted before the case finished"), NULL, NULL);
@@ -197,12 +198,14 @@ static void case_next(ifm_case_run *cr) {
     ifm_par_start(cr, par_done_cb);
     return;
   }
-  if (ifm_case_send(cr, &st->req, -1, NULL,
-                    cr->twin.active && cr->step == cr->twin.step ? IFM_SEND_UNCONDITIONAL : 0, step_done_cb, cr,
-                    err, sizeof err) != 0) {
-    if (cr->twin.active) twin_give_up(cr);
-    else case_error(cr, "", err);
-  }
+  rc = ifm_case_send(cr, &st->req, -1, NULL, cr->twin.active && cr->step == cr->twin.step ? IFM_SEND_UNCONDITIONAL : 0,
+                     step_done_cb, cr, err, sizeof err);
+  if (rc == IFM_OK) return;
+  if (cr->twin.active) twin_give_up(cr);
+  else if (rc == IFM_ERR_UNDECIDED)      /* the server did not send what this step needs */
+    ifm_case_end(cr, IFM_SKIP, ifm_case_fmt_step(cr, "the target cannot show what this case tests: ", err), NULL,
+                 NULL);
+  else case_error(cr, "", err);
 }
 
 void ifm_case_start(ifm_case_run *cr) {

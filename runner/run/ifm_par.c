@@ -112,6 +112,12 @@ static void par_launch(ifm_case_run *cr) {
     int rc = ifm_case_send(cr, &p->ops[i % p->n_ops], (int)i,
                            p->release == IFM_RELEASE_LAST_BYTE ? &ps->hold : NULL, 0, client_cb, &ps->pc[i],
                            err, sizeof err);
+    if (rc == IFM_ERR_UNDECIDED && added == 0) {   /* the server did not send what the race needs */
+      ifm_buf m = IFM_BUF_INIT;
+      ifm_buf_printf(&m, "the target cannot show what this case tests: %s", err);
+      par_finish(cr, IFM_SKIP, ifm_buf_detach(&m), NULL, NULL, 0);
+      return;
+    }
     if (rc != 0) {
       if (rc == IFM_ERR_TRANSPORT) snprintf(err, sizeof err, "could not start client %u", i);
       break;
