@@ -1,5 +1,6 @@
-/* ifm_load.h: loading case files, target files and profile files with the
- * libyaml document API. Everything is checked before anything runs: unknown
+/* ifm_load.h: loading case files, target files and profile files, read
+ * from libyaml's event stream into a compact tree of the loader's own
+ * (ifm_yaml.h). Everything is checked before anything runs: unknown
  * keys, wrong types, aliases, duplicate keys, oversized input (1 MiB), unknown
  * requirement IDs, duplicate case IDs, template syntax and unknown variables.
  * Every problem is reported as "file:line:col: message" (1-based). */

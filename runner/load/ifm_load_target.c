@@ -1,5 +1,6 @@
-/* ifm_load_target.c: target files (targets/README.md), and the header field
- * lines that case files share with them.
+/* ifm_load_target.c: target files (targets/README.md) into ifm_target.
+ * Header field lines and status specs are read by ifm_load_common.c and
+ * ifm_load_status.c, which case files use too.
  *
  * `${env:NAME}` is expanded while the file is loaded, so a missing variable
  * stops the run before anything is sent, at the position where it is named.
@@ -21,12 +22,6 @@
 #include "ifm_load_int.h"
 #include "ifm_tmpl.h"
 
-static const char *const capabilities[] = {
-    "patch",  "delete",   "post_create", "post_append", "patch_ops", "ranges",
-    "no_etag_resource", "auth", "readonly", "head", "options", "trace",
-};
-
-
 static const char *const op_names[IFM_OP_COUNT] = {"create", "read", "update", "patch", "delete", "request"};
 
 static const char *const credential_headers[] = {"Authorization", "Cookie", "Proxy-Authorization"};
@@ -36,93 +31,6 @@ typedef struct target_ctx {
   char **secret_names;        /* `secrets:` */
   size_t n_secret_names;
 } target_ctx;
-
-int ifm_load_capability_check(ifm_yaml *y, const yaml_node_t *n, const char *name) {
-  return ifm_yaml_oneof(y, n, "capability", name, capabilities,
-                        sizeof capabilities / sizeof capabilities[0]);
-}
-
-/* RFC 9110 5.6.2: tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" /
- * "-" / "." / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA */
-int ifm_load_is_token(const char *s) {
-  if (!s || !*s) return 0;
-  for (; *s; s++) {
-    unsigned char c = (unsigned char)*s;
-    if (c >= 0x80 || !(isalnum(c) || strchr("!#$%&'*+-.^_`|~", c))) return 0;
-  }
-  return 1;
-}
-
-int ifm_load_kv_add(ifm_kv **kv, size_t *n_kv, char *name, char *value, ifm_pos pos) {
-  ifm_kv *k;
-  if (!name || !value || !(k = realloc(*kv, (*n_kv + 1) * sizeof **kv))) {
-    free(name);
-    free(value);
-    return -1;
-  }
-  *kv = k;
-  k[*n_kv].name = name;
-  k[*n_kv].value = value;
-  k[*n_kv].pos = pos;
-  (*n_kv)++;
-  return 0;
-}
-
-static int header_add(ifm_yaml *y, const yaml_node_t *name, const yaml_node_t *value,
-                      ifm_load_text_fn text, ifm_kv **kv, size_t *n_kv) {
-  const char *s = ifm_yaml_scalar(name);
-  char *v;
-  if (!s) {
-    ifm_yaml_error(y, name, "headers: expected a field name, got %s", ifm_yaml_kind(name));
-    return -1;
-  }
-  if (!ifm_load_is_token(s)) {
-    ifm_yaml_error(y, name, "invalid header field name '%s' (RFC 9110 token characters only)", s);
-    return -1;
-  }
-  if (text(y, value, s, &v) != 0) return -1;
-  if (ifm_load_kv_add(kv, n_kv, ifm_strdup(s), v, ifm_yaml_pos(y, name)) != 0) return ifm_yaml_oom(y, name);
-  return 0;
-}
-
-int ifm_load_headers(ifm_yaml *y, const yaml_node_t *n, ifm_load_text_fn text, ifm_kv **kv,
-                     size_t *n_kv) {
-  yaml_node_pair_t *pr;
-  yaml_node_item_t *it;
-  int rc = 0;
-  if (n && n->type == YAML_MAPPING_NODE) {
-    for (pr = n->data.mapping.pairs.start; pr < n->data.mapping.pairs.top; pr++)
-      if (header_add(y, ifm_yaml_get(y, pr->key), ifm_yaml_get(y, pr->value), text, kv, n_kv) != 0)
-        rc = -1;
-    return rc;
-  }
-  if (!n || n->type != YAML_SEQUENCE_NODE) {
-    ifm_yaml_error(y, n, "headers: expected a mapping or a list of [name, value] pairs, got %s",
-                   ifm_yaml_kind(n));
-    return -1;
-  }
-  for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
-    yaml_node_t *pair = ifm_yaml_get(y, *it);
-    if (!pair || pair->type != YAML_SEQUENCE_NODE || ifm_yaml_count(pair) != 2) {
-      ifm_yaml_error(y, pair, "headers: expected a [name, value] pair, got %s",
-                     pair && pair->type == YAML_SEQUENCE_NODE ? "a list of another length" : ifm_yaml_kind(pair));
-      rc = -1;
-      continue;
-    }
-    if (header_add(y, ifm_yaml_get(y, pair->data.sequence.items.start[0]),
-                   ifm_yaml_get(y, pair->data.sequence.items.start[1]), text, kv, n_kv) != 0)
-      rc = -1;
-  }
-  return rc;
-}
-
-void ifm_load_tmpl_error(ifm_yaml *y, const yaml_node_t *n, const char *what, const char *text, size_t off,
-                         const char *msg) {
-  ifm_pos pos = ifm_yaml_pos_at(y, n, off);
-  const char *close = strstr(text + off, "}}");
-  size_t shown = close ? (size_t)(close + 2 - (text + off)) : strlen(text + off);
-  ifm_yaml_error_pos(y, &pos, "%s: bad template '%.*s': %s", what, (int)(shown > 60 ? 60 : shown), text + off, msg);
-}
 
 /* ---- defaults ---- */
 
@@ -190,7 +98,7 @@ static int env_name_ok(const char *s, size_t len) {
 
 /* Expands ${env:NAME} in raw. A value's "{{" is escaped so that the
  * template expansion at run time gives back the value unchanged. */
-static int env_expand(ifm_yaml *y, const yaml_node_t *n, const char *what, const char *raw,
+static int env_expand(ifm_yaml *y, const ifm_yaml_node *n, const char *what, const char *raw,
                       char **out) {
   ifm_target *t = ((target_ctx *)y->user)->t;
   ifm_buf b = IFM_BUF_INIT;
@@ -235,7 +143,7 @@ static int env_expand(ifm_yaml *y, const yaml_node_t *n, const char *what, const
   return *out ? 0 : ifm_yaml_oom(y, n);
 }
 
-static int target_text(ifm_yaml *y, const yaml_node_t *n, const char *what, char **out) {
+static int target_text(ifm_yaml *y, const ifm_yaml_node *n, const char *what, char **out) {
   const char *msg = NULL;
   size_t off = 0;
   char *raw;
@@ -256,7 +164,7 @@ static int target_text(ifm_yaml *y, const yaml_node_t *n, const char *what, char
 
 /* ---- fields ---- */
 
-static int replace_text(ifm_yaml *y, const yaml_node_t *n, const char *what, char **dst) {
+static int replace_text(ifm_yaml *y, const ifm_yaml_node *n, const char *what, char **dst) {
   char *v;
   if (target_text(y, n, what, &v) != 0) return -1;
   free(*dst);
@@ -264,11 +172,11 @@ static int replace_text(ifm_yaml *y, const yaml_node_t *n, const char *what, cha
   return 0;
 }
 
-static int t_name(ifm_yaml *y, void *obj, yaml_node_t *key, yaml_node_t *value) {
+static int t_name(ifm_yaml *y, void *obj, const ifm_yaml_node *key, const ifm_yaml_node *value) {
   return ifm_yaml_string(y, value, "name", &((target_ctx *)obj)->t->name);
 }
 
-static int t_base_url(ifm_yaml *y, void *obj, yaml_node_t *key, yaml_node_t *value) {
+static int t_base_url(ifm_yaml *y, void *obj, const ifm_yaml_node *key, const ifm_yaml_node *value) {
   ifm_target *t = ((target_ctx *)obj)->t;
   if (replace_text(y, value, "base_url", &t->base_url) != 0) return -1;
   if (strncmp(t->base_url, "http://", 7) != 0 && strncmp(t->base_url, "https://", 8) != 0) {
@@ -278,8 +186,8 @@ static int t_base_url(ifm_yaml *y, void *obj, yaml_node_t *key, yaml_node_t *val
   return 0;
 }
 
-static int t_path(ifm_yaml *y, yaml_node_t *key, yaml_node_t *value, char **dst) {
-  const char *k = ifm_yaml_scalar(key);
+static int t_path(ifm_yaml *y, const ifm_yaml_node *key, const ifm_yaml_node *value, char **dst) {
+  const char *k = ifm_yaml_scalar(y, key);
   if (replace_text(y, value, k, dst) != 0) return -1;
   if ((*dst)[0] != '/') {
     ifm_yaml_error(y, value, "%s: expected a path starting with '/'", k);
@@ -288,21 +196,21 @@ static int t_path(ifm_yaml *y, yaml_node_t *key, yaml_node_t *value, char **dst)
   return 0;
 }
 
-static int t_resource(ifm_yaml *y, void *obj, yaml_node_t *key, yaml_node_t *value) {
+static int t_resource(ifm_yaml *y, void *obj, const ifm_yaml_node *key, const ifm_yaml_node *value) {
   return t_path(y, key, value, &((target_ctx *)obj)->t->resource);
 }
 
-static int t_collection(ifm_yaml *y, void *obj, yaml_node_t *key, yaml_node_t *value) {
+static int t_collection(ifm_yaml *y, void *obj, const ifm_yaml_node *key, const ifm_yaml_node *value) {
   return t_path(y, key, value, &((target_ctx *)obj)->t->collection);
 }
 
-static int t_profile(ifm_yaml *y, void *obj, yaml_node_t *key, yaml_node_t *value) {
+static int t_profile(ifm_yaml *y, void *obj, const ifm_yaml_node *key, const ifm_yaml_node *value) {
   ifm_target *t = ((target_ctx *)obj)->t;
   free(t->profile);
   return ifm_yaml_string(y, value, "profile", &t->profile);
 }
 
-static int t_overrides(ifm_yaml *y, void *obj, yaml_node_t *key, yaml_node_t *value) {
+static int t_overrides(ifm_yaml *y, void *obj, const ifm_yaml_node *key, const ifm_yaml_node *value) {
   ifm_target *t = ((target_ctx *)obj)->t;
   size_t i, count;
   int rc = 0;
@@ -311,44 +219,43 @@ static int t_overrides(ifm_yaml *y, void *obj, yaml_node_t *key, yaml_node_t *va
   if (!(t->overrides = calloc(count, sizeof *t->overrides))) return ifm_yaml_oom(y, value);
   t->n_overrides = count;
   for (i = 0; i < count; i++) {
-    yaml_node_t *k = ifm_yaml_get(y, value->data.mapping.pairs.start[i].key);
-    yaml_node_t *v = ifm_yaml_get(y, value->data.mapping.pairs.start[i].value);
+    const ifm_yaml_node *k = ifm_yaml_key(y, value, i), *v = ifm_yaml_value(y, value, i);
     t->overrides[i].pos = ifm_yaml_pos(y, k);
-    if (ifm_load_profile_key_check(y, k, ifm_yaml_scalar(k)) < 0) {
+    if (ifm_load_profile_key_check(y, k, ifm_yaml_scalar(y, k)) < 0) {
       rc = -1;
       continue;
     }
-    if (!(t->overrides[i].key = ifm_strdup(ifm_yaml_scalar(k)))) return ifm_yaml_oom(y, k);
+    if (!(t->overrides[i].key = ifm_strdup(ifm_yaml_scalar(y, k)))) return ifm_yaml_oom(y, k);
     if (ifm_load_status(y, v, 0, &t->overrides[i].status) != 0) rc = -1;
   }
   return rc;
 }
 
-static int t_capabilities(ifm_yaml *y, void *obj, yaml_node_t *key, yaml_node_t *value) {
+static int t_capabilities(ifm_yaml *y, void *obj, const ifm_yaml_node *key, const ifm_yaml_node *value) {
   ifm_target *t = ((target_ctx *)obj)->t;
   size_t i;
   int rc = ifm_yaml_strlist(y, value, "capabilities", &t->capabilities, &t->n_capabilities);
   for (i = 0; i < t->n_capabilities; i++)
     if (t->capabilities[i] &&
-        ifm_load_capability_check(y, ifm_yaml_get(y, value->data.sequence.items.start[i]),
+        ifm_load_capability_check(y, ifm_yaml_item(y, value, i),
                                   t->capabilities[i]) < 0)
       rc = -1;
   return rc;
 }
 
-static int t_timeout(ifm_yaml *y, void *obj, yaml_node_t *key, yaml_node_t *value) {
+static int t_timeout(ifm_yaml *y, void *obj, const ifm_yaml_node *key, const ifm_yaml_node *value) {
   return ifm_yaml_number(y, value, "timeout", 0, 3600, &((target_ctx *)obj)->t->timeout_s);
 }
 
-static int t_http_version(ifm_yaml *y, void *obj, yaml_node_t *key, yaml_node_t *value) {
+static int t_http_version(ifm_yaml *y, void *obj, const ifm_yaml_node *key, const ifm_yaml_node *value) {
   static const char *const versions[] = {"1.1", "h2c", "h2"};
-  int v = ifm_yaml_oneof(y, value, "http_version", ifm_yaml_scalar(value), versions, 3);
+  int v = ifm_yaml_oneof(y, value, "http_version", ifm_yaml_scalar(y, value), versions, 3);
   if (v < 0) return -1;
   ((target_ctx *)obj)->t->http_version = (ifm_http_version)v;
   return 0;
 }
 
-static int t_case_header(ifm_yaml *y, void *obj, yaml_node_t *key, yaml_node_t *value) {
+static int t_case_header(ifm_yaml *y, void *obj, const ifm_yaml_node *key, const ifm_yaml_node *value) {
   ifm_target *t = ((target_ctx *)obj)->t;
   free(t->case_header);
   if (ifm_yaml_string(y, value, "case_header", &t->case_header) != 0) return -1;
@@ -360,11 +267,11 @@ static int t_case_header(ifm_yaml *y, void *obj, yaml_node_t *key, yaml_node_t *
   return 0;
 }
 
-static int tls_ca_file(ifm_yaml *y, void *obj, yaml_node_t *key, yaml_node_t *value) {
+static int tls_ca_file(ifm_yaml *y, void *obj, const ifm_yaml_node *key, const ifm_yaml_node *value) {
   return replace_text(y, value, "ca_file", &((target_ctx *)obj)->t->ca_file);
 }
 
-static int tls_verify(ifm_yaml *y, void *obj, yaml_node_t *key, yaml_node_t *value) {
+static int tls_verify(ifm_yaml *y, void *obj, const ifm_yaml_node *key, const ifm_yaml_node *value) {
   return ifm_yaml_bool(y, value, "verify", &((target_ctx *)obj)->t->tls_verify);
 }
 
@@ -373,29 +280,29 @@ static const ifm_yaml_field tls_fields[] = {
     {"verify", 0, tls_verify},
 };
 
-static int t_tls(ifm_yaml *y, void *obj, yaml_node_t *key, yaml_node_t *value) {
+static int t_tls(ifm_yaml *y, void *obj, const ifm_yaml_node *key, const ifm_yaml_node *value) {
   return ifm_yaml_fields(y, value, "tls", tls_fields, sizeof tls_fields / sizeof tls_fields[0], obj);
 }
 
-static int t_headers(ifm_yaml *y, void *obj, yaml_node_t *key, yaml_node_t *value) {
+static int t_headers(ifm_yaml *y, void *obj, const ifm_yaml_node *key, const ifm_yaml_node *value) {
   ifm_target *t = ((target_ctx *)obj)->t;
   return ifm_load_headers(y, value, target_text, &t->headers, &t->n_headers);
 }
 
-static int t_secrets(ifm_yaml *y, void *obj, yaml_node_t *key, yaml_node_t *value) {
+static int t_secrets(ifm_yaml *y, void *obj, const ifm_yaml_node *key, const ifm_yaml_node *value) {
   target_ctx *c = obj;
   size_t i;
   int rc = ifm_yaml_strlist(y, value, "secrets", &c->secret_names, &c->n_secret_names);
   for (i = 0; i < c->n_secret_names; i++)
     if (c->secret_names[i] && !ifm_load_is_token(c->secret_names[i])) {
-      ifm_yaml_error(y, ifm_yaml_get(y, value->data.sequence.items.start[i]),
+      ifm_yaml_error(y, ifm_yaml_item(y, value, i),
                      "invalid header field name '%s' (RFC 9110 token characters only)", c->secret_names[i]);
       rc = -1;
     }
   return rc;
 }
 
-static int op_method(ifm_yaml *y, void *obj, yaml_node_t *key, yaml_node_t *value) {
+static int op_method(ifm_yaml *y, void *obj, const ifm_yaml_node *key, const ifm_yaml_node *value) {
   ifm_op_map *m = obj;
   free(m->method);
   if (ifm_yaml_string(y, value, "method", &m->method) != 0) return -1;
@@ -406,15 +313,15 @@ static int op_method(ifm_yaml *y, void *obj, yaml_node_t *key, yaml_node_t *valu
   return 0;
 }
 
-static int op_path(ifm_yaml *y, void *obj, yaml_node_t *key, yaml_node_t *value) {
+static int op_path(ifm_yaml *y, void *obj, const ifm_yaml_node *key, const ifm_yaml_node *value) {
   return replace_text(y, value, "path", &((ifm_op_map *)obj)->path);
 }
 
-static int op_body(ifm_yaml *y, void *obj, yaml_node_t *key, yaml_node_t *value) {
+static int op_body(ifm_yaml *y, void *obj, const ifm_yaml_node *key, const ifm_yaml_node *value) {
   return replace_text(y, value, "body", &((ifm_op_map *)obj)->body);
 }
 
-static int op_headers(ifm_yaml *y, void *obj, yaml_node_t *key, yaml_node_t *value) {
+static int op_headers(ifm_yaml *y, void *obj, const ifm_yaml_node *key, const ifm_yaml_node *value) {
   ifm_op_map *m = obj;
   size_t i;
   for (i = 0; i < m->n_headers; i++) free(m->headers[i].name), free(m->headers[i].value);
@@ -426,7 +333,7 @@ static int op_headers(ifm_yaml *y, void *obj, yaml_node_t *key, yaml_node_t *val
 
 /* extract: compiled once here so a bad pattern is a load error with its
  * position, not a surprise in the middle of a run. */
-static int op_extract(ifm_yaml *y, void *obj, yaml_node_t *key, yaml_node_t *value) {
+static int op_extract(ifm_yaml *y, void *obj, const ifm_yaml_node *key, const ifm_yaml_node *value) {
   ifm_op_map *m = obj;
   regex_t re;
   int rc;
@@ -449,7 +356,7 @@ static int op_extract(ifm_yaml *y, void *obj, yaml_node_t *key, yaml_node_t *val
   return 0;
 }
 
-static int op_expect(ifm_yaml *y, void *obj, yaml_node_t *key, yaml_node_t *value) {
+static int op_expect(ifm_yaml *y, void *obj, const ifm_yaml_node *key, const ifm_yaml_node *value) {
   ifm_op_map *m = obj;
   ifm_status_spec_clear(&m->expect);
   if (ifm_load_status(y, value, 0, &m->expect) != 0) return -1;
@@ -473,7 +380,7 @@ static const ifm_yaml_field setup_fields[] = {
     {"expect", 0, op_expect},
 };
 
-static int t_setup(ifm_yaml *y, void *obj, yaml_node_t *key, yaml_node_t *value) {
+static int t_setup(ifm_yaml *y, void *obj, const ifm_yaml_node *key, const ifm_yaml_node *value) {
   ifm_target *t = ((target_ctx *)obj)->t;
   size_t i, n;
   int rc = 0;
@@ -483,7 +390,7 @@ static int t_setup(ifm_yaml *y, void *obj, yaml_node_t *key, yaml_node_t *value)
   if (!(t->setup = calloc(n, sizeof *t->setup))) return ifm_yaml_oom(y, value);
   t->n_setup = n;
   for (i = 0; i < n; i++) {
-    yaml_node_t *item = ifm_yaml_get(y, value->data.sequence.items.start[i]);
+    const ifm_yaml_node *item = ifm_yaml_item(y, value, i);
     t->setup[i].defined = 1;
     t->setup[i].pos = ifm_yaml_pos(y, item);
     if (!ifm_yaml_want_map(y, item, "setup request") ||
@@ -494,9 +401,9 @@ static int t_setup(ifm_yaml *y, void *obj, yaml_node_t *key, yaml_node_t *value)
   return rc;
 }
 
-static int ops_one(ifm_yaml *y, void *obj, yaml_node_t *key, yaml_node_t *value) {
+static int ops_one(ifm_yaml *y, void *obj, const ifm_yaml_node *key, const ifm_yaml_node *value) {
   ifm_target *t = ((target_ctx *)obj)->t;
-  const char *k = ifm_yaml_scalar(key);
+  const char *k = ifm_yaml_scalar(y, key);
   int i;
   for (i = 0; i < IFM_OP_REQUEST; i++)
     if (strcmp(k, op_names[i]) == 0) break;
@@ -510,7 +417,7 @@ static const ifm_yaml_field ops_fields[] = {
     {"patch", 0, ops_one},  {"delete", 0, ops_one},
 };
 
-static int t_operations(ifm_yaml *y, void *obj, yaml_node_t *key, yaml_node_t *value) {
+static int t_operations(ifm_yaml *y, void *obj, const ifm_yaml_node *key, const ifm_yaml_node *value) {
   return ifm_yaml_fields(y, value, "operations", ops_fields, sizeof ops_fields / sizeof ops_fields[0], obj);
 }
 

@@ -1,4 +1,6 @@
-/* ifm_waiver.c: see ifm_waiver.h. */
+/* ifm_waiver.c: waiver files (see ifm_waiver.h): loaded with the same strict
+ * YAML reader as case files, checked against the suite, applied to a
+ * report. The ifm_waivers owns its patterns, reasons and path. */
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,11 +8,11 @@
 #include "ifm_waiver.h"
 #include "ifm_yaml.h"
 
-static int w_case(ifm_yaml *y, void *obj, yaml_node_t *key, yaml_node_t *value) {
+static int w_case(ifm_yaml *y, void *obj, const ifm_yaml_node *key, const ifm_yaml_node *value) {
   return ifm_yaml_string(y, value, "case", &((ifm_waiver *)obj)->pattern);
 }
 
-static int w_reason(ifm_yaml *y, void *obj, yaml_node_t *key, yaml_node_t *value) {
+static int w_reason(ifm_yaml *y, void *obj, const ifm_yaml_node *key, const ifm_yaml_node *value) {
   ifm_waiver *w = obj;
   if (ifm_yaml_string(y, value, "reason", &w->reason) != 0) return -1;
   if (!*w->reason) {
@@ -25,7 +27,7 @@ static const ifm_yaml_field waiver_fields[] = {
     {"reason", IFM_YF_REQUIRED, w_reason},
 };
 
-static int top_waivers(ifm_yaml *y, void *obj, yaml_node_t *key, yaml_node_t *value) {
+static int top_waivers(ifm_yaml *y, void *obj, const ifm_yaml_node *key, const ifm_yaml_node *value) {
   ifm_waivers *ws = obj;
   size_t i, n;
   int rc = 0;
@@ -36,7 +38,7 @@ static int top_waivers(ifm_yaml *y, void *obj, yaml_node_t *key, yaml_node_t *va
   if (!ws->items) return ifm_yaml_oom(y, value);
   ws->n = n;
   for (i = 0; i < n; i++) {
-    yaml_node_t *item = ifm_yaml_get(y, value->data.sequence.items.start[i]);
+    const ifm_yaml_node *item = ifm_yaml_item(y, value, i);
     ws->items[i].pos = ifm_yaml_pos(y, item);
     if (!ifm_yaml_want_map(y, item, "waiver") ||
         ifm_yaml_fields(y, item, "waiver", waiver_fields,
@@ -52,7 +54,8 @@ int ifm_waivers_load(const char *path, ifm_waivers *out, ifm_errors *err) {
   ifm_yaml y;
   char *buf = NULL;
   size_t len = 0;
-  yaml_node_t *root;
+  const ifm_yaml_node *root;
+  int parsed;
   memset(out, 0, sizeof *out);
   memset(&y, 0, sizeof y);
   if (!(out->path = ifm_strdup(path))) return -1;
@@ -60,11 +63,11 @@ int ifm_waivers_load(const char *path, ifm_waivers *out, ifm_errors *err) {
     ifm_waivers_free(out);
     return -1;
   }
-  if (ifm_yaml_parse(&y, out->path, buf, len, err) == 0 && (root = ifm_yaml_root(&y)) &&
-      ifm_yaml_want_map(&y, root, "a waivers file"))
+  parsed = ifm_yaml_parse(&y, out->path, buf, len, err) == 0;
+  free(buf);              /* the tree holds what it needs */
+  if (parsed && (root = ifm_yaml_root(&y)) && ifm_yaml_want_map(&y, root, "a waivers file"))
     ifm_yaml_fields(&y, root, "a waivers file", top_fields, 1, out);
   ifm_yaml_done(&y);
-  free(buf);
   if (y.n_errors) {
     char *keep = out->path;     /* positions in err point at it: keep the name */
     out->path = NULL;
