@@ -42,10 +42,10 @@ typedef enum ifm_op {
  * field lines) and `if_none_match:` into ordinary header entries. */
 typedef struct ifm_request_spec {
   ifm_op op;
+  int has_body;
   char *method;       /* template or NULL */
   char *path;         /* template or NULL = the case's resource ({{path}}) */
   char *body;         /* template or NULL = no body */
-  int has_body;
   ifm_kv *headers;
   size_t n_headers;
   ifm_pos pos;

@@ -28,11 +28,11 @@ int ifm_status_spec_accepts(const ifm_status_spec *s, int status) {
 }
 
 static int codes_cmp(const void *a, const void *b) {
-  return *(const int *)a - *(const int *)b;
+  return *(const short *)a - *(const short *)b;
 }
 
 int ifm_status_spec_equal(const ifm_status_spec *a, const ifm_status_spec *b) {
-  int ca[16], cb[16];
+  short ca[16], cb[16];
   size_t i;
   if (a->classes != b->classes || a->n_codes != b->n_codes) return 0;
   if ((a->profile_key == NULL) != (b->profile_key == NULL)) return 0;
@@ -75,7 +75,7 @@ int ifm_status_spec_add_item(const char *s, size_t len, ifm_status_spec *sp, ifm
     snprintf(why, whylen, "too many status codes (at most %zu)", sizeof sp->codes / sizeof sp->codes[0]);
     return -1;
   }
-  sp->codes[sp->n_codes++] = code;
+  sp->codes[sp->n_codes++] = (short)code;
   return ifm_buf_printf(text, "%d", code) == 0 ? 0 : (snprintf(why, whylen, "out of memory"), -1);
 }
 

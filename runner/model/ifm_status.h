@@ -12,8 +12,8 @@
  * profile key resolved against the active profile at judge time. */
 typedef struct ifm_status_spec {
   unsigned classes;   /* bit k set: any kxx accepted (bits 1..5) */
-  int codes[16];
-  size_t n_codes;
+  unsigned n_codes;
+  short codes[16];    /* 100..599; short: every step holds two specs (56 bytes, not 96) */
   char *profile_key;  /* non-NULL: look the set up in the profile */
   char *text;         /* as written, for messages: "2xx", "[412, 409]", "profile missing_if_match" */
 } ifm_status_spec;
