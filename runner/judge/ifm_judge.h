@@ -81,9 +81,18 @@ const ifm_exchange *ifm_judge_view(const ifm_target *t, const ifm_request_spec *
                                    const ifm_exchange *r, ifm_exchange *view);
 void ifm_judge_view_free(const ifm_exchange *r, ifm_exchange *view);
 
+/* Whether a client's exchange in a race is an outcome: it got an answer that
+ * says the request was processed. No answer at all (refused, reset or timed
+ * out before any response byte) and 408, 429 and 503 (the server turned the
+ * request away: RFC 9110 15.5.9, 15.6.4; RFC 6585 4) are not: such a request
+ * may or may not have taken effect, and the checker treats it as unknown. */
+int ifm_judge_is_outcome(const ifm_exchange *x);
+
 /* A parallel round's `count:` expectations over its client exchanges (x[i]
- * with client >= 0 count). Returns 1 when they hold, 0 with j filled, -1 with
- * err when a profile key is undefined. */
+ * with client >= 0 count). Requests that are not outcomes (see above) are
+ * unknown: an exact count holds when the outcomes in its set are at most the
+ * count and, with the unknown ones, could reach it. Returns 1 when they
+ * hold, 0 with j filled, -1 with err when a profile key is undefined. */
 int ifm_judge_counts(const ifm_judge_ctx *jc, const ifm_parallel *p, const ifm_exchange *x, size_t n,
                      ifm_judgement *j, char *err, size_t errlen);
 

@@ -20,12 +20,20 @@ static void status_histogram(const ifm_exchange *x, size_t n, ifm_buf *out) {
   }
 }
 
+int ifm_judge_is_outcome(const ifm_exchange *x) {
+  return !x->error && x->status > 0 && x->status != 408 && x->status != 429 && x->status != 503;
+}
+
 int ifm_judge_counts(const ifm_judge_ctx *jc, const ifm_parallel *p, const ifm_exchange *x, size_t n,
                      ifm_judgement *j, char *err, size_t errlen) {
-  size_t k, i, clients = 0, explicit_sum = 0;
+  size_t k, i, clients = 0, unknown = 0, explicit_sum = 0;
   ifm_buf want = IFM_BUF_INIT, got = IFM_BUF_INIT, msg = IFM_BUF_INIT;
   int ok = 1;
-  for (i = 0; i < n; i++) clients += x[i].client >= 0;
+  for (i = 0; i < n; i++)
+    if (x[i].client >= 0) {
+      clients++;
+      unknown += !ifm_judge_is_outcome(&x[i]);
+    }
   for (k = 0; k < p->n_counts; k++)
     if (p->counts[k].count >= 0) explicit_sum += (size_t)p->counts[k].count;
   for (k = 0; k < p->n_counts; k++) {
@@ -40,11 +48,15 @@ int ifm_judge_counts(const ifm_judge_ctx *jc, const ifm_parallel *p, const ifm_e
       return -1;
     }
     for (i = 0; i < n; i++)
-      if (x[i].client >= 0 && ifm_status_spec_accepts(set, x[i].status)) have++;
+      if (x[i].client >= 0 && ifm_judge_is_outcome(&x[i]) && ifm_status_spec_accepts(set, x[i].status)) have++;
     ifm_buf_printf(&want, "%s%s: %zu", k ? ", " : "", set->text ? set->text : "?", need);
-    if (have != need && ok) {
-      ifm_buf_printf(&msg, "%zu of %zu responses were %s, expected %zu", have, clients,
-                     set->text ? set->text : "?", need);
+    if ((have > need || have + unknown < need) && ok) {
+      if (unknown)
+        ifm_buf_printf(&msg, "%zu of %zu responses were %s, expected %zu (%zu requests got no usable answer "
+                       "and could be any)", have, clients, set->text ? set->text : "?", need, unknown);
+      else
+        ifm_buf_printf(&msg, "%zu of %zu responses were %s, expected %zu", have, clients,
+                       set->text ? set->text : "?", need);
       ok = 0;
     }
   }

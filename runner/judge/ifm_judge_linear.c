@@ -75,7 +75,7 @@ static int op_from_exchange(const ifm_exchange *x, ifm_lin_op *op, char *err, si
   }
   if (op_precondition(x, op, err, errlen) != 0) return -1;
   op->body = x->req_body_hash;
-  op->status = x->error ? 0 : x->status;
+  op->status = ifm_judge_is_outcome(x) ? x->status : 0;    /* else unknown: it may or may not have happened */
   etag = ifm_field_find(x->resp_headers, x->n_resp_headers, "ETag", &n);
   if (etag) {
     op->etag = etag->value;
