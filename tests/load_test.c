@@ -354,6 +354,28 @@ static void test_collects_errors(void) {
   ifm_errors_free(&err);
 }
 
+/* Empty lists and mappings, first in the file or nested: the tree holds
+ * them as nodes without children (clang's UBSan found the first one). */
+static void test_empty_containers(void) {
+  static const struct {
+    const char *text, *want;
+  } table[] = {
+      {"{}", "mem.yaml:1:1: case file: missing required key 'cases'"},
+      {"[]", "mem.yaml:1:1: case file: expected a mapping, got a list"},
+      {"cases: []", "mem.yaml:1:8: cases: a case file needs at least one case"},
+      {"[{}, [], {a: []}]", "mem.yaml:1:1: case file: expected a mapping, got a list"},
+  };
+  size_t i;
+  for (i = 0; i < sizeof table / sizeof table[0]; i++) {
+    ifm_errors err = {0};
+    ifm_case_file f;
+    ASSERT_EQ(load_case_text(table[i].text, NULL, 0, &f, &err), -1);
+    ASSERT_EQ(err.n, 1);
+    ASSERT_STREQ(err.msgs[0], table[i].want);
+    ifm_errors_free(&err);
+  }
+}
+
 /* Every prefix of a good file: loads or is refused, never crashes or leaks
  * (run under ASan), and a refusal leaves nothing behind. */
 static void test_truncations(void) {
@@ -707,6 +729,6 @@ static void test_errors_list(void) {
 }
 
 IFM_TEST_MAIN(TEST(test_good_case_header), TEST(test_good_case_steps), TEST(test_parallel_defaults),
-              TEST(test_extra_vars), TEST(test_collects_errors), TEST(test_truncations),
-              TEST(test_oversized), TEST(test_broken_corpus), TEST(test_corpus_listed),
-              TEST(test_suite_walk), TEST(test_errors_list))
+              TEST(test_extra_vars), TEST(test_collects_errors), TEST(test_empty_containers),
+              TEST(test_truncations), TEST(test_oversized), TEST(test_broken_corpus),
+              TEST(test_corpus_listed), TEST(test_suite_walk), TEST(test_errors_list))

@@ -249,7 +249,7 @@ static void close_container(builder *b) {
   size_t k = b->n_scratch - f->first;
   f->node.off = b->y->n_nodes;
   f->node.len = (uint32_t)k;
-  if (b->oom || append(b, b->scratch + f->first, k) != 0) {
+  if (b->oom || (k && append(b, b->scratch + f->first, k) != 0)) {   /* an empty one may come first */
     b->oom = 1;
     return;
   }
