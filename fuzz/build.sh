@@ -16,7 +16,11 @@ if [ -f "$SRC/core/ifm_etag.h" ]; then TOP=$SRC; else TOP=$SRC/ifmatch; fi
 WORKDIR=${WORK:-$(mktemp -d)}/ifm-fuzz-obj
 mkdir -p "$WORKDIR" "$OUT"
 CFLAGS="${CFLAGS:-} -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DIFM_VERSION=\"fuzz\""
-CFLAGS="$CFLAGS -DIFM_SOURCE_DIR=\"$TOP\" -I$TOP/core -I$TOP/runner -I$TOP/reports -I$TOP/server -I$TOP/fuzz"
+# runner/ is one folder per stage (runner/CMakeLists.txt); every stage's
+# headers are on the path here, the CMake build keeps them apart.
+STAGES="model load plan exec lin judge"
+CFLAGS="$CFLAGS -DIFM_SOURCE_DIR=\"$TOP\" -I$TOP/core -I$TOP/reports -I$TOP/server -I$TOP/fuzz -I$TOP/fuzz/prog"
+for s in $STAGES; do CFLAGS="$CFLAGS -I$TOP/runner/$s"; done
 
 deps() {   # link flags for the pkg-config packages named
   if [ "${FUZZ_STATIC:-0}" = 1 ]; then
@@ -48,10 +52,9 @@ objs_nocov() { FLAGS=$NOCOV objs "$@"; }
 
 CORE=$(objs "$TOP"/core/*.c)
 REPORTS=$(objs "$TOP"/reports/*.c)
+MODEL=$(objs "$TOP"/runner/model/*.c)
 # The loader and what it uses (no libcurl, no libmicrohttpd).
-LOADER=$(objs "$TOP"/runner/ifm_load_case.c "$TOP"/runner/ifm_load_target.c \
-  "$TOP"/runner/ifm_load_profile.c "$TOP"/runner/ifm_yaml.c "$TOP"/runner/ifm_buf.c \
-  "$TOP"/runner/ifm_tmpl.c "$TOP"/runner/ifm_model.c "$TOP"/runner/ifm_catalogue.c)
+LOADER=$(objs "$TOP"/runner/load/*.c)
 
 harness() {   # name, extra objects and link flags
   local name=$1
@@ -63,16 +66,15 @@ harness() {   # name, extra objects and link flags
 }
 
 harness etag $(objs_nocov "$TOP/fuzz/ref_etag.c") $CORE
-harness case_load $LOADER $CORE $(deps yaml-0.1)
-# The stateful fuzzer: program decoder and executor, the checker, the
-# reference server. Needs libcurl and libmicrohttpd (shared: the ClusterFuzzLite
-# image, FUZZ_STATIC=1, has neither, so it is skipped there).
+harness case_load $LOADER $MODEL $CORE $(deps yaml-0.1)
+# The stateful fuzzer: program decoder and executor, the checker, the judge,
+# the reference server. Needs libcurl and libmicrohttpd (shared: the
+# ClusterFuzzLite image, FUZZ_STATIC=1, has neither, so it is skipped there).
 if [ "${FUZZ_STATIC:-0}" != 1 ] && pkg-config --exists libcurl libmicrohttpd; then
-  INTERLEAVE=$(objs "$TOP"/runner/ifm_fuzzprog.c "$TOP"/runner/ifm_exec.c "$TOP"/runner/ifm_buf.c \
-    "$TOP"/runner/ifm_linear.c "$TOP"/runner/ifm_linear_model.c "$TOP"/runner/ifm_linear_search.c \
-    "$TOP"/server/*.c)
-  harness interleave $INTERLEAVE $CORE $(pkg-config --libs libcurl libmicrohttpd) -lpthread -lm
+  INTERLEAVE=$(objs "$TOP"/fuzz/prog/*.c "$TOP"/runner/plan/*.c "$TOP"/runner/exec/*.c "$TOP"/runner/lin/*.c \
+    "$TOP"/runner/judge/*.c "$TOP"/server/*.c)
+  harness interleave $INTERLEAVE $LOADER $MODEL $CORE $(pkg-config --libs libcurl libmicrohttpd yaml-0.1) -lpthread -lm
 else
   echo "build.sh: fuzz_interleave skipped (needs libcurl and libmicrohttpd, shared)" >&2
 fi
-harness report $(objs_nocov "$TOP/fuzz/json_check.c" "$TOP/fuzz/tap_check.c") $REPORTS $CORE $(deps libxml-2.0)
+harness report $(objs_nocov "$TOP/fuzz/json_check.c" "$TOP/fuzz/tap_check.c") $REPORTS $MODEL $CORE $(deps libxml-2.0)
