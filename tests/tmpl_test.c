@@ -1,12 +1,14 @@
-/* tmpl_test.c: the template language of case files (runner/ifm_tmpl.c). The
+/* tmpl_test.c: the template language of case files (runner/model/ifm_tmpl.c). The
  * expected expansions follow cases/README.md; the entity-tag filters follow
  * RFC 9110 8.8.3 (W/ prefix, opaque-tag between DQUOTEs). */
 #include "ifm_test.h"
 #include "ifm_tmpl.h"
 
-/* Variables for the tests: e1 = "Ab1", w = W/"x", empty = "". */
+/* Variables for the tests: e1 = "Ab1", w = W/"x", empty = "", and js, a
+ * value with every byte class JSON strings must escape. */
 static int resolve(const char *name, size_t len, ifm_buf *out, void *ctx) {
   (void)ctx;
+  if (len == 2 && memcmp(name, "js", 2) == 0) return ifm_buf_append(out, "a\"b\\c\n\t\r\x01\x1f/\xc3\xa9", 13);
   if (len == 2 && memcmp(name, "e1", 2) == 0) return ifm_buf_puts(out, "\"Ab1\"");
   if (len == 1 && memcmp(name, "w", 1) == 0) return ifm_buf_puts(out, "W/\"x\"");
   if (len == 5 && memcmp(name, "empty", 5) == 0) return ifm_buf_puts(out, "");
@@ -38,6 +40,18 @@ static void test_literals_and_vars(void) {
   ASSERT_STREQ(expand("[{{empty}}]", NULL), "[]");
   ASSERT_STREQ(expand("{{{{e1}}", NULL), "{{e1}}");   /* {{{{ is a literal {{ */
   ASSERT_STREQ(expand("x}}y", NULL), "x}}y");         /* a lone }} is text */
+}
+
+/* json: RFC 8259 7: '"' and '\\' and U+0000-U+001F must be escaped; '/'
+ * and UTF-8 need not be and stay as they are. */
+static void test_json_filter(void) {
+  size_t len = 0;
+  const char *v = expand("{{js|json}}", &len);
+  ASSERT(v != NULL);
+  if (v) ASSERT_MEMEQ(v, len, "a\\\"b\\\\c\\n\\t\\r\\u0001\\u001f/\xc3\xa9", 28);
+  ASSERT_STREQ(expand("{{e1|json}}", NULL), "\\\"Ab1\\\"");       /* an ETag inside a JSON string */
+  ASSERT_STREQ(expand("{{empty|json}}", NULL), "");
+  ASSERT_STREQ(expand("{\"v\": \"{{e1|opaque|json}}\"}", NULL), "{\"v\": \"Ab1\"}");
 }
 
 static void test_filters(void) {
@@ -126,5 +140,5 @@ static void test_each_var(void) {
   ASSERT_EQ(n, 2);
 }
 
-IFM_TEST_MAIN(TEST(test_literals_and_vars), TEST(test_filters), TEST(test_generators),
+IFM_TEST_MAIN(TEST(test_json_filter), TEST(test_literals_and_vars), TEST(test_filters), TEST(test_generators),
               TEST(test_expand_errors), TEST(test_check), TEST(test_each_var))

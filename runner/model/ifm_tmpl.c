@@ -71,7 +71,7 @@ static int hexval(int c) {
 }
 
 static int check_filters(const char *f, size_t len) {
-  static const char *const names[] = {"weak", "strong", "opaque", "swapcase"};
+  static const char *const names[] = {"weak", "strong", "opaque", "swapcase", "json"};
   size_t i = 0;
   while (i < len) {
     size_t start, k, found = 0;
@@ -133,7 +133,7 @@ static int parse_inner(const char *inner, size_t len, tmpl_tok *t, const char **
     t->filters = inner + i;
     t->filters_len = len - i;
     if (check_filters(t->filters, t->filters_len) != 0)
-      return *msg = "unknown filter (expected weak, strong, opaque or swapcase)", -1;
+      return *msg = "unknown filter (expected weak, strong, opaque, swapcase or json)", -1;
   }
   return 0;
 }
@@ -193,10 +193,48 @@ void ifm_tmpl_each_var(const char *tmpl, void (*fn)(const char *name, size_t len
     if (t.kind == T_VAR) fn(t.s, t.len, ctx);
 }
 
-/* Applies one filter to an entity-tag value in place. */
+/* json: the value as the inside of a JSON string (RFC 8259 7): quotation
+ * mark, reverse solidus and the control characters U+0000-U+001F escaped;
+ * every other byte as it is (UTF-8 passes through). */
+static int json_escape(ifm_buf *v) {
+  static const char hex[] = "0123456789abcdef";
+  ifm_buf o = IFM_BUF_INIT;
+  size_t i;
+  int rc = 0;
+  for (i = 0; i < v->len && rc == 0; i++) {
+    unsigned char c = (unsigned char)v->p[i];
+    if (c == '"' || c == '\\') {
+      char e[2] = {'\\', (char)c};
+      rc = ifm_buf_append(&o, e, 2);
+    } else if (c == '\n') {
+      rc = ifm_buf_append(&o, "\\n", 2);
+    } else if (c == '\r') {
+      rc = ifm_buf_append(&o, "\\r", 2);
+    } else if (c == '\t') {
+      rc = ifm_buf_append(&o, "\\t", 2);
+    } else if (c < 0x20) {
+      char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+      rc = ifm_buf_append(&o, e, 6);
+    } else {
+      rc = ifm_buf_putc(&o, (char)c);
+    }
+  }
+  if (rc == 0 && !o.p) rc = ifm_buf_append(&o, "", 0);
+  if (rc != 0) {
+    ifm_buf_free(&o);
+    return -1;
+  }
+  ifm_buf_free(v);
+  *v = o;
+  return 0;
+}
+
+/* Applies one filter in place: json to any value, the others to an
+ * entity-tag value. */
 static int apply_filter(ifm_buf *v, const char *name, size_t len) {
   int weak = v->len >= 2 && memcmp(v->p, "W/", 2) == 0;
   size_t i;
+  if (len == 4 && memcmp(name, "json", 4) == 0) return json_escape(v);
   if (len == 4 && memcmp(name, "weak", 4) == 0) {
     ifm_buf w = IFM_BUF_INIT;
     if (weak) return 0;

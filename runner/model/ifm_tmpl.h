@@ -1,7 +1,8 @@
 /* ifm_tmpl.h: the templates of case and target files ("{{e1|weak}}").
  *
  *   {{NAME}}            a variable, resolved by the caller's callback
- *   {{NAME|FILTER}}     weak, strong, opaque, swapcase (on an entity-tag value)
+ *   {{NAME|FILTER}}     weak, strong, opaque, swapcase (on an entity-tag value);
+ *                       json (any value, escaped for the inside of a JSON string)
  *   {{repeat:N:TEXT}}   TEXT N times (N <= 16 Mi bytes in all)
  *   {{tags:N}}          "t1", "t2", ..., "tN"
  *   {{hex:80ff}}        raw bytes (not 00)
