@@ -3,7 +3,7 @@
 # the embedded default, seeded flaws through --url, bad input, an unreachable
 # target, an interrupted run, secrets kept out of every report.
 source "$(dirname "$0")/lib.sh"
-plan 17
+plan 21
 
 # 1. The embedded reference server passes the whole suite; all reports written.
 R="$TMP/clean"
@@ -68,6 +68,22 @@ R="$TMP/sec"
 check "the run with secret headers failed as expected (weak-compare)" grep -q 'IM-WEAK-NEVER' "$R.tap"
 check "no report or log holds the token" bash -c "! grep -l '$IFM_TEST_TOKEN' $R.*"
 
-# 7. list
+# 7. Preflight (issue 14): a target file whose create does not work with the
+# server (here: the reference target against a server that creates only by
+# POST, and a read-only one) stops before judging: exit 3, nothing FAILs,
+# and the message names the target key and what came back.
+start_server POSTC --shape post-create || exit 1
+R="$TMP/pre"
+"$IFMATCH" run -q --url "$POSTC" --json "$R.json" >"$R.out" 2>&1
+check "a target that cannot create exits 3" test "$?" = 3
+check "the message names operations.create, the file position and the 404" \
+  grep -q 'operations.create (.*reference.yaml:[0-9]*:[0-9]*): PUT http://.* answered 404' "$R.out"
+check "nothing was judged: no FAIL in the report" python3 -c "
+import json,sys; d=json.load(open('$R.json')); sys.exit(0 if d['interrupted'] and not any(r['verdict']=='FAIL' for r in d['results']) else 1)"
+start_server RO --shape read-only || exit 1
+check "a read-only server with a creating target exits 3, naming the 405" \
+  bash -c "'$IFMATCH' run -q --url '$RO' 2>&1 | grep -q 'operations.create .* answered 405'"
+
+# 8. list
 check "ifmatch list prints the cases" bash -c "'$IFMATCH' list | grep -q '^IM-STALE-412-put '"
 finish

@@ -1,5 +1,6 @@
 /* ifm_run.c: the suite loop (see ifm_run.h). The plan decides which cases
- * run and which are SKIP; the target's setup requests go first, once; then
+ * run and which are SKIP; the target's setup requests go first, once, then
+ * the preflight (ifm_preflight.c: does the target file work?); then
  * up to `jobs` cases run at once on one executor, each its own state machine
  * (ifm_case_seq.c), and a finished case makes room for the next. Whatever
  * did not finish (interrupted, out of time) is ERROR, and the report says it
@@ -44,28 +45,12 @@ static void case_ended_cb(ifm_case_run *cr, void *ctx) {
   start_more(rl);
 }
 
-typedef struct setup_answer {
-  int status;
-  char error[256];
-} setup_answer;
-
-static void setup_cb(ifm_xfer *x, void *ctx) {
-  setup_answer *a = ctx;
-  const ifm_exchange *r = ifm_xfer_exchange(x);
-  a->status = r->status;
-  snprintf(a->error, sizeof a->error, "%s", r->error ? r->error : "");
-}
-
 /* One of the target's setup requests, sent and waited for. */
 static int setup_one(run_loop *rl, ifm_scope *scope, const ifm_op_map *m, char *err, size_t errlen) {
-  const ifm_run_opts *o = rl->env.o;
   ifm_request_spec spec;
-  ifm_exchange req;
-  ifm_xfer_opts xo;
-  setup_answer a;
-  ifm_xfer *x;
+  ifm_exchange a;
+  int rc = 0;
   memset(&spec, 0, sizeof spec);
-  memset(&a, 0, sizeof a);
   spec.op = IFM_OP_REQUEST;
   spec.method = m->method;
   spec.path = m->path;
@@ -73,26 +58,18 @@ static int setup_one(run_loop *rl, ifm_scope *scope, const ifm_op_map *m, char *
   spec.has_body = m->body != NULL;
   spec.headers = m->headers;
   spec.n_headers = m->n_headers;
-  if (ifm_plan_request(scope, &spec, o->base_url, -1, &req, err, errlen) != 0) return -1;
-  ifm_case_xfer_opts(o, 0, NULL, &xo);
-  if (!(x = ifm_xfer_new_exchange(&req, &xo)) || ifm_exec_add(rl->env.exec, x, setup_cb, &a) != 0) {
-    ifm_exchange_clear(&req);
-    ifm_xfer_free(x);
-    snprintf(err, errlen, "the target's setup request %s could not be started", m->method);
-    return -1;
-  }
-  ifm_exec_run(rl->env.exec, o->stop, 0);
-  if (a.error[0]) {
+  if (ifm_run_once(&rl->env, scope, &spec, &a, err, errlen) != IFM_OK) return -1;
+  if (a.error) {
     snprintf(err, errlen, "%s:%d:%d: the target's setup request %s failed: %s", m->pos.file ? m->pos.file : "?",
              m->pos.line, m->pos.col, m->method, a.error);
-    return -1;
-  }
-  if (m->has_expect ? !ifm_status_spec_accepts(&m->expect, a.status) : a.status / 100 != 2) {
+    rc = -1;
+  } else if (m->has_expect ? !ifm_status_spec_accepts(&m->expect, a.status) : a.status / 100 != 2) {
     snprintf(err, errlen, "%s:%d:%d: the target's setup request %s answered %d", m->pos.file ? m->pos.file : "?",
              m->pos.line, m->pos.col, m->method, a.status);
-    return -1;
+    rc = -1;
   }
-  return 0;
+  ifm_exchange_clear(&a);
+  return rc;
 }
 
 /* The target's setup requests (an address book to create, ...), once per
@@ -171,7 +148,7 @@ int ifm_run_suite(const ifm_run_opts *o, ifm_report *rep, char *err, size_t errl
   }
   ifm_plan_clear(&plan);
 
-  if (run_setup(&rl, err, errlen) != 0) {
+  if (run_setup(&rl, err, errlen) != 0 || (rl.n_cases && ifm_preflight(&rl.env, err, errlen) != 0)) {
     for (i = 0; i < rl.n_cases; i++) {      /* nothing ran: every case says why */
       ifm_result *res = &rep->results[first + i];
       if (res->verdict == IFM_SKIP) continue;
