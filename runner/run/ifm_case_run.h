@@ -141,6 +141,16 @@ ifm_err ifm_evidence_record(ifm_case_run *cr, const ifm_exchange *live, int clie
 void ifm_evidence_drop_from(ifm_evidence *ev, size_t mark);
 void ifm_evidence_clear(ifm_evidence *ev);
 
+/* ifm_preflight.c: plans one request (spec, in scope), sends it and waits;
+ * out gets the whole exchange (status 0 and error set when no answer).
+ * Returns IFM_OK, or an error with err when it could not be sent. */
+ifm_err ifm_run_once(ifm_run_env *env, ifm_scope *scope, const ifm_request_spec *spec, ifm_exchange *out,
+                     char *err, size_t errlen);
+/* Creates and reads back one resource the target file's way. Returns 0, or
+ * -1 with err saying what was sent, what came back and which key of the
+ * target file to fix. */
+int ifm_preflight(ifm_run_env *env, char *err, size_t errlen);
+
 /* ifm_par.c: runs the current step, which is parallel; done is called once
  * when the step is over (every round, or a verdict). */
 void ifm_par_start(ifm_case_run *cr, ifm_par_done_cb done);
