@@ -38,6 +38,7 @@ struct ifm_exec {
   ifm_xfer **active;
   size_t n_active, cap_active;
   int check_groups;               /* a group may have become complete */
+  int added;                      /* a transfer was added since the last perform */
 };
 
 double ifm_now_ms(void) {
@@ -328,6 +329,7 @@ ifm_err ifm_exec_add(ifm_exec *e, ifm_xfer *x, ifm_xfer_done_cb done, void *ctx)
   x->ctx = ctx;
   x->ex.t_start = ifm_now_ms();
   if (curl_multi_add_handle(e->multi, x->easy) != CURLM_OK) return IFM_ERR_TRANSPORT;
+  e->added = 1;
   x->slot = e->n_active;
   e->active[e->n_active++] = x;
   return IFM_OK;
@@ -424,6 +426,7 @@ int ifm_exec_run(ifm_exec *e, volatile int *stop, double deadline_ms) {
       exec_abort_all(e, "run time limit reached");
       break;
     }
+    e->added = 0;
     if (curl_multi_perform(e->multi, &running) != CURLM_OK) {
       exec_abort_all(e, "libcurl multi interface failed");
       return -1;
@@ -438,6 +441,7 @@ int ifm_exec_run(ifm_exec *e, volatile int *stop, double deadline_ms) {
       exec_release_groups(e);
       continue;                        /* perform at once: the release is the point */
     }
+    if (e->added) continue;            /* a callback added the next request: send it now, not after a poll */
     if (e->n_active) curl_multi_poll(e->multi, NULL, 0, 50, NULL);
   }
   return 0;
