@@ -31,10 +31,14 @@ typedef struct ifm_run_env {
 } ifm_run_env;
 
 /* The exchanges kept as evidence: the most recent IFM_EXCHANGES_KEPT, plus
- * extra_keep while a parallel round runs. The marks move with the window. */
+ * extra_keep while a parallel round runs. The marks move with the window.
+ * x[0 .. n) are the kept ones; x starts head slots into its allocation, so
+ * the window slides without moving every kept exchange on each request
+ * (ifm_evidence_compact puts x back at the start before handing it over). */
 typedef struct ifm_evidence {
   ifm_exchange *x;
-  size_t n, cap;
+  size_t n, cap;                /* cap counts from the allocation's start */
+  size_t head;
   size_t omitted;               /* older exchanges dropped */
   size_t extra_keep;
   size_t seg_x0;                /* n when the current segment's first step began */
@@ -140,6 +144,8 @@ ifm_err ifm_evidence_record(ifm_case_run *cr, const ifm_exchange *live, int clie
 /* Frees the exchanges from mark on (a passing round's). */
 void ifm_evidence_drop_from(ifm_evidence *ev, size_t mark);
 void ifm_evidence_clear(ifm_evidence *ev);
+/* Moves the kept exchanges to the start of their allocation (x can be freed). */
+void ifm_evidence_compact(ifm_evidence *ev);
 
 /* ifm_preflight.c: plans one request (spec, in scope), sends it and waits;
  * out gets the whole exchange (status 0 and error set when no answer).

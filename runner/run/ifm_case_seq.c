@@ -44,6 +44,7 @@ void ifm_case_end(ifm_case_run *cr, ifm_verdict v, char *message, char *expected
   res->expected = expected;
   res->got = got;
   res->failed_step = v == IFM_PASS || v == IFM_SKIP ? 0 : (int)cr->step + 1;
+  ifm_evidence_compact(&cr->ev);
   res->exchanges = cr->ev.x;
   res->n_exchanges = cr->ev.n;
   res->exchanges_omitted = cr->ev.omitted;
