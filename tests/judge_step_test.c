@@ -415,6 +415,7 @@ static void test_absent_etag(void) {
   response(&r, 200, "not-quoted", "v1");                   /* present and malformed: MUST broken */
   ASSERT_EQ(ifm_judge_step(&jc, &the_case, &st, &r, &j), IFM_FAIL);
   ifm_exchange_clear(&r);
+  ifm_status_spec_clear(&st.expect.status);
   /* a capture that found no ETag: using the variable is UNDECIDED in the
    * scope, and SKIP in the judge */
   memset(&cap, 0, sizeof cap);
