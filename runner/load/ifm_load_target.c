@@ -356,6 +356,20 @@ static int op_extract(ifm_yaml *y, void *obj, const ifm_yaml_node *key, const if
   return 0;
 }
 
+/* path_from: location: the server chooses the new resource's name (POST to a
+ * collection, RFC 9110 9.3.3 and 15.3.2) and the case goes on at it. */
+static int op_path_from(ifm_yaml *y, void *obj, const ifm_yaml_node *key, const ifm_yaml_node *value) {
+  static const char *const sources[] = {"location"};
+  const char *v = ifm_yaml_scalar(y, value);
+  if (!v) {
+    ifm_yaml_error(y, value, "path_from: expected location, got %s", ifm_yaml_kind(y, value));
+    return -1;
+  }
+  if (ifm_yaml_oneof(y, value, "path_from", v, sources, 1) < 0) return -1;
+  ((ifm_op_map *)obj)->path_from_location = 1;
+  return 0;
+}
+
 static int op_expect(ifm_yaml *y, void *obj, const ifm_yaml_node *key, const ifm_yaml_node *value) {
   ifm_op_map *m = obj;
   ifm_status_spec_clear(&m->expect);
@@ -370,6 +384,7 @@ static const ifm_yaml_field op_fields[] = {
     {"body", 0, op_body},
     {"headers", 0, op_headers},
     {"extract", 0, op_extract},
+    {"path_from", 0, op_path_from},
 };
 
 static const ifm_yaml_field setup_fields[] = {
@@ -409,7 +424,12 @@ static int ops_one(ifm_yaml *y, void *obj, const ifm_yaml_node *key, const ifm_y
     if (strcmp(k, op_names[i]) == 0) break;
   t->ops[i].defined = 1;
   t->ops[i].pos = ifm_yaml_pos(y, value);
-  return ifm_yaml_fields(y, value, k, op_fields, sizeof op_fields / sizeof op_fields[0], &t->ops[i]);
+  if (ifm_yaml_fields(y, value, k, op_fields, sizeof op_fields / sizeof op_fields[0], &t->ops[i]) != 0) return -1;
+  if (t->ops[i].path_from_location && i != IFM_OP_CREATE) {
+    ifm_yaml_error(y, key, "%s: path_from is for the create operation only", k);
+    return -1;
+  }
+  return 0;
 }
 
 static const ifm_yaml_field ops_fields[] = {

@@ -188,6 +188,8 @@ typedef struct ifm_op_map {
                                  what the case sees as the body (a vCard's FN, ...); NULL: all */
   int has_expect;             /* setup requests: the statuses that count as done */
   ifm_status_spec expect;
+  int path_from_location;     /* create only: the server names the new resource in Location,
+                                 which becomes the case's {{path}} (`path_from: location`) */
   ifm_pos pos;
 } ifm_op_map;
 

@@ -129,6 +129,61 @@ ifm_err ifm_scope_new_paths(ifm_scope *s, char *err, size_t errlen) {
   return s->path ? IFM_OK : IFM_ERR_NOMEM;
 }
 
+/* Where the path of a URL (or URI reference) of n bytes starts: after
+ * scheme://authority when it has them; n when an absolute URL has no path. */
+static size_t path_start(const char *u, size_t n) {
+  size_t i;
+  for (i = 0; i + 2 < n; i++) {
+    if (u[i] == '/' || u[i] == '?') return 0;          /* no scheme: a reference */
+    if (u[i] == ':' && u[i + 1] == '/' && u[i + 2] == '/') {
+      for (i += 3; i < n && u[i] != '/'; i++) {
+      }
+      return i;
+    }
+  }
+  return 0;
+}
+
+ifm_err ifm_scope_path_from_location(ifm_scope *s, const char *base_url, const char *request_url,
+                                     const char *loc, size_t len) {
+  ifm_buf abs = IFM_BUF_INIT;
+  const char *prefix = base_url + path_start(base_url, strlen(base_url)), *p;
+  size_t plen = strlen(prefix), i, start;
+  char *path;
+  int rc = 0;
+  for (i = 0; i < len && loc[i] != '#'; i++) {   /* a fragment is not part of the resource */
+  }
+  len = i;
+  while (len && (loc[len - 1] == ' ' || loc[len - 1] == '\t')) len--;
+  start = path_start(loc, len);
+  if (start > 0 || (len && loc[0] == '/')) {   /* absolute URL, or an absolute path */
+    rc = start == len ? ifm_buf_putc(&abs, '/') : ifm_buf_append(&abs, loc + start, len - start);
+  } else {                                      /* relative: against the request's directory */
+    const char *rp = request_url + path_start(request_url, strlen(request_url));
+    const char *slash = strrchr(rp, '/');
+    rc = slash ? ifm_buf_append(&abs, rp, (size_t)(slash - rp) + 1) : ifm_buf_putc(&abs, '/');
+    rc |= ifm_buf_append(&abs, loc, len);
+  }
+  if (rc != 0) goto oom;
+  while (plen && prefix[plen - 1] == '/') plen--;
+  p = ifm_buf_str(&abs);
+  if (plen) {
+    if (strncmp(p, prefix, plen) != 0 || (p[plen] != '/' && p[plen] != '\0')) {
+      ifm_buf_free(&abs);
+      return IFM_ERR_INPUT;
+    }
+    p += plen;
+  }
+  if (!(path = ifm_strdup(*p ? p : "/"))) goto oom;
+  free(s->path);
+  s->path = path;
+  ifm_buf_free(&abs);
+  return IFM_OK;
+oom:
+  ifm_buf_free(&abs);
+  return IFM_ERR_NOMEM;
+}
+
 ifm_err ifm_scope_capture(ifm_scope *s, const ifm_step *st, const ifm_exchange *x) {
   size_t i;
   for (i = 0; i < st->n_captures; i++) {

@@ -55,6 +55,15 @@ void ifm_scope_clear(ifm_scope *s);
  * IFM_ERR_INPUT (err). */
 ifm_err ifm_scope_new_paths(ifm_scope *s, char *err, size_t errlen);
 
+/* A create answered with Location (the target's `path_from: location`): the
+ * new resource becomes the case's {{path}}. loc is resolved against the
+ * request's URL (RFC 9110 10.2.2: a URI reference; an absolute one is cut
+ * to its path) and base_url's own path prefix is taken off, since requests
+ * go to base_url + {{path}}. Returns IFM_OK, IFM_ERR_INPUT when loc names
+ * no path under base_url, or IFM_ERR_NOMEM. */
+ifm_err ifm_scope_path_from_location(ifm_scope *s, const char *base_url, const char *request_url,
+                                     const char *loc, size_t len);
+
 /* Appends the expansion of tmpl to out. Returns IFM_OK; IFM_ERR_UNDECIDED
  * when a variable's capture found its header missing in the server's
  * response (err says which: the case cannot go on on this server, which is

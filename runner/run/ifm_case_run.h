@@ -134,6 +134,12 @@ char *ifm_case_fmt_step(const ifm_case_run *cr, const char *what, const char *de
 #define IFM_SEND_UNCONDITIONAL 1u
 ifm_err ifm_case_send(ifm_case_run *cr, const ifm_request_spec *spec, int client, ifm_hold_group *hold,
                       unsigned flags, ifm_xfer_done_cb done, void *ctx, char *err, size_t errlen);
+/* After a create that succeeded: with the target's `path_from: location`,
+ * the Location of the response becomes the case's {{path}}. Returns IFM_OK
+ * (also when there is nothing to follow), or an error with err (no
+ * Location, one outside base_url). */
+ifm_err ifm_case_follow_location(const ifm_run_opts *o, ifm_scope *scope, const ifm_request_spec *spec,
+                                 const ifm_exchange *x, char *err, size_t errlen);
 /* The transfer options of the run (timeout, HTTP version, TLS) for one request. */
 void ifm_case_xfer_opts(const ifm_run_opts *o, int fresh, ifm_hold_group *hold, ifm_xfer_opts *xo);
 

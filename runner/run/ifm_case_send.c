@@ -16,6 +16,26 @@ void ifm_case_xfer_opts(const ifm_run_opts *o, int fresh, ifm_hold_group *hold, 
   xo->hold = hold;
 }
 
+ifm_err ifm_case_follow_location(const ifm_run_opts *o, ifm_scope *scope, const ifm_request_spec *spec,
+                                 const ifm_exchange *x, char *err, size_t errlen) {
+  const ifm_op_map *m = spec->op == IFM_OP_CREATE ? &o->target->ops[IFM_OP_CREATE] : NULL;
+  const ifm_field *loc;
+  ifm_err rc;
+  if (!m || !m->path_from_location || x->status / 100 != 2) return IFM_OK;
+  if (!(loc = ifm_exchange_resp_header(x, "Location"))) {
+    snprintf(err, errlen, "the create answered %d without a Location field, and the target file says the "
+             "server names new resources there (operations.create: path_from: location)", x->status);
+    return IFM_ERR_INPUT;
+  }
+  rc = ifm_scope_path_from_location(scope, o->base_url, x->url ? x->url : "", loc->value, loc->value_len);
+  if (rc == IFM_ERR_INPUT)
+    snprintf(err, errlen, "the create's Location '%.200s' is not under the target's base_url %s", loc->value,
+             o->base_url);
+  else if (rc != IFM_OK)
+    snprintf(err, errlen, "out of memory");
+  return rc;
+}
+
 ifm_err ifm_case_send(ifm_case_run *cr, const ifm_request_spec *spec, int client, ifm_hold_group *hold,
                       unsigned flags, ifm_xfer_done_cb done, void *ctx, char *err, size_t errlen) {
   const ifm_run_opts *o = cr->env->o;

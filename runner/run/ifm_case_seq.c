@@ -121,6 +121,7 @@ static void step_done_cb(ifm_xfer *x, void *ctx) {
   ifm_judgement j = {0};
   ifm_verdict v;
   int captured;
+  char err[512];
   if (ifm_evidence_record(cr, full, -1, (int)cr->par.round) != 0) {
     case_error(cr, "", "out of memory recording the exchange");
     return;
@@ -155,6 +156,11 @@ static void step_done_cb(ifm_xfer *x, void *ctx) {
   }
   if (captured != 0) {
     case_error(cr, "", "out of memory capturing");
+    return;
+  }
+  if (!st->is_parallel &&
+      ifm_case_follow_location(cr->env->o, &cr->scope, &st->req, full, err, sizeof err) != IFM_OK) {
+    case_error(cr, "", err);
     return;
   }
   cr->step++;

@@ -86,6 +86,11 @@ int ifm_preflight(ifm_run_env *env, char *err, size_t errlen) {
   spec.body = body.p;
   spec.has_body = 1;
   if (ifm_run_once(env, &scope, &spec, &x, err, errlen) != IFM_OK) goto out;
+  if (!x.error && x.status / 100 == 2 &&
+      ifm_case_follow_location(env->o, &scope, &spec, &x, where, sizeof where) != IFM_OK) {
+    snprintf(err, errlen, "the target file does not work with this server: %s. Nothing was judged.", where);
+    goto out;
+  }
   if (x.error || x.status / 100 != 2) {
     op_where(t, IFM_OP_CREATE, "create", where, sizeof where);
     ifm_buf_puts(&msg, "the target file does not work with this server: creating a resource with ");
