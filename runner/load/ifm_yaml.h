@@ -13,12 +13,12 @@
  * The tree is small on purpose: 16-byte nodes, the children of a list or
  * mapping a contiguous range of node indexes (a mapping's keys and values
  * alternate), short scalars inside their node and one array holding the
- * bytes of the longer ones. Nodes are stored in
- * blocks of IFM_YAML_BLOCK, so that a loader can give back what it has read
- * while it reads on (ifm_yaml_release: a 10,000-step case is read step by
- * step). The tree belongs to the ifm_yaml and lives from ifm_yaml_parse() to
- * ifm_yaml_done(), which a loader calls as soon as the model is built; node
- * pointers are valid until then (or until released).
+ * bytes of the longer ones. Nodes are stored in blocks of IFM_YAML_BLOCK, so
+ * that a loader can give back what it has read while it reads on
+ * (ifm_yaml_release: a 10,000-step case is read step by step). The tree
+ * belongs to the ifm_yaml and lives from ifm_yaml_parse() to ifm_yaml_done(),
+ * which a loader calls as soon as the model is built; node pointers are
+ * valid until then (or until released).
  *
  * Every error goes through ifm_yaml_error*() as "file:line:col: message"
  * (1-based) and is counted in y->n_errors, so a loader checks that one
