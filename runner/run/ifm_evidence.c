@@ -15,9 +15,11 @@ void ifm_evidence_compact(ifm_evidence *ev) {
 }
 
 /* Room for one more at x[n]. The window slides by moving x; the kept ones
- * go back to the start only when the allocation's end is reached, and the
- * allocation is at least twice the window: one exchange moved per request
- * on average, not the whole window (12 KB a request). */
+ * go back to the start only when the allocation's end is reached and they
+ * have slid by at least their number, which the allocation's doubling
+ * leaves room for: one exchange moved per request on average, not the whole
+ * window (12 KB a request). A case that keeps all its exchanges never
+ * slides and allocates as before. */
 static int room(ifm_evidence *ev) {
   ifm_exchange *a;
   size_t cap = ev->cap;
@@ -26,7 +28,7 @@ static int room(ifm_evidence *ev) {
     ifm_evidence_compact(ev);
     return 0;
   }
-  a = ifm_xrealloc_array(ev->x ? ev->x - ev->head : NULL, &cap, 2 * (ev->head + ev->n + 1), sizeof *a);
+  a = ifm_xrealloc_array(ev->x ? ev->x - ev->head : NULL, &cap, ev->head + ev->n + 1, sizeof *a);
   if (!a) return -1;
   ev->x = a + ev->head;
   ev->cap = cap;
