@@ -31,7 +31,7 @@ typedef struct seq_want {
 struct ifm_fp_oracle {
   const ifm_fp_prog *p;
   const ifm_profile *prof;
-  int star_creates, allow_409;
+  int star_creates, allow_409, none_in_model;   /* what the profile says, looked up once */
   size_t lin[IFM_FP_MAX_RECS];   /* trace indexes of the model's operations */
   size_t n_lin, epoch0;          /* lin[epoch0 ..] is the current epoch */
   long init_rec;                 /* the read that starts the epoch; -1: missing */
@@ -47,8 +47,12 @@ void ifm_fp_trace_init(ifm_fp_trace *t) { memset(t, 0, sizeof *t); }
 
 void ifm_fp_trace_clear(ifm_fp_trace *t) {
   size_t i;
-  for (i = 0; i < t->n; i++) ifm_exchange_clear(&t->x[i]);
-  ifm_fp_trace_init(t);
+  for (i = 0; i < t->n; i++) {   /* only what was used: a run clears it every time */
+    ifm_exchange_clear(&t->x[i]);
+    memset(&t->s[i], 0, sizeof t->s[i]);
+  }
+  t->n = 0;
+  t->path[0] = '\0';
 }
 
 int ifm_fp_trace_status(const ifm_exchange *x) { return x->error ? 0 : x->status; }
@@ -281,7 +285,7 @@ static void cond_want(const ifm_fp_oracle *o, const ifm_fp_op *op, const ifm_exc
     want_key(o, w, "missing_resource");
     return;
   }
-  if (op->kind != IFM_FP_READ && !has_im && !has_inm && !ifm_fp_oracle_none_in_model(o->prof)) {
+  if (op->kind != IFM_FP_READ && !has_im && !has_inm && !o->none_in_model) {
     w->req = "IM-MISSING-POLICY";
     want_key(o, w, "missing_if_match");
     return;
@@ -513,6 +517,7 @@ ifm_fp_oracle *ifm_fp_oracle_new(const ifm_fp_prog *p, const ifm_profile *prof) 
   o->prof = prof;
   o->star_creates = ifm_fp_oracle_star_creates(prof);
   o->allow_409 = profile_accepts(prof, "mismatch", 409);
+  o->none_in_model = ifm_fp_oracle_none_in_model(prof);
   o->init_rec = -1;
   o->seq = -1;
   return o;
