@@ -17,7 +17,7 @@
 # FUZZER: a fuzz_interleave built with -DIFM_FUZZ=ON (plain, without
 # -DIFM_SANITIZE, for honest speed). SKIP: flaws not to run (space separated;
 # default: none; ius-first and inm-first became expressible with the
-# conditional forms of runner/ifm_fuzzprog.h).
+# conditional forms of fuzz/prog/ifm_fp_lang.h).
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
