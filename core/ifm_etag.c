@@ -153,7 +153,7 @@ void ifm_list_init(ifm_list *l) {
   memset(l, 0, sizeof *l);
 }
 
-void ifm_list_free(ifm_list *l) {
+void ifm_list_clear(ifm_list *l) {
   free(l->tags);
   ifm_list_init(l);
 }

@@ -66,7 +66,7 @@ int ifm_etag_strong_eq(const ifm_etag *a, const ifm_etag *b);
 int ifm_etag_weak_eq(const ifm_etag *a, const ifm_etag *b);
 
 void ifm_list_init(ifm_list *l);
-void ifm_list_free(ifm_list *l);   /* frees tags; the list can be reused after init */
+void ifm_list_clear(ifm_list *l);   /* frees tags; the list can be reused after init */
 
 /* Adds one field line's value (without the field name and colon; surrounding
  * OWS allowed). A bare "*" must be the whole field: "*" together with any tag,

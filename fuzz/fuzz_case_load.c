@@ -86,9 +86,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     check_errors(rc, &err, name);
     if (rc == 0) {
       CHECK(t.path != NULL && strcmp(t.path, name) == 0);
-      ifm_target_free(&t);
+      ifm_target_clear(&t);
     }
   }
-  ifm_errors_free(&err);
+  ifm_errors_clear(&err);
   return 0;
 }

@@ -188,7 +188,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   check_eval(&l, data[0], lines[0], lens[0]);
 
-  ifm_list_free(&l);
+  ifm_list_clear(&l);
   free(joined);
 #ifdef FUZZ_ASAN
   for (i = 0; i < n; i++) free((char *)lines[i]);

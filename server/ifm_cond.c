@@ -52,7 +52,7 @@ static int naive_piece(ifm_list *l, const char *b, const char *e) {
 static int naive_split(ifm_list *l, const ifm_span *lines, size_t n) {
   size_t i;
 
-  ifm_list_free(l);
+  ifm_list_clear(l);
   for (i = 0; i < n; i++) {
     const char *p = lines[i].p ? lines[i].p : "", *end = p + lines[i].len;
     for (;;) {
@@ -113,9 +113,9 @@ int ifm_cond_parse(ifm_cond *c, const ifm_srv_req *rq, unsigned flaws,
   return 0;
 }
 
-void ifm_cond_free(ifm_cond *c) {
-  ifm_list_free(&c->im);
-  ifm_list_free(&c->inm);
+void ifm_cond_clear(ifm_cond *c) {
+  ifm_list_clear(&c->im);
+  ifm_list_clear(&c->inm);
   free(c->work);
   free(c->scratch);
   c->work = NULL;

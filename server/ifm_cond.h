@@ -13,7 +13,7 @@
 #include "ifm_handler.h"
 #include "ifm_precond.h"
 
-/* Owned by the request; ifm_cond_free() releases what parse and eval
+/* Owned by the request; ifm_cond_clear() releases what parse and eval
  * allocated. */
 typedef struct ifm_cond {
   ifm_list im, inm;          /* If-Match, If-None-Match as parsed */
@@ -42,7 +42,7 @@ typedef struct ifm_cond_state {
 int ifm_cond_parse(ifm_cond *c, const ifm_srv_req *rq, unsigned flaws,
                    const char **field, ifm_perr *err);
 
-void ifm_cond_free(ifm_cond *c);
+void ifm_cond_clear(ifm_cond *c);
 
 /* Steps 1-4 of section 13.2.2 for the state s: PROCEED, FAILED (412) or
  * NOT_MODIFIED (304, GET/HEAD only). */

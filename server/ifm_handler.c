@@ -580,11 +580,11 @@ void ifm_handler_run(ifm_handler *h, const ifm_srv_req *rq, ifm_srv_resp *rs) {
     else
       ifm_srv_resp_error(rs, 400, "malformed %s (field line %zu, byte %zu): %s", field,
                          err.line + 1, err.offset, err.msg ? err.msg : "invalid");
-    ifm_cond_free(&c.cond);
+    ifm_cond_clear(&c.cond);
     return;
   }
   if (missing_policy(&c)) {
-    ifm_cond_free(&c.cond);
+    ifm_cond_clear(&c.cond);
     return;
   }
   ifm_store_lock(h->store);
@@ -593,5 +593,5 @@ void ifm_handler_run(ifm_handler *h, const ifm_srv_req *rq, ifm_srv_resp *rs) {
   else
     do_write(&c);
   ifm_store_unlock(h->store);
-  ifm_cond_free(&c.cond);
+  ifm_cond_clear(&c.cond);
 }

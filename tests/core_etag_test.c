@@ -37,7 +37,7 @@ static void field_init(field *f) {
 static void field_free(field *f) {
   size_t i;
   for (i = 0; i < f->nbuf; i++) free(f->buf[i]);
-  ifm_list_free(&f->l);
+  ifm_list_clear(&f->l);
   memset(f, 0, sizeof *f);
 }
 
@@ -388,7 +388,7 @@ static void test_list_100000_tags(void) {
   ASSERT_EQ(ifm_list_add_line(&l, s, len, NULL), 0);
   ASSERT_EQ(l.n, 100000);
   ASSERT_EQ(ifm_list_if_match(&l, 1, &cur), 1);
-  ifm_list_free(&l);
+  ifm_list_clear(&l);
   free(s);
   ifm_list_init(&l);
   for (i = 0; i < 100000; i++)
@@ -396,7 +396,7 @@ static void test_list_100000_tags(void) {
   ASSERT_EQ(l.n, 100000);
   ASSERT_EQ(l.lines, 100000);
   ASSERT_GE(l.cap, l.n);
-  ifm_list_free(&l);
+  ifm_list_clear(&l);
   free(line);
 }
 
@@ -688,13 +688,13 @@ static void test_list_reuse(void) {
   ifm_list l;
   ifm_list_init(&l);
   ASSERT_EQ(ifm_list_add_line(&l, "\"a\", \"b\"", 8, NULL), 0);
-  ifm_list_free(&l);
+  ifm_list_clear(&l);
   ASSERT_EQ(l.n, 0);
   ASSERT(l.tags == NULL);
   ifm_list_init(&l);
   ASSERT_EQ(ifm_list_add_line(&l, "*", 1, NULL), 0);
   ASSERT_EQ(l.star, 1);
-  ifm_list_free(&l);
+  ifm_list_clear(&l);
 }
 
 IFM_TEST_MAIN(

@@ -97,8 +97,8 @@ static void test_if_match_step(void) {
   ASSERT_EQ(ifm_precond_evaluate(&q, &r), IFM_PRECOND_FAILED);
   q.if_match = &star;
   ASSERT_EQ(ifm_precond_evaluate(&q, &r), IFM_PRECOND_PROCEED);
-  ifm_list_free(&match); ifm_list_free(&stale); ifm_list_free(&star);
-  ifm_list_free(&empty); ifm_list_free(&weak);
+  ifm_list_clear(&match); ifm_list_clear(&stale); ifm_list_clear(&star);
+  ifm_list_clear(&empty); ifm_list_clear(&weak);
 }
 
 /* ---- 13.2.2 step 2 with 13.1.4: If-Unmodified-Since -------------------- */
@@ -133,7 +133,7 @@ static void test_if_match_beats_ius(void) {
   q.if_unmodified_since = 4102444800;       /* 2100: IUS alone would pass */
   q.if_match = &stale;
   ASSERT_EQ(ifm_precond_evaluate(&q, &r), IFM_PRECOND_FAILED);
-  ifm_list_free(&match); ifm_list_free(&stale);
+  ifm_list_clear(&match); ifm_list_clear(&stale);
 }
 
 /* ---- 13.2.2 step 3 with 13.1.2: If-None-Match -------------------------- */
@@ -158,7 +158,7 @@ static void test_if_none_match_step(void) {
   q.if_none_match = &star;                  /* "*": false when rep exists */
   ASSERT_EQ(ifm_precond_evaluate(&q, &r), IFM_PRECOND_FAILED);
   ASSERT_EQ(ifm_precond_evaluate(&q, &none), IFM_PRECOND_PROCEED);
-  ifm_list_free(&hit); ifm_list_free(&weak); ifm_list_free(&miss); ifm_list_free(&star);
+  ifm_list_clear(&hit); ifm_list_clear(&weak); ifm_list_clear(&miss); ifm_list_clear(&star);
 }
 
 /* IM-PREC-INM: If-Match is evaluated first (step 1), then If-None-Match. */
@@ -173,7 +173,7 @@ static void test_if_match_and_if_none_match(void) {
   ASSERT_EQ(ifm_precond_evaluate(&q, &r), IFM_PRECOND_NOT_MODIFIED);  /* GET */
   q.if_match = &stale;                      /* stale If-Match wins: 412, not 304 */
   ASSERT_EQ(ifm_precond_evaluate(&q, &r), IFM_PRECOND_FAILED);
-  ifm_list_free(&e); ifm_list_free(&stale);
+  ifm_list_clear(&e); ifm_list_clear(&stale);
 }
 
 /* ---- 13.2.2 step 4 with 13.1.3: If-Modified-Since ---------------------- */
@@ -203,7 +203,7 @@ static void test_if_modified_since_step(void) {
   q.is_get_or_head = 1;                     /* IM-PREC-RANGE-IMS: 412, not 304 */
   q.if_match = &stale;
   ASSERT_EQ(ifm_precond_evaluate(&q, &r), IFM_PRECOND_FAILED);
-  ifm_list_free(&miss); ifm_list_free(&stale);
+  ifm_list_clear(&miss); ifm_list_clear(&stale);
 }
 
 /* ---- 13.2.1: when preconditions are evaluated -------------------------- */

@@ -28,7 +28,7 @@ static int load_profile(const char *name, ifm_profile *p) {
   snprintf(dir, sizeof dir, "%s/cases/profiles", src_dir());
   rc = ifm_load_profile(name, dir, p, &err);
   ifm_errors_print(&err, stdout);
-  ifm_errors_free(&err);
+  ifm_errors_clear(&err);
   return rc;
 }
 
@@ -60,7 +60,7 @@ static size_t load_back(const char *text, ifm_case_file *out) {
     ifm_errors_print(&err, stdout);
     printf("# in:\n%s", text);
   }
-  ifm_errors_free(&err);
+  ifm_errors_clear(&err);
   return n;
 }
 
@@ -142,7 +142,7 @@ static void test_by_hand(void) {
   ifm_case_file_clear(&f);
   free(text);
   ifm_fp_trace_clear(&t);
-  ifm_profile_free(&pr);
+  ifm_profile_clear(&pr);
 }
 
 static unsigned char *read_file(const char *path, size_t *len) {

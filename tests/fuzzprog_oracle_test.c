@@ -50,7 +50,7 @@ static const ifm_profile *profile(const char *name) {
       ifm_errors err = {0};
       snprintf(dir, sizeof dir, "%s/cases/profiles", src ? src : ".");
       if (ifm_load_profile(name, dir, &loaded[i], &err) != 0) ifm_errors_print(&err, stdout);
-      ifm_errors_free(&err);
+      ifm_errors_clear(&err);
     }
     return loaded[i].name ? &loaded[i] : NULL;
   }

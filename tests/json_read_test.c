@@ -16,7 +16,7 @@ static void test_values(void) {
   /* U+00E9 is C3 A9; U+1F600 (a surrogate pair) is F0 9F 98 80 */
   ASSERT_STREQ(ifm_json_get_str(&v, "s"), "x\xc3\xa9\xf0\x9f\x98\x80\n\"");
   ASSERT(ifm_json_get(&v, "missing") == NULL);
-  ifm_json_free(&v);
+  ifm_json_clear(&v);
 }
 
 static void bad(const char *doc, int line, int col, int *ok) {

@@ -165,7 +165,7 @@ static void test_view_extract(void) {
   response(&r, 200, "\"e1\"", "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:v2-body\r\nEND:VCARD\r\n");
   v = ifm_judge_view(&target, &spec, &r, &view);       /* no extract: the response itself */
   ASSERT(v == &r);
-  ifm_judge_view_free(v, &view);
+  ifm_judge_view_clear(v, &view);
   target.ops[IFM_OP_READ].extract = "\nFN:([^\r\n]*)";
   v = ifm_judge_view(&target, &spec, &r, &view);
   ASSERT(v == &view);
@@ -173,25 +173,25 @@ static void test_view_extract(void) {
   ASSERT_EQ(v->status, 200);                           /* the rest as it came */
   ASSERT(ifm_exchange_resp_header(v, "ETag") != NULL);
   ASSERT_MEMEQ(r.resp_body, 9, "BEGIN:VCA", 9);        /* the response is left alone */
-  ifm_judge_view_free(v, &view);
+  ifm_judge_view_clear(v, &view);
   /* the first match only */
   ifm_exchange_clear(&r);
   response(&r, 200, NULL, "x\nFN:one\nFN:two\n");
   v = ifm_judge_view(&target, &spec, &r, &view);
   ASSERT_MEMEQ(v->resp_body, v->resp_body_len, "one", 3);
-  ifm_judge_view_free(v, &view);
+  ifm_judge_view_clear(v, &view);
   /* no match: an empty body */
   ifm_exchange_clear(&r);
   response(&r, 200, NULL, "no card here");
   v = ifm_judge_view(&target, &spec, &r, &view);
   ASSERT(v == &view);
   ASSERT_EQ(v->resp_body_len, 0);
-  ifm_judge_view_free(v, &view);
+  ifm_judge_view_clear(v, &view);
   /* the extract belongs to one operation: an update sees its whole body */
   spec.op = IFM_OP_UPDATE;
   v = ifm_judge_view(&target, &spec, &r, &view);
   ASSERT(v == &r);
-  ifm_judge_view_free(v, &view);
+  ifm_judge_view_clear(v, &view);
   spec.op = IFM_OP_REQUEST;                            /* a raw request too */
   ASSERT(ifm_judge_view(&target, &spec, &r, &view) == &r);
   ifm_exchange_clear(&r);
@@ -449,7 +449,7 @@ static void test_absent_etag(void) {
   ASSERT_EQ(ifm_scope_expand(&scope, "{{t0}}", &b, err, sizeof err), IFM_OK);
   ASSERT_MEMEQ(b.p, b.len, "\"e9\"", 4);
   ifm_exchange_clear(&r);
-  ifm_buf_free(&b);
+  ifm_buf_clear(&b);
   ifm_judgement_clear(&j);
   teardown();
 }

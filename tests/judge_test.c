@@ -10,7 +10,7 @@ static ifm_exchange resp;
 static ifm_buf body_buf;
 
 static void make_response(int status, const char *etag, const char *body) {
-  ifm_buf_free(&body_buf);
+  ifm_buf_clear(&body_buf);
   memset(&resp, 0, sizeof resp);
   resp.status = status;
   fields[0].name = "Content-Type";
@@ -61,7 +61,7 @@ static void test_header_items(void) {
   ASSERT_EQ(item(0, "etag", IFM_M_NOT, "\"e1\""), 1);   /* absent differs from any value */
   ASSERT_EQ(item(0, "etag", IFM_M_EQUALS, ""), 0);      /* absent is not empty */
   ASSERT_EQ(item(0, "etag", IFM_M_ETAG, NULL), 0);
-  ifm_buf_free(&body_buf);
+  ifm_buf_clear(&body_buf);
 }
 
 static void test_etag_wellformed(void) {
@@ -76,7 +76,7 @@ static void test_etag_wellformed(void) {
     make_response(200, t[i].v, "");
     ASSERT_EQ(item(0, "etag", IFM_M_ETAG, NULL), t[i].ok);
   }
-  ifm_buf_free(&body_buf);
+  ifm_buf_clear(&body_buf);
 }
 
 static void test_body_items(void) {
@@ -88,7 +88,7 @@ static void test_body_items(void) {
   ASSERT_EQ(item(1, NULL, IFM_M_NOT, "v2-body"), 0);
   make_response(200, "\"e1\"", "");
   ASSERT_EQ(item(1, NULL, IFM_M_EQUALS, ""), 1);
-  ifm_buf_free(&body_buf);
+  ifm_buf_clear(&body_buf);
 }
 
 static void test_status(void) {

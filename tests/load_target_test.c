@@ -75,9 +75,9 @@ static void test_target_defaults(void) {
   ASSERT(t.ops[IFM_OP_READ].body == NULL);
   ASSERT_EQ(t.ops[IFM_OP_REQUEST].defined, 0);
   ASSERT_EQ(ifm_target_has_capability(&t, "patch"), 0);
-  ifm_target_free(&t);
+  ifm_target_clear(&t);
   ASSERT(t.name == NULL && t.ops[0].method == NULL);
-  ifm_errors_free(&err);
+  ifm_errors_clear(&err);
 }
 
 static int has_secret(const ifm_target *t, const char *v) {
@@ -144,15 +144,15 @@ static void test_target_env_secrets(void) {
   ASSERT_STREQ(t.case_header, "");
   ASSERT_EQ(ifm_target_has_capability(&t, "delete"), 1);
   ASSERT_EQ(ifm_target_has_capability(&t, "ranges"), 0);
-  ifm_target_free(&t);
-  ifm_errors_free(&err);
+  ifm_target_clear(&t);
+  ifm_errors_clear(&err);
 
   /* unset: refused at the position of ${env:...} inside the quoted value */
   unsetenv("IFM_LOAD_TEST_TOKEN");
   ASSERT_EQ(ifm_load_target_buffer("env.yaml", env_target, strlen(env_target), &t, &err), -1);
   ASSERT(has_error(&err, "env.yaml:4:26: ", "environment variable IFM_LOAD_TEST_TOKEN is not set"));
   ASSERT(t.name == NULL && t.secrets == NULL && t.headers == NULL);
-  ifm_errors_free(&err);
+  ifm_errors_clear(&err);
   unsetenv("IFM_LOAD_TEST_HOST");
 }
 
@@ -173,8 +173,8 @@ static void test_reference_target(void) {
   ASSERT(!ifm_target_has_capability(&t, "trace"));
   for (i = 0; i < t.n_headers; i++) ASSERT(strcmp(t.headers[i].name, "Authorization") != 0);
   ASSERT_EQ(t.n_secrets, 0);
-  ifm_target_free(&t);
-  ifm_errors_free(&err);
+  ifm_target_clear(&t);
+  ifm_errors_clear(&err);
 }
 
 /* ---- profiles and status specs ---- */
@@ -202,9 +202,9 @@ static void test_profiles_real(void) {
     ASSERT(ifm_status_spec_accepts(&ifm_profile_lookup(&p, NULL, "missing_if_match")->status, missing[i]));
     ASSERT(ifm_status_spec_accepts(&ifm_profile_lookup(&p, NULL, "mismatch")->status, 412));
     ASSERT(ifm_status_spec_accepts(&ifm_profile_lookup(&p, NULL, "star_on_missing")->status, i == 2 ? 201 : 412));
-    ifm_profile_free(&p);
+    ifm_profile_clear(&p);
     ASSERT(p.entries == NULL && p.name == NULL);
-    ifm_errors_free(&err);
+    ifm_errors_clear(&err);
   }
 }
 
@@ -226,9 +226,9 @@ static void test_profile_lookup_override(void) {
   ASSERT(e != NULL && e >= p.entries && e < p.entries + p.n_entries);
   ASSERT(ifm_profile_lookup(&p, &t, "no_such_key") == NULL);
   ASSERT(ifm_profile_lookup(NULL, &t, "mismatch") == NULL);
-  ifm_target_free(&t);
-  ifm_profile_free(&p);
-  ifm_errors_free(&err);
+  ifm_target_clear(&t);
+  ifm_profile_clear(&p);
+  ifm_errors_clear(&err);
 }
 
 static void test_profile_name_mismatch(void) {
@@ -248,10 +248,10 @@ static void test_profile_name_mismatch(void) {
   ASSERT_EQ(ifm_load_profile("strict", dir, &p, &err), -1);
   ASSERT(err.n == 1);
   ASSERT_CONTAINS(err.msgs[0], "named 'lenient', not 'strict'");
-  ifm_errors_free(&err);
+  ifm_errors_clear(&err);
   ASSERT_EQ(ifm_load_profile("absent", dir, &p, &err), -1);
   ASSERT_CONTAINS(err.msgs[0], "absent.yaml:1:1: cannot open");
-  ifm_errors_free(&err);
+  ifm_errors_clear(&err);
   unlink(path);
   rmdir(dir);
 }

@@ -188,7 +188,7 @@ static void test_good_case_header(void) {
   ASSERT_EQ(c->steps[0].expect.has_status, 0);
   ifm_case_file_clear(&f);
   ASSERT(f.cases == NULL && f.path == NULL);
-  ifm_errors_free(&err);
+  ifm_errors_clear(&err);
 }
 
 static void test_good_case_steps(void) {
@@ -284,7 +284,7 @@ static void test_good_case_steps(void) {
   ASSERT_EQ(st[3].par.linearizable, 1);
   ASSERT_EQ(st[3].n_captures, 0);
   ifm_case_file_clear(&f);
-  ifm_errors_free(&err);
+  ifm_errors_clear(&err);
 }
 
 static void test_parallel_defaults(void) {
@@ -304,7 +304,7 @@ static void test_parallel_defaults(void) {
   ASSERT_EQ(f.cases[0].steps[0].par.n_ops, 1);
   ASSERT_EQ(f.cases[0].steps[0].par.linearizable, 0);
   ifm_case_file_clear(&f);
-  ifm_errors_free(&err);
+  ifm_errors_clear(&err);
 }
 
 static void test_extra_vars(void) {
@@ -322,11 +322,11 @@ static void test_extra_vars(void) {
   ASSERT_EQ(load_case_text(text, NULL, 0, &f, &err), -1);
   ASSERT(has_error(&err, "mem.yaml:7:26: ", "unknown variable"));
   ASSERT(f.cases == NULL && f.n_cases == 0 && f.path == NULL);
-  ifm_errors_free(&err);
+  ifm_errors_clear(&err);
   ASSERT_EQ(load_case_text(text, extra, 1, &f, &err), 0);
   ASSERT_STREQ(f.cases[0].steps[0].req.path, "/x/{{token}}");
   ifm_case_file_clear(&f);
-  ifm_errors_free(&err);
+  ifm_errors_clear(&err);
 }
 
 /* Several independent mistakes in one file: all of them are reported. */
@@ -351,7 +351,7 @@ static void test_collects_errors(void) {
   ASSERT(has_error(&err, "mem.yaml:5:12: ", "unknown level"));
   ASSERT(has_error(&err, "mem.yaml:8:26: ", "out of range"));
   ASSERT(has_error(&err, "mem.yaml:9:9: ", "needs one operation"));
-  ifm_errors_free(&err);
+  ifm_errors_clear(&err);
 }
 
 /* Empty lists and mappings, first in the file or nested: the tree holds
@@ -372,7 +372,7 @@ static void test_empty_containers(void) {
     ASSERT_EQ(load_case_text(table[i].text, NULL, 0, &f, &err), -1);
     ASSERT_EQ(err.n, 1);
     ASSERT_STREQ(err.msgs[0], table[i].want);
-    ifm_errors_free(&err);
+    ifm_errors_clear(&err);
   }
 }
 
@@ -399,7 +399,7 @@ static void test_truncations(void) {
       ASSERT(f.cases == NULL && f.path == NULL);
       ASSERT_CONTAINS(err.msgs[0], "cut.yaml:");
     }
-    ifm_errors_free(&err);
+    ifm_errors_clear(&err);
   }
   ASSERT_GE(ok, 2);
 }
@@ -416,7 +416,7 @@ static void test_oversized(void) {
   memset(big, '#', n);
   ASSERT_EQ(ifm_load_case_buffer("big.yaml", big, n, NULL, 0, &f, &err), -1);
   ASSERT(has_error(&err, "big.yaml:1:1: ", "file too large"));
-  ifm_errors_free(&err);
+  ifm_errors_clear(&err);
   ASSERT(mkdtemp(dir) != NULL);
   snprintf(path, sizeof path, "%s/big.yaml", dir);
   ASSERT_EQ(write_file(path, big, n), 0);
@@ -425,7 +425,7 @@ static void test_oversized(void) {
   ASSERT_EQ(ifm_load_suite(paths, 1, NULL, 0, &s, &err), -1);
   ASSERT_CONTAINS(err.n ? err.msgs[0] : "", ":1:1: file too large");
   ASSERT(s.files == NULL && s.n_files == 0);
-  ifm_errors_free(&err);
+  ifm_errors_clear(&err);
   rm_tree(dir);
 }
 
@@ -573,7 +573,7 @@ static int broken_check(const char *dir, const char *name, const char *tmp) {
     printf("# %s: got:\n", name);
     dump_errors(&err);
   }
-  ifm_errors_free(&err);
+  ifm_errors_clear(&err);
   free(b.text);
   unlink(path);
   return failures != 0;
@@ -672,7 +672,7 @@ static void test_suite_walk(void) {
     ASSERT(s.files[i].cases[0].file == &s.files[i]);
     ASSERT(s.files[i].cases[0].pos.file == s.files[i].path);
   }
-  ifm_suite_free(&s);
+  ifm_suite_clear(&s);
   ASSERT(s.files == NULL);
 
   /* the same id in two files */
@@ -683,7 +683,7 @@ static void test_suite_walk(void) {
   if (!has_error(&err, want[0], want[1])) dump_errors(&err);
   ASSERT(has_error(&err, want[0], want[1]));
   ASSERT(s.files == NULL && s.n_files == 0);
-  ifm_errors_free(&err);
+  ifm_errors_clear(&err);
 
   /* a broken file among good ones refuses the whole suite */
   ASSERT_EQ(put_case(dir, "c.yaml", "C-1"), 0);
@@ -691,7 +691,7 @@ static void test_suite_walk(void) {
   ASSERT_EQ(ifm_load_suite(paths, 1, NULL, 0, &s, &err), -1);
   ASSERT_EQ(err.n, 1);
   ASSERT_CONTAINS(err.msgs[0], "d.yaml:1:8: cases: expected a list, got a number");
-  ifm_errors_free(&err);
+  ifm_errors_clear(&err);
   rm_tree(dir);
 
   /* paths that are not there, and an empty directory */
@@ -700,11 +700,11 @@ static void test_suite_walk(void) {
   paths[0] = "/nonexistent/ifm/cases";
   ASSERT_EQ(ifm_load_suite(paths, 1, NULL, 0, &s, &err), -1);
   ASSERT(has_error(&err, "/nonexistent/ifm/cases:1:1: ", "cannot open"));
-  ifm_errors_free(&err);
+  ifm_errors_clear(&err);
   paths[0] = dir;
   ASSERT_EQ(ifm_load_suite(paths, 1, NULL, 0, &s, &err), -1);
   ASSERT_CONTAINS(err.n ? err.msgs[0] : "", "no case files");
-  ifm_errors_free(&err);
+  ifm_errors_clear(&err);
   rm_tree(dir);
 }
 
@@ -724,7 +724,7 @@ static void test_errors_list(void) {
   ASSERT(fgets(line, sizeof line, out) != NULL);
   ASSERT_STREQ(line, "f.yaml:3:7: bad thing\n");
   fclose(out);
-  ifm_errors_free(&err);
+  ifm_errors_clear(&err);
   ASSERT(err.msgs == NULL && err.n == 0);
 }
 

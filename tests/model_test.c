@@ -172,10 +172,10 @@ static void test_errors_format(void) {
   ASSERT(strncmp(out, "cases/a.yaml:3:17: unknown key 'sttaus'\nno position: 7\n", 55) == 0);
   ASSERT_EQ(size, strlen(e.msgs[0]) + strlen(e.msgs[1]) + strlen(e.msgs[2]) + 3);
   free(out);
-  ifm_errors_free(&e);
+  ifm_errors_clear(&e);
   ASSERT(e.n == 0 && e.msgs == NULL);
   ifm_errors_add(NULL, &p, "ignored");          /* no list: nothing happens */
-  ifm_errors_free(NULL);
+  ifm_errors_clear(NULL);
 }
 
 /* Past IFM_ERRORS_MAX one last message says so, at the position of the
@@ -195,7 +195,7 @@ static void test_errors_cap(void) {
   snprintf(want, sizeof want, "big.yaml:%d:1: ", IFM_ERRORS_MAX + 1);
   ASSERT(strncmp(e.msgs[IFM_ERRORS_MAX], want, strlen(want)) == 0);
   ASSERT_CONTAINS(e.msgs[IFM_ERRORS_MAX], "too many errors");
-  ifm_errors_free(&e);
+  ifm_errors_clear(&e);
 }
 
 /* ---- exchange fields ---------------------------------------------------- */
@@ -381,7 +381,7 @@ static void test_buf(void) {
   s = ifm_buf_detach(&b);                         /* "" if empty, never NULL */
   ASSERT_STREQ(s, "");
   free(s);
-  ifm_buf_free(&b);
+  ifm_buf_clear(&b);
   s = ifm_strndup("abcdef", 3);
   ASSERT_STREQ(s, "abc");
   free(s);

@@ -38,7 +38,7 @@ static void setup(void) {
 /* Expands tmpl in s; NULL on error (err says why). */
 static const char *expand(ifm_scope *s, const char *tmpl) {
   static ifm_buf b;
-  ifm_buf_free(&b);
+  ifm_buf_clear(&b);
   err[0] = '\0';
   if (ifm_scope_expand(s, tmpl, &b, err, sizeof err) != IFM_OK) return NULL;
   return ifm_buf_str(&b);
@@ -94,14 +94,14 @@ static void test_scope_vars(void) {
   ASSERT_EQ(ifm_scope_set(&s, "raw", "a\0b", 3), 0);        /* any bytes */
   ASSERT_EQ(ifm_scope_expand(&s, "[{{raw}}]", &b, err, sizeof err), IFM_OK);
   ASSERT_MEMEQ(b.p, b.len, "[a\0b]", 5);
-  ifm_buf_free(&b);
+  ifm_buf_clear(&b);
   /* an unknown variable: an error that names it */
   ASSERT(expand(&s, "a{{nosuch}}b") == NULL);
   ASSERT_CONTAINS(err, "'nosuch'");
   {
     ifm_buf t = IFM_BUF_INIT;                               /* a bad input, not out of memory */
     ASSERT_EQ(ifm_scope_expand(&s, "{{nosuch}}", &t, err, sizeof err), IFM_ERR_INPUT);
-    ifm_buf_free(&t);
+    ifm_buf_clear(&t);
   }
   ASSERT(expand(&s, "{{e1") == NULL);                       /* a syntax error says something too */
   ASSERT(err[0] != '\0');

@@ -18,7 +18,7 @@ static int resolve(const char *name, size_t len, ifm_buf *out, void *ctx) {
 static int known(const char *name, size_t len, void *ctx) {
   ifm_buf b = IFM_BUF_INIT;
   int ok = resolve(name, len, &b, ctx) == 0;
-  ifm_buf_free(&b);
+  ifm_buf_clear(&b);
   return ok;
 }
 
@@ -26,7 +26,7 @@ static int known(const char *name, size_t len, void *ctx) {
 static const char *expand(const char *t, size_t *len) {
   static ifm_buf b;
   char err[128];
-  ifm_buf_free(&b);
+  ifm_buf_clear(&b);
   if (ifm_tmpl_expand(t, resolve, NULL, &b, err, sizeof err) != 0) return NULL;
   if (len) *len = b.len;
   return ifm_buf_str(&b);

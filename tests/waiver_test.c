@@ -52,12 +52,12 @@ static void test_load(void) {
   ASSERT_EQ(w.items[0].pos.line, 2);
   ASSERT_EQ(w.items[1].pos.line, 4);
   ASSERT_EQ(w.items[1].pos.col, 5);
-  ifm_waivers_free(&w);
+  ifm_waivers_clear(&w);
   ASSERT(w.items == NULL && w.n == 0 && w.path == NULL);
   path = write_file("empty.yaml", "waivers: []\n");   /* no waiver is fine */
   ASSERT_EQ(ifm_waivers_load(path, &w, &err), 0);
   ASSERT_EQ(w.n, 0);
-  ifm_waivers_free(&w);
+  ifm_waivers_clear(&w);
 }
 
 /* Loads text that must be refused; the first error must hold want and
@@ -71,8 +71,8 @@ static void refused(const char *text, const char *want, int *ok) {
   snprintf(prefix, sizeof prefix, "%s:", path ? path : "?");
   if (*ok) *ok = strncmp(err.msgs[0], prefix, strlen(prefix)) == 0 && strstr(err.msgs[0], want) != NULL;
   if (!*ok) printf("# '%s': %s\n", text, err.n ? err.msgs[0] : "(no error)");
-  ifm_waivers_free(&w);
-  ifm_errors_free(&err);
+  ifm_waivers_clear(&w);
+  ifm_errors_clear(&err);
 }
 
 static void test_refusals(void) {
@@ -103,8 +103,8 @@ static void test_refusals(void) {
   ASSERT_EQ(ifm_waivers_load("/nonexistent/ifm/known.yaml", &w, &err), -1);
   ASSERT(err.n >= 1);
   ASSERT_CONTAINS(err.msgs[0], "/nonexistent/ifm/known.yaml");
-  ifm_waivers_free(&w);
-  ifm_errors_free(&err);
+  ifm_waivers_clear(&w);
+  ifm_errors_clear(&err);
 }
 
 static void test_check_and_apply(void) {
@@ -167,8 +167,8 @@ static void test_check_and_apply(void) {
     ASSERT(strncmp(err.msgs[0], want, strlen(want)) == 0);
   }
   ASSERT_CONTAINS(err.msgs[0], "IM-LIST-*");
-  ifm_errors_free(&err);
-  ifm_waivers_free(&w);
+  ifm_errors_clear(&err);
+  ifm_waivers_clear(&w);
 }
 
 static void test_cleanup(void) {

@@ -75,7 +75,7 @@ static const char *resp_etag(const ifm_exchange *x) {
 void ifm_fp_verdict_init(ifm_fp_verdict *v) { memset(v, 0, sizeof *v); }
 
 void ifm_fp_verdict_clear(ifm_fp_verdict *v) {
-  ifm_buf_free(&v->why);
+  ifm_buf_clear(&v->why);
   ifm_fp_verdict_init(v);
 }
 
@@ -309,8 +309,8 @@ static void cond_want(const ifm_fp_oracle *o, const ifm_fp_op *op, const ifm_exc
   rep.has_last_modified =
       o->exists && lm && ifm_http_date_parse_at(lm->value, lm->value_len, now, &rep.last_modified) == 0;
   res = ifm_precond_evaluate(&q, &rep);
-  ifm_list_free(&iml);
-  ifm_list_free(&inml);
+  ifm_list_clear(&iml);
+  ifm_list_clear(&inml);
   if (res == IFM_PRECOND_PROCEED) w->perform = 1;
   else if (res == IFM_PRECOND_NOT_MODIFIED) w->perform = 0, w->code = 304;   /* 13.1.2 */
   else want_key(o, w, "mismatch");
@@ -363,7 +363,7 @@ static void list_want(const ifm_fp_oracle *o, const ifm_exchange *x, const ifm_e
   if (malformed) {
     w->req = "IM-MALFORMED";
     want_key(o, w, "malformed");
-    ifm_list_free(&l);
+    ifm_list_clear(&l);
     return;
   }
   if (l.star) pass = o->exists || o->star_creates;
@@ -380,7 +380,7 @@ static void list_want(const ifm_fp_oracle *o, const ifm_exchange *x, const ifm_e
     w->req = refused_req(v, &l, cur, im, n_im);
     want_key(o, w, l.star ? "star_on_missing" : l.n == 0 ? "empty_value" : "mismatch");
   }
-  ifm_list_free(&l);
+  ifm_list_clear(&l);
 }
 
 static void want_text(const seq_want *w, int is_get, int exists, char *out, size_t n) {

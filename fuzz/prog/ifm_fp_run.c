@@ -118,10 +118,10 @@ ifm_fp_target *ifm_fp_target_new(const ifm_fp_target_opts *o, char *err, size_t 
   } else if (start_server(t, flaws, err, errlen) != 0) {
     goto fail;
   }
-  ifm_errors_free(&errs);
+  ifm_errors_clear(&errs);
   return t;
 fail:
-  ifm_errors_free(&errs);
+  ifm_errors_clear(&errs);
   ifm_fp_target_free(t);
   return NULL;
 }
@@ -136,7 +136,7 @@ void ifm_fp_target_free(ifm_fp_target *t) {
   if (!t) return;
   ifm_exec_free(t->exec);
   ifm_server_stop(t->srv);
-  ifm_profile_free(&t->profile);
+  ifm_profile_clear(&t->profile);
   free(t);
 }
 
@@ -152,7 +152,7 @@ void ifm_fp_result_init(ifm_fp_result *r) {
 void ifm_fp_result_clear(ifm_fp_result *r) {
   ifm_fp_trace_clear(&r->trace);
   ifm_fp_verdict_clear(&r->verdict);
-  ifm_buf_free(&r->log);
+  ifm_buf_clear(&r->log);
 }
 
 /* ---- running ------------------------------------------------------------- */

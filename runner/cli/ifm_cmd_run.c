@@ -220,7 +220,7 @@ static int load_suite(const run_cli *c, ifm_suite *suite) {
     ifm_errors_print(&err, stderr);
     fprintf(stderr, "ifmatch: the suite has errors; nothing was sent\n");
   }
-  ifm_errors_free(&err);
+  ifm_errors_clear(&err);
   free(dflt);
   return rc;
 }
@@ -243,7 +243,7 @@ static int load_target(const run_cli *c, ifm_target *t) {
     }
   }
   if (rc != 0) ifm_errors_print(&err, stderr);
-  ifm_errors_free(&err);
+  ifm_errors_clear(&err);
   free(ref);
   return rc;
 }
@@ -253,7 +253,7 @@ static int load_profile(const char *name, ifm_profile *p) {
   char *dir = ifm_paths_find("cases/profiles");
   int rc = ifm_load_profile(name, dir, p, &err);
   if (rc != 0) ifm_errors_print(&err, stderr);
-  ifm_errors_free(&err);
+  ifm_errors_clear(&err);
   free(dir);
   return rc;
 }
@@ -405,7 +405,7 @@ static int load_waivers(const run_cli *c, const ifm_suite *suite, ifm_waivers *w
   if (!c->waivers) return 0;
   if (ifm_waivers_load(c->waivers, w, &err) != 0 || ifm_waivers_check(w, suite, &err) != 0) rc = -1;
   if (rc) ifm_errors_print(&err, stderr);
-  ifm_errors_free(&err);
+  ifm_errors_clear(&err);
   return rc;
 }
 
@@ -677,10 +677,10 @@ static int cmd_run_or_certify(int argc, char **argv, int certify) {
 out:
   ifm_report_free(rep);
   ifm_server_stop(srv);
-  ifm_suite_free(&suite);
-  ifm_target_free(&target);
-  ifm_profile_free(&profile);
-  ifm_waivers_free(&waivers);
+  ifm_suite_clear(&suite);
+  ifm_target_clear(&target);
+  ifm_profile_clear(&profile);
+  ifm_waivers_clear(&waivers);
   run_cli_free(&cli);
   return exit_code;
 }
@@ -723,7 +723,7 @@ int ifm_cmd_list(int argc, char **argv) {
       printf("%2d %-20s %-6s %4zu cases  %s\n", r->number, r->id, ifm_level_name(r->level), n, r->summary);
     }
   }
-  ifm_suite_free(&suite);
+  ifm_suite_clear(&suite);
   run_cli_free(&cli);
   return 0;
 }

@@ -13,7 +13,7 @@ static char *try_path(const char *dir, const char *rel) {
   if (!dir || !*dir) return NULL;
   ifm_buf_printf(&b, "%s/%s", dir, rel);
   if (b.p && stat(b.p, &st) == 0) return ifm_buf_detach(&b);
-  ifm_buf_free(&b);
+  ifm_buf_clear(&b);
   return NULL;
 }
 

@@ -57,7 +57,7 @@ static void response_clear(ifm_xfer *x) {
   free(x->ex.resp_headers);
   x->ex.resp_headers = NULL;
   x->ex.n_resp_headers = x->cap_resp_headers = 0;
-  ifm_buf_free(&x->resp_body);
+  ifm_buf_clear(&x->resp_body);
 }
 
 static int field_push(ifm_field **arr, size_t *n, size_t *cap, const char *name, size_t nlen,
@@ -177,7 +177,7 @@ static int slist_add(ifm_xfer *x, const char *name, const char *value, size_t va
   if (strcasecmp(name, "Content-Type") == 0) x->has_content_type = 1;
   rc = 0;
 out:
-  ifm_buf_free(&line);
+  ifm_buf_clear(&line);
   return rc;
 }
 
@@ -226,8 +226,8 @@ void ifm_xfer_free(ifm_xfer *x) {
     curl_easy_cleanup(x->easy);
   }
   curl_slist_free_all(x->slist);
-  ifm_buf_free(&x->body);
-  ifm_buf_free(&x->resp_body);
+  ifm_buf_clear(&x->body);
+  ifm_buf_clear(&x->resp_body);
   ifm_exchange_clear(&x->ex);
   free(x);
 }

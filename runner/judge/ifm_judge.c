@@ -107,7 +107,7 @@ int ifm_judge_item(const ifm_expect_item *it, const ifm_exchange *r, const char 
       break;
   }
   if (ok) {
-    ifm_buf_free(&want);
+    ifm_buf_clear(&want);
     return 1;
   }
   if (!present)

@@ -76,10 +76,10 @@ ifm_verdict ifm_judge_step(const ifm_judge_ctx *jc, const ifm_case *c, const ifm
 /* The response as the case sees it: with the target's `extract` for the
  * step's operation, the body is group 1 of the pattern's first match (empty
  * when none); otherwise r itself. A view with its own body is returned in
- * *view and must be released with ifm_judge_view_free. */
+ * *view and must be released with ifm_judge_view_clear. */
 const ifm_exchange *ifm_judge_view(const ifm_target *t, const ifm_request_spec *spec,
                                    const ifm_exchange *r, ifm_exchange *view);
-void ifm_judge_view_free(const ifm_exchange *r, ifm_exchange *view);
+void ifm_judge_view_clear(const ifm_exchange *r, ifm_exchange *view);
 
 /* Whether a client's exchange in a race is an outcome: it got an answer that
  * says the request was processed. No answer at all (refused, reset or timed

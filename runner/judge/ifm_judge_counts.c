@@ -43,8 +43,8 @@ int ifm_judge_counts(const ifm_judge_ctx *jc, const ifm_parallel *p, const ifm_e
                             : clients > explicit_sum ? clients - explicit_sum : 0;
     if (!set) {
       snprintf(err, errlen, "profile key '%s' is not defined", ce->status.profile_key);
-      ifm_buf_free(&want);
-      ifm_buf_free(&msg);
+      ifm_buf_clear(&want);
+      ifm_buf_clear(&msg);
       return -1;
     }
     for (i = 0; i < n; i++)
@@ -61,7 +61,7 @@ int ifm_judge_counts(const ifm_judge_ctx *jc, const ifm_parallel *p, const ifm_e
     }
   }
   if (ok) {
-    ifm_buf_free(&want);
+    ifm_buf_clear(&want);
     return 1;
   }
   status_histogram(x, n, &got);

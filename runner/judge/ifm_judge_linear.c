@@ -48,7 +48,7 @@ static int op_precondition(const ifm_exchange *x, ifm_lin_op *op, char *err, siz
       op->tag = im->value + start;                      /* the tag as sent, OWS trimmed */
       op->tag_len = l.tags[0].len + 2 + (l.tags[0].weak ? 2 : 0);
     }
-    ifm_list_free(&l);
+    ifm_list_clear(&l);
     if (!one) {
       snprintf(err, errlen, "client %d: If-Match other than \"*\" or one entity-tag is outside the "
                "checker's model", x->client);

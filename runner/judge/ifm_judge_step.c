@@ -22,7 +22,7 @@ int ifm_judge_expect(const ifm_judge_ctx *jc, const ifm_expect *ex, const ifm_ex
     int ok;
     ifm_err rc = it->value ? ifm_scope_expand(jc->scope, it->value, &v, err, errlen) : IFM_OK;
     if (rc != IFM_OK) {
-      ifm_buf_free(&v);
+      ifm_buf_clear(&v);
       return rc == IFM_ERR_UNDECIDED ? -2 : -1;
     }
     if (it->match == IFM_M_ETAG && !it->is_body && !ifm_exchange_resp_header(r, it->name)) {
@@ -30,11 +30,11 @@ int ifm_judge_expect(const ifm_judge_ctx *jc, const ifm_expect *ex, const ifm_ex
        * breaks no MUST, and a case that needs one cannot go on */
       snprintf(err, errlen, "the server sent no %s field (RFC 9110 8.8.3: SHOULD send one), and this case "
                "needs it", it->name);
-      ifm_buf_free(&v);
+      ifm_buf_clear(&v);
       return -2;
     }
     ok = ifm_judge_item(it, r, v.p, v.len, j);
-    ifm_buf_free(&v);
+    ifm_buf_clear(&v);
     if (!ok) return 0;
   }
   return 1;
@@ -88,6 +88,6 @@ const ifm_exchange *ifm_judge_view(const ifm_target *t, const ifm_request_spec *
   return view;
 }
 
-void ifm_judge_view_free(const ifm_exchange *r, ifm_exchange *view) {
+void ifm_judge_view_clear(const ifm_exchange *r, ifm_exchange *view) {
   if (r == view) free(view->resp_body);
 }

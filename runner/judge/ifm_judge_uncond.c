@@ -57,7 +57,7 @@ ifm_verdict ifm_judge_unconditional(const ifm_case *c, int observed, int uncondi
     restate(j, &m, NULL, ifm_buf_str(&got));
     v = IFM_SKIP;
   }
-  ifm_buf_free(&want);
-  ifm_buf_free(&got);
+  ifm_buf_clear(&want);
+  ifm_buf_clear(&got);
   return v;
 }

@@ -529,8 +529,8 @@ static int lin_check_part(const ifm_lin_init *init, const ifm_lin_op *ops, const
 out:
   free(pc.el);
   free(idx);
-  ifm_lin_ctx_free(&ctx);
-  ifm_lin_part_free(&pt);
+  ifm_lin_ctx_clear(&ctx);
+  ifm_lin_part_clear(&pt);
   return rc;
 }
 

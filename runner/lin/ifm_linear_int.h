@@ -70,9 +70,9 @@ typedef struct ifm_lin_ctx {
 int ifm_lin_part_build(ifm_lin_part *pt, const ifm_lin_init *init,
                        const ifm_lin_op *ops, const size_t *sel, size_t n_sel,
                        const ifm_lin_opts *o);
-void ifm_lin_part_free(ifm_lin_part *pt);
+void ifm_lin_part_clear(ifm_lin_part *pt);
 int ifm_lin_ctx_init(ifm_lin_ctx *c, const ifm_lin_part *pt);
-void ifm_lin_ctx_free(ifm_lin_ctx *c);
+void ifm_lin_ctx_clear(ifm_lin_ctx *c);
 /* Fixed flags and counters for a run over ops[0..m) from init. */
 void ifm_lin_ctx_fix(ifm_lin_ctx *c, const ifm_lin_pop *ops, size_t m, const ifm_lin_state *init);
 /* 0 illegal; 1 legal and leaves every state unchanged (an observer);

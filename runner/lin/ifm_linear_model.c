@@ -93,7 +93,7 @@ int ifm_lin_part_build(ifm_lin_part *pt, const ifm_lin_init *init,
   pt->tag_ht = malloc(pt->tag_ht_cap * sizeof *pt->tag_ht);
   pt->body_ht = malloc(pt->body_ht_cap * sizeof *pt->body_ht);
   if (!pt->p || !pt->tag_p || !pt->tag_len || !pt->body_v || !pt->tag_ht || !pt->body_ht) {
-    ifm_lin_part_free(pt);
+    ifm_lin_part_clear(pt);
     return -1;
   }
   memset(pt->tag_ht, 0xff, pt->tag_ht_cap * sizeof *pt->tag_ht);
@@ -133,7 +133,7 @@ int ifm_lin_part_build(ifm_lin_part *pt, const ifm_lin_init *init,
   return 0;
 }
 
-void ifm_lin_part_free(ifm_lin_part *pt) {
+void ifm_lin_part_clear(ifm_lin_part *pt) {
   free(pt->p);
   free(pt->tag_p);
   free(pt->tag_len);
@@ -155,13 +155,13 @@ int ifm_lin_ctx_init(ifm_lin_ctx *c, const ifm_lin_part *pt) {
   c->body_prod = calloc(nb, sizeof *c->body_prod);
   if (!c->tag_fixed || !c->body_fixed || !c->tag_seen || !c->body_seen || !c->tag_prod ||
       !c->body_prod) {
-    ifm_lin_ctx_free(c);
+    ifm_lin_ctx_clear(c);
     return -1;
   }
   return 0;
 }
 
-void ifm_lin_ctx_free(ifm_lin_ctx *c) {
+void ifm_lin_ctx_clear(ifm_lin_ctx *c) {
   free(c->tag_fixed);
   free(c->body_fixed);
   free(c->tag_seen);

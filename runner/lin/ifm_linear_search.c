@@ -131,7 +131,7 @@ static int lin_ev_cmp(const void *a, const void *b) {
 }
 
 static void lin_search_free(lin_search *s) {
-  ifm_lin_ctx_free(&s->ctx);
+  ifm_lin_ctx_clear(&s->ctx);
   free(s->op);
   free(s->pidx);
   free(s->ev_op);

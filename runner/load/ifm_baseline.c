@@ -84,7 +84,7 @@ int ifm_baseline_compare(const char *path, ifm_report *rep, char *err, size_t er
   if (!format || strcmp(format, "ifmatch-report") != 0 || !version || version->type != IFM_J_NUM ||
       version->num != 1 || !results || results->type != IFM_J_ARR) {
     snprintf(err, errlen, "%s:1:1: not an ifmatch JSON report of version 1 (written with --json)", path);
-    ifm_json_free(&root);
+    ifm_json_clear(&root);
     goto out;
   }
   rep->baseline = ifm_strdup(path);
@@ -100,10 +100,10 @@ int ifm_baseline_compare(const char *path, ifm_report *rep, char *err, size_t er
         push_id(&rep->newly_passing, &rep->n_newly_passing, res->case_id))
       break;
   }
-  ifm_json_free(&root);
+  ifm_json_clear(&root);
   rc = i == rep->n_results && rep->baseline ? 0 : -1;
   if (rc) snprintf(err, errlen, "%s: out of memory", path);
 out:
-  ifm_buf_free(&b);
+  ifm_buf_clear(&b);
   return rc;
 }

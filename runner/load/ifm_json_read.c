@@ -65,7 +65,7 @@ static int parse_string(jp *j, char **out, size_t *olen) {
   j->p++;                                   /* the opening quote */
   while (j->p < j->end && *j->p != '"') {
     unsigned char c = (unsigned char)*j->p;
-    if (c < 0x20) { ifm_buf_free(&b); return fail(j, "control character in a string"); }
+    if (c < 0x20) { ifm_buf_clear(&b); return fail(j, "control character in a string"); }
     if (c != '\\') { ifm_buf_putc(&b, (char)c); j->p++; continue; }
     if (j->end - j->p < 2) break;
     switch (j->p[1]) {
@@ -79,7 +79,7 @@ static int parse_string(jp *j, char **out, size_t *olen) {
       case 't': ifm_buf_putc(&b, '\t'); break;
       case 'u': {
         unsigned cp, lo;
-        if (j->end - j->p < 6 || hex4(j->p + 2, &cp) != 0) { ifm_buf_free(&b); return fail(j, "bad \\u escape"); }
+        if (j->end - j->p < 6 || hex4(j->p + 2, &cp) != 0) { ifm_buf_clear(&b); return fail(j, "bad \\u escape"); }
         if (cp >= 0xD800 && cp < 0xDC00 && j->end - j->p >= 12 && j->p[6] == '\\' && j->p[7] == 'u' &&
             hex4(j->p + 8, &lo) == 0 && lo >= 0xDC00 && lo < 0xE000) {
           cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
@@ -89,11 +89,11 @@ static int parse_string(jp *j, char **out, size_t *olen) {
         j->p += 4;
         break;
       }
-      default: ifm_buf_free(&b); return fail(j, "unknown escape in a string");
+      default: ifm_buf_clear(&b); return fail(j, "unknown escape in a string");
     }
     j->p += 2;
   }
-  if (j->p >= j->end) { ifm_buf_free(&b); return fail(j, "unterminated string"); }
+  if (j->p >= j->end) { ifm_buf_clear(&b); return fail(j, "unterminated string"); }
   j->p++;
   *olen = b.len;
   *out = ifm_buf_detach(&b);
@@ -189,15 +189,15 @@ int ifm_json_parse(const char *buf, size_t len, ifm_jval *out, ifm_jerr *err) {
     if (j.p == j.end) return 0;
     fail(&j, "text after the JSON value");
   }
-  ifm_json_free(out);
+  ifm_json_clear(out);
   return -1;
 }
 
-void ifm_json_free(ifm_jval *v) {
+void ifm_json_clear(ifm_jval *v) {
   size_t i;
   if (!v) return;
   for (i = 0; i < v->n; i++) {
-    if (v->items) ifm_json_free(&v->items[i]);
+    if (v->items) ifm_json_clear(&v->items[i]);
     if (v->keys) free(v->keys[i]);
   }
   free(v->items);

@@ -25,7 +25,7 @@ typedef struct ifm_jerr {
 } ifm_jerr;
 
 int ifm_json_parse(const char *buf, size_t len, ifm_jval *out, ifm_jerr *err);
-void ifm_json_free(ifm_jval *v);
+void ifm_json_clear(ifm_jval *v);
 /* The member named key of an object, or NULL. */
 const ifm_jval *ifm_json_get(const ifm_jval *obj, const char *key);
 /* The string value of member key, or NULL when absent or not a string. */

@@ -220,7 +220,7 @@ int ifm_load_case_file(const char *name, const char *buf, size_t len, char *free
     ifm_yaml_fields(&y, ifm_yaml_root(&y), "case file", file_fields, 1, out);
   }
   ifm_yaml_done(&y);        /* before anything else: the model is built */
-  ifm_load_vars_free(&x);
+  ifm_load_vars_clear(&x);
   if (parsed) y.n_errors += ifm_load_ids_check(out, 1, err);
   rc = y.n_errors ? -1 : 0;
   for (i = 0; i < out->n_cases; i++) out->cases[i].file = out;

@@ -143,7 +143,7 @@ static const ifm_yaml_field status_profile_fields[] = {
 /* The text built in t, in a block of its size; t is freed. */
 static char *text_fit(ifm_buf *t) {
   char *s = ifm_strndup(ifm_buf_str(t), t->len);
-  ifm_buf_free(t);
+  ifm_buf_clear(t);
   return s;
 }
 
@@ -193,7 +193,7 @@ int ifm_load_status(ifm_yaml *y, const ifm_yaml_node *n, int allow_profile, ifm_
 oom:
   ifm_yaml_oom(y, n);
 fail:
-  ifm_buf_free(&t);
+  ifm_buf_clear(&t);
   ifm_status_spec_clear(out);
   return -1;
 }

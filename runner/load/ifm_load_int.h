@@ -64,7 +64,7 @@ void ifm_load_vars_case(ifm_load_case_ctx *x, ifm_case *c);
 /* Step i of the case is read: its captures are known from step i + 1 on.
  * Returns 0, or -1 when out of memory. */
 int ifm_load_vars_step_done(ifm_load_case_ctx *x, size_t i);
-void ifm_load_vars_free(ifm_load_case_ctx *x);
+void ifm_load_vars_clear(ifm_load_case_ctx *x);
 /* A template in a case file: its syntax, and every variable it names known
  * at this point of the case (built-ins, --var names, earlier captures). */
 int ifm_load_case_text(ifm_yaml *y, const ifm_yaml_node *n, const char *what, char **out);

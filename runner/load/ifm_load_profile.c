@@ -84,7 +84,7 @@ static void profile_check_complete(ifm_yaml *y, profile_ctx *c) {
   if (missing.len)
     ifm_yaml_error(y, c->statuses, "statuses: every profile defines every key; missing: %s",
                    ifm_buf_str(&missing));
-  ifm_buf_free(&missing);
+  ifm_buf_clear(&missing);
 }
 
 static int has_suffix(const char *s, const char *suffix) {
@@ -108,7 +108,7 @@ int ifm_load_profile(const char *name_or_path, const char *dir, ifm_profile *out
             !has_suffix(name_or_path, ".yml");
   if (by_name ? ifm_buf_printf(&path, "%s/%s.yaml", dir, name_or_path) : ifm_buf_puts(&path, name_or_path)) {
     ifm_errors_add(err, NULL, "out of memory");
-    ifm_buf_free(&path);
+    ifm_buf_clear(&path);
     return -1;
   }
   out->path = ifm_buf_detach(&path);
@@ -129,6 +129,6 @@ int ifm_load_profile(const char *name_or_path, const char *dir, ifm_profile *out
   ifm_yaml_done(&y);
 done:
   free(buf);
-  if (rc != 0) ifm_profile_free(out);
+  if (rc != 0) ifm_profile_clear(out);
   return rc;
 }

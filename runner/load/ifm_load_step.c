@@ -302,7 +302,7 @@ static int need_op(ifm_yaml *y, const step_scratch *s, size_t n_ops) {
   if (s->op_key) return 0;
   for (i = 0; i < n_ops; i++) ifm_buf_printf(&list, "%s%s", i ? ", " : "", op_names[i]);
   ifm_yaml_error(y, s->node, "a step needs one operation (one of: %s)", ifm_buf_str(&list));
-  ifm_buf_free(&list);
+  ifm_buf_clear(&list);
   return -1;
 }
 

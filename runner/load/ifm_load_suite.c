@@ -85,7 +85,7 @@ static int suite_walk(const char *dir, int depth, path_list *l, ifm_errors *err)
         rc = -1;
       }
     }
-    ifm_buf_free(&full);
+    ifm_buf_clear(&full);
   }
   closedir(d);
   return rc;
@@ -151,6 +151,6 @@ int ifm_load_suite(const char *const *paths, size_t n_paths, const char *const *
   for (i = 0; i < l.n; i++) free(l.v[i]);
   free(l.v);
   if (!failed) return 0;
-  ifm_suite_free(out);
+  ifm_suite_clear(out);
   return -1;
 }

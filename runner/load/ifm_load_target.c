@@ -113,14 +113,14 @@ static int env_expand(ifm_yaml *y, const ifm_yaml_node *n, const char *what, con
     nl = end ? (size_t)(end - p - 6) : 0;
     if (!end || !env_name_ok(p + 6, nl) || nl >= sizeof name) {
       ifm_yaml_error_pos(y, &pos, "%s: expected ${env:NAME} with NAME made of letters, digits and '_'", what);
-      ifm_buf_free(&b);
+      ifm_buf_clear(&b);
       return -1;
     }
     memcpy(name, p + 6, nl);
     name[nl] = '\0';
     if (!(v = getenv(name))) {
       ifm_yaml_error_pos(y, &pos, "%s: environment variable %s is not set", what, name);
-      ifm_buf_free(&b);
+      ifm_buf_clear(&b);
       return -1;
     }
     fail |= secret_add(t, v);
@@ -136,7 +136,7 @@ static int env_expand(ifm_yaml *y, const ifm_yaml_node *n, const char *what, con
   }
   fail |= ifm_buf_puts(&b, s);
   if (fail) {
-    ifm_buf_free(&b);
+    ifm_buf_clear(&b);
     return ifm_yaml_oom(y, n);
   }
   *out = ifm_buf_detach(&b);
@@ -488,7 +488,7 @@ static int secrets_collect(target_ctx *c, const ifm_kv *kv, size_t n) {
       }
     }
     fail |= secret_add(c->t, ifm_buf_str(&b));
-    ifm_buf_free(&b);
+    ifm_buf_clear(&b);
     if (fail) return -1;
   }
   return 0;
@@ -522,7 +522,7 @@ int ifm_load_target_buffer(const char *name, const char *buf, size_t len, ifm_ta
   out->path = ifm_strdup(name ? name : "target");
   if (!out->path || !init_complete(out)) {
     ifm_errors_add(err, NULL, "out of memory");
-    ifm_target_free(out);
+    ifm_target_clear(out);
     return -1;
   }
   memset(&c, 0, sizeof c);
@@ -537,7 +537,7 @@ int ifm_load_target_buffer(const char *name, const char *buf, size_t len, ifm_ta
   ifm_yaml_done(&y);
   for (i = 0; i < c.n_secret_names; i++) free(c.secret_names[i]);
   free(c.secret_names);
-  if (rc != 0) ifm_target_free(out);
+  if (rc != 0) ifm_target_clear(out);
   return rc;
 }
 

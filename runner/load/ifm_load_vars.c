@@ -8,7 +8,7 @@
  * first step: a lookup is one probe, not a walk over every earlier step,
  * which made loading a 10,000-step case quadratic. The names point into the
  * model (the steps' ifm_capture.var), which outlives the table; the table is
- * the context's and freed by ifm_load_vars_free.
+ * the context's and freed by ifm_load_vars_clear.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -67,7 +67,7 @@ int ifm_load_vars_step_done(ifm_load_case_ctx *x, size_t i) {
   return 0;
 }
 
-void ifm_load_vars_free(ifm_load_case_ctx *x) {
+void ifm_load_vars_clear(ifm_load_case_ctx *x) {
   free(x->caps);
   x->caps = NULL;
   x->n_caps = x->cap_caps = 0;

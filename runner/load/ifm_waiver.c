@@ -60,7 +60,7 @@ int ifm_waivers_load(const char *path, ifm_waivers *out, ifm_errors *err) {
   memset(&y, 0, sizeof y);
   if (!(out->path = ifm_strdup(path))) return -1;
   if (ifm_yaml_read_file(path, &buf, &len, err) != 0) {
-    ifm_waivers_free(out);
+    ifm_waivers_clear(out);
     return -1;
   }
   parsed = ifm_yaml_parse(&y, out->path, buf, len, err) == 0;
@@ -71,14 +71,14 @@ int ifm_waivers_load(const char *path, ifm_waivers *out, ifm_errors *err) {
   if (y.n_errors) {
     char *keep = out->path;     /* positions in err point at it: keep the name */
     out->path = NULL;
-    ifm_waivers_free(out);
+    ifm_waivers_clear(out);
     out->path = keep;
     return -1;
   }
   return 0;
 }
 
-void ifm_waivers_free(ifm_waivers *w) {
+void ifm_waivers_clear(ifm_waivers *w) {
   size_t i;
   for (i = 0; i < w->n; i++) {
     free(w->items[i].pattern);

@@ -28,7 +28,7 @@ typedef struct ifm_waivers {
 } ifm_waivers;
 
 int ifm_waivers_load(const char *path, ifm_waivers *out, ifm_errors *err);
-void ifm_waivers_free(ifm_waivers *w);
+void ifm_waivers_clear(ifm_waivers *w);
 
 /* Checks that every waiver names at least one case of the suite. */
 int ifm_waivers_check(ifm_waivers *w, const ifm_suite *suite, ifm_errors *err);

@@ -270,7 +270,7 @@ int ifm_yaml_oneof(ifm_yaml *y, const ifm_yaml_node *n, const char *what, const 
     ifm_yaml_error(y, n, "unknown %s '%s' (expected one of: %s)", what, s, ifm_buf_str(&list));
   else
     ifm_yaml_error(y, n, "%s: expected one of: %s; got %s", what, ifm_buf_str(&list), ifm_yaml_kind(y, n));
-  ifm_buf_free(&list);
+  ifm_buf_clear(&list);
   return -1;
 }
 
@@ -295,7 +295,7 @@ static void field_unknown(ifm_yaml *y, const ifm_yaml_node *key, const ifm_yaml_
   for (i = 0; i < n; i++)
     ifm_buf_printf(&list, "%s%s%s", i ? ", " : "", f[i].key, (f[i].flags & IFM_YF_PREFIX) ? "<name>" : "");
   ifm_yaml_error(y, key, "unknown key '%s' (expected one of: %s)", ifm_yaml_scalar(y, key), ifm_buf_str(&list));
-  ifm_buf_free(&list);
+  ifm_buf_clear(&list);
 }
 
 int ifm_yaml_fields(ifm_yaml *y, const ifm_yaml_node *map, const char *what, const ifm_yaml_field *fields,

@@ -58,7 +58,7 @@ void ifm_buf_reset(ifm_buf *b) {
   if (b->p) b->p[0] = '\0';
 }
 
-void ifm_buf_free(ifm_buf *b) {
+void ifm_buf_clear(ifm_buf *b) {
   free(b->p);
   b->p = NULL;
   b->len = b->cap = 0;

@@ -20,7 +20,7 @@ int ifm_buf_putc(ifm_buf *b, char c);
 int ifm_buf_printf(ifm_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int ifm_buf_vprintf(ifm_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 void ifm_buf_reset(ifm_buf *b);                 /* len = 0, keeps the memory */
-void ifm_buf_free(ifm_buf *b);
+void ifm_buf_clear(ifm_buf *b);
 char *ifm_buf_detach(ifm_buf *b);               /* caller owns the result ("" if empty) */
 const char *ifm_buf_str(const ifm_buf *b);      /* "" when empty */
 

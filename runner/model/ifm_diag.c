@@ -49,7 +49,7 @@ void ifm_errors_print(const ifm_errors *e, FILE *out) {
   for (i = 0; e && i < e->n; i++) fprintf(out, "%s\n", e->msgs[i]);
 }
 
-void ifm_errors_free(ifm_errors *e) {
+void ifm_errors_clear(ifm_errors *e) {
   size_t i;
   if (!e) return;
   for (i = 0; i < e->n; i++) free(e->msgs[i]);

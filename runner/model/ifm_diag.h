@@ -25,6 +25,6 @@ void ifm_errors_add(ifm_errors *e, const ifm_pos *pos, const char *fmt, ...)
 void ifm_errors_vadd(ifm_errors *e, const ifm_pos *pos, const char *fmt, va_list ap)
     __attribute__((format(printf, 3, 0)));
 void ifm_errors_print(const ifm_errors *e, FILE *out);
-void ifm_errors_free(ifm_errors *e);
+void ifm_errors_clear(ifm_errors *e);
 
 #endif

@@ -86,7 +86,7 @@ void ifm_case_file_clear(ifm_case_file *f) {
   memset(f, 0, sizeof *f);
 }
 
-void ifm_suite_free(ifm_suite *s) {
+void ifm_suite_clear(ifm_suite *s) {
   size_t i;
   if (!s) return;
   for (i = 0; s->files && i < s->n_files; i++) ifm_case_file_clear(&s->files[i]);
@@ -112,7 +112,7 @@ static void op_map_clear(ifm_op_map *m) {
   ifm_status_spec_clear(&m->expect);
 }
 
-void ifm_target_free(ifm_target *t) {
+void ifm_target_clear(ifm_target *t) {
   int i;
   if (!t) return;
   free(t->name);
@@ -133,7 +133,7 @@ void ifm_target_free(ifm_target *t) {
   memset(t, 0, sizeof *t);
 }
 
-void ifm_profile_free(ifm_profile *p) {
+void ifm_profile_clear(ifm_profile *p) {
   if (!p) return;
   free(p->name);
   free(p->path);

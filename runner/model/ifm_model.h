@@ -6,7 +6,7 @@
  * template module expands them at run time. Every object remembers the
  * position it came from (ifm_pos) so that run-time problems can be reported
  * as file:line:col too. All memory is owned by the enclosing ifm_suite /
- * ifm_target / ifm_profile and freed by its _free function.
+ * ifm_target / ifm_profile and freed by its _clear function.
  */
 #ifndef IFM_MODEL_H
 #define IFM_MODEL_H
@@ -222,9 +222,9 @@ typedef struct ifm_target {
 } ifm_target;
 
 void ifm_case_file_clear(ifm_case_file *f);
-void ifm_suite_free(ifm_suite *s);
-void ifm_target_free(ifm_target *t);
-void ifm_profile_free(ifm_profile *p);
+void ifm_suite_clear(ifm_suite *s);
+void ifm_target_clear(ifm_target *t);
+void ifm_profile_clear(ifm_profile *p);
 
 int ifm_target_has_capability(const ifm_target *t, const char *cap);
 const ifm_profile_entry *ifm_profile_lookup(const ifm_profile *p, const ifm_target *t, const char *key);

@@ -28,7 +28,7 @@ char *ifm_redact(const char *s, size_t len, char *const *secrets, size_t n_secre
   }
   rc |= ifm_buf_append(&out, s + run, len - run);
   if (rc) {
-    ifm_buf_free(&out);
+    ifm_buf_clear(&out);
     return NULL;
   }
   if (out_len) *out_len = out.len;

@@ -111,7 +111,7 @@ int ifm_status_spec_parse_why(const char *text, ifm_status_spec *out, char *why,
   if (!bracket && n > 1) {   /* "412, 409" reads as the list it is */
     ifm_buf b = IFM_BUF_INIT;
     if (ifm_buf_printf(&b, "[%s]", ifm_buf_str(&t)) != 0) goto oom;
-    ifm_buf_free(&t);
+    ifm_buf_clear(&t);
     t = b;
   } else if (bracket && ifm_buf_putc(&t, ']') != 0) {
     goto oom;
@@ -121,7 +121,7 @@ int ifm_status_spec_parse_why(const char *text, ifm_status_spec *out, char *why,
 oom:
   snprintf(why, whylen, "out of memory");
 fail:
-  ifm_buf_free(&t);
+  ifm_buf_clear(&t);
   ifm_status_spec_clear(out);
   return -1;
 }

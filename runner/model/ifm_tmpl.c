@@ -221,10 +221,10 @@ static int json_escape(ifm_buf *v) {
   }
   if (rc == 0 && !o.p) rc = ifm_buf_append(&o, "", 0);
   if (rc != 0) {
-    ifm_buf_free(&o);
+    ifm_buf_clear(&o);
     return -1;
   }
-  ifm_buf_free(v);
+  ifm_buf_clear(v);
   *v = o;
   return 0;
 }
@@ -239,10 +239,10 @@ static int apply_filter(ifm_buf *v, const char *name, size_t len) {
     ifm_buf w = IFM_BUF_INIT;
     if (weak) return 0;
     if (ifm_buf_append(&w, "W/", 2) || ifm_buf_append(&w, v->p ? v->p : "", v->len)) {
-      ifm_buf_free(&w);
+      ifm_buf_clear(&w);
       return -1;
     }
-    ifm_buf_free(v);
+    ifm_buf_clear(v);
     *v = w;
     return 0;
   }
@@ -274,7 +274,7 @@ static int expand_var(const tmpl_tok *t, ifm_tmpl_resolve_cb resolve, void *ctx,
   int rc = 0;
   if (resolve(t->s, t->len, &v, ctx) != 0) {
     snprintf(err, errlen, "variable '%.*s' has no value (was it captured?)", (int)t->len, t->s);
-    ifm_buf_free(&v);
+    ifm_buf_clear(&v);
     return -1;
   }
   while (i < t->filters_len) {
@@ -285,7 +285,7 @@ static int expand_var(const tmpl_tok *t, ifm_tmpl_resolve_cb resolve, void *ctx,
   }
   if (rc == 0) rc = ifm_buf_append(out, v.p ? v.p : "", v.len);
   if (rc != 0) snprintf(err, errlen, "out of memory expanding '%.*s'", (int)t->len, t->s);
-  ifm_buf_free(&v);
+  ifm_buf_clear(&v);
   return rc;
 }
 

@@ -19,7 +19,7 @@ typedef struct ifm_planned {
   char *skip_reason;            /* owned; NULL: the case runs */
 } ifm_planned;
 
-/* The plan of a run. Owner: the caller; ifm_plan_free releases it. */
+/* The plan of a run. Owner: the caller; ifm_plan_clear releases what it holds. */
 typedef struct ifm_plan {
   ifm_planned *cases;           /* in suite order */
   size_t n_cases;

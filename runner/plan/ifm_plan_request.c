@@ -37,10 +37,10 @@ static ifm_err add_headers(ifm_scope *s, ifm_exchange *x, const ifm_kv *h, size_
     if (rc == IFM_OK) rc = add_field(x, h[i].name, v.p ? v.p : "", v.len, err, errlen);
   }
   if (rc != IFM_OK) {
-    ifm_buf_free(&v);
+    ifm_buf_clear(&v);
     return rc;
   }
-  ifm_buf_free(&v);
+  ifm_buf_clear(&v);
   return IFM_OK;
 }
 
@@ -96,11 +96,11 @@ oom:
   rc = IFM_ERR_NOMEM;
 done:
   s->map_body = NULL;
-  ifm_buf_free(&method);
-  ifm_buf_free(&path);
-  ifm_buf_free(&url);
-  ifm_buf_free(&body);
-  ifm_buf_free(&wire);
+  ifm_buf_clear(&method);
+  ifm_buf_clear(&path);
+  ifm_buf_clear(&url);
+  ifm_buf_clear(&body);
+  ifm_buf_clear(&wire);
   if (rc != 0) ifm_exchange_clear(out);
   return rc;
 }

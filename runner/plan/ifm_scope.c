@@ -20,7 +20,7 @@ void ifm_scope_clear(ifm_scope *s) {
   for (i = 0; i < s->n_vars; i++) {
     free(s->vars[i].name);
     free(s->vars[i].absent);
-    ifm_buf_free(&s->vars[i].value);
+    ifm_buf_clear(&s->vars[i].value);
   }
   free(s->vars);
   s->vars = NULL;
@@ -115,13 +115,13 @@ ifm_err ifm_scope_new_paths(ifm_scope *s, char *err, size_t errlen) {
   s->path = s->collection = NULL;
   if (fresh_path(s, &p) != 0) {
     snprintf(err, errlen, "cannot expand the target's resource template");
-    ifm_buf_free(&p);
+    ifm_buf_clear(&p);
     return IFM_ERR_INPUT;
   }
   s->path = ifm_buf_detach(&p);
   if (s->target->collection) {
     if (ifm_scope_expand(s, s->target->collection, &p, err, errlen) != 0) {
-      ifm_buf_free(&p);
+      ifm_buf_clear(&p);
       return IFM_ERR_INPUT;
     }
     s->collection = ifm_buf_detach(&p);
@@ -169,7 +169,7 @@ ifm_err ifm_scope_path_from_location(ifm_scope *s, const char *base_url, const c
   p = ifm_buf_str(&abs);
   if (plen) {
     if (strncmp(p, prefix, plen) != 0 || (p[plen] != '/' && p[plen] != '\0')) {
-      ifm_buf_free(&abs);
+      ifm_buf_clear(&abs);
       return IFM_ERR_INPUT;
     }
     p += plen;
@@ -177,10 +177,10 @@ ifm_err ifm_scope_path_from_location(ifm_scope *s, const char *base_url, const c
   if (!(path = ifm_strdup(*p ? p : "/"))) goto oom;
   free(s->path);
   s->path = path;
-  ifm_buf_free(&abs);
+  ifm_buf_clear(&abs);
   return IFM_OK;
 oom:
-  ifm_buf_free(&abs);
+  ifm_buf_clear(&abs);
   return IFM_ERR_NOMEM;
 }
 

@@ -138,7 +138,7 @@ static void step_done_cb(ifm_xfer *x, void *ctx) {
   r = ifm_judge_view(cr->env->o->target, &st->req, full, &view);
   v = ifm_judge_step(&cr->jc, cr->c, st, r, &j);
   captured = v == IFM_PASS ? ifm_scope_capture(&cr->scope, st, r) : 0;
-  ifm_judge_view_free(r, &view);
+  ifm_judge_view_clear(r, &view);
   if (v != IFM_PASS && cr->twin.active) {        /* the replay went another way */
     ifm_judgement_clear(&j);
     twin_give_up(cr);

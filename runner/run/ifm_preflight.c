@@ -119,15 +119,15 @@ int ifm_preflight(ifm_run_env *env, char *err, size_t errlen) {
                      seen->resp_body ? seen->resp_body : "", seen->resp_body_len, body.p);
     ifm_buf_puts(&msg, ". Nothing was judged.");
     snprintf(err, errlen, "%s", ifm_buf_str(&msg));
-    ifm_judge_view_free(seen, &view);
+    ifm_judge_view_clear(seen, &view);
     goto out;
   }
-  ifm_judge_view_free(seen, &view);
+  ifm_judge_view_clear(seen, &view);
   ok = 1;
 out:
   ifm_exchange_clear(&x);
   ifm_scope_clear(&scope);
-  ifm_buf_free(&body);
-  ifm_buf_free(&msg);
+  ifm_buf_clear(&body);
+  ifm_buf_clear(&msg);
   return ok ? 0 : -1;
 }
