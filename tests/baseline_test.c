@@ -15,16 +15,7 @@
 static char dir[64];
 
 static const char *write_file(const char *name, const char *text) {
-  static char path[4][128];
-  static int k;
-  FILE *f;
-  char *p = path[k++ % 4];
-  snprintf(p, sizeof path[0], "%s/%s", dir, name);
-  f = fopen(p, "w");
-  if (!f) return NULL;
-  fputs(text, f);
-  fclose(f);
-  return p;
+  return ifm_test_write_file(dir, name, text);
 }
 
 static ifm_result *add(ifm_report *r, const char *id, ifm_verdict v, int waived) {

@@ -26,3 +26,16 @@ int ifm_test_run(const ifm_test_entry *tests, size_t n, int argc, char **argv) {
   }
   return failures ? 1 : 0;
 }
+
+const char *ifm_test_write_file(const char *dir, const char *name, const char *text) {
+  static char path[4][256];
+  static int k;
+  FILE *f;
+  char *p = path[k++ % 4];
+  snprintf(p, sizeof path[0], "%s/%s", dir, name);
+  f = fopen(p, "w");
+  if (!f) return NULL;
+  fputs(text, f);
+  fclose(f);
+  return p;
+}

@@ -89,6 +89,10 @@ extern int ifm_test_failed_;
 
 int ifm_test_run(const ifm_test_entry *tests, size_t n, int argc, char **argv);
 
+/* Writes text to DIR/name and returns the path (static storage, the last
+ * four calls' stay valid); NULL when the file cannot be written. */
+const char *ifm_test_write_file(const char *dir, const char *name, const char *text);
+
 #define IFM_TEST_MAIN(...)                                                    \
   int main(int argc, char **argv) {                                           \
     static const ifm_test_entry tests_[] = { __VA_ARGS__ };                   \

@@ -13,16 +13,7 @@ static char dir[64];
 
 /* Writes text to DIR/name and returns the path (static storage). */
 static const char *write_file(const char *name, const char *text) {
-  static char path[4][128];
-  static int k;
-  FILE *f;
-  char *p = path[k++ % 4];
-  snprintf(p, sizeof path[0], "%s/%s", dir, name);
-  f = fopen(p, "w");
-  if (!f) return NULL;
-  fputs(text, f);
-  fclose(f);
-  return p;
+  return ifm_test_write_file(dir, name, text);
 }
 
 static void test_setup(void) {
