@@ -1,9 +1,11 @@
 /* ifm_case_send.c: a request of a running case: planned in the case's scope
  * (plan/), handed to the executor (exec/). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "ifm_case_run.h"
 #include "ifm_err.h"
+#include "ifm_redact.h"
 
 void ifm_case_xfer_opts(const ifm_run_opts *o, int fresh, ifm_hold_group *hold, ifm_xfer_opts *xo) {
   const ifm_target *t = o->target;
@@ -28,11 +30,17 @@ ifm_err ifm_case_follow_location(const ifm_run_opts *o, ifm_scope *scope, const 
     return IFM_ERR_INPUT;
   }
   rc = ifm_scope_path_from_location(scope, o->base_url, x->url ? x->url : "", loc->value, loc->value_len);
-  if (rc == IFM_ERR_INPUT)
+  if (rc == IFM_ERR_INPUT) {
+    /* the message goes into reports: the URL and the Location may hold secrets */
+    char *m;
     snprintf(err, errlen, "the create's Location '%.200s' is not under the target's base_url %s", loc->value,
              o->base_url);
-  else if (rc != IFM_OK)
+    m = ifm_redact(err, strlen(err), o->target->secrets, o->target->n_secrets, NULL);
+    snprintf(err, errlen, "%s", m ? m : "the create's Location is not under the target's base_url");
+    free(m);
+  } else if (rc != IFM_OK) {
     snprintf(err, errlen, "out of memory");
+  }
   return rc;
 }
 
