@@ -32,12 +32,12 @@ ifm_err ifm_case_follow_location(const ifm_run_opts *o, ifm_scope *scope, const 
   rc = ifm_scope_path_from_location(scope, o->base_url, x->url ? x->url : "", loc->value, loc->value_len);
   if (rc == IFM_ERR_INPUT) {
     /* the message goes into reports: the URL and the Location may hold secrets */
-    char *m;
+    char *red;
     snprintf(err, errlen, "the create's Location '%.200s' is not under the target's base_url %s", loc->value,
              o->base_url);
-    m = ifm_redact(err, strlen(err), o->target->secrets, o->target->n_secrets, NULL);
-    snprintf(err, errlen, "%s", m ? m : "the create's Location is not under the target's base_url");
-    free(m);
+    red = ifm_redact(err, strlen(err), o->target->secrets, o->target->n_secrets, NULL);
+    snprintf(err, errlen, "%s", red ? red : "the create's Location is not under the target's base_url");
+    free(red);
   } else if (rc != IFM_OK) {
     snprintf(err, errlen, "out of memory");
   }
