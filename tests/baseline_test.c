@@ -149,13 +149,7 @@ static void test_refusals(void) {
 static void test_cleanup(void) {
   static const char *const names[] = {"main.json", "notjson.json", "empty.json", "format.json",
                                       "version.json", "vstring.json", "results.json", "array.json"};
-  char p[128];
-  size_t i;
-  for (i = 0; i < sizeof names / sizeof names[0]; i++) {
-    snprintf(p, sizeof p, "%s/%s", dir, names[i]);
-    unlink(p);
-  }
-  ASSERT_EQ(rmdir(dir), 0);
+  ASSERT_EQ(ifm_test_remove_files(dir, names, sizeof names / sizeof names[0]), 0);
 }
 
 IFM_TEST_MAIN(TEST(test_setup), TEST(test_compare), TEST(test_round_trip), TEST(test_refusals),

@@ -3,6 +3,8 @@
  *
  * The version line says 13: these programs use nothing TAP 14 added, and the
  * prove of Debian 12 (Test::Harness 3.44) refuses any version above 13. */
+#include <stdlib.h>
+#include <unistd.h>
 #include "ifm_test.h"
 
 int ifm_test_failed_;
@@ -38,4 +40,41 @@ const char *ifm_test_write_file(const char *dir, const char *name, const char *t
   fputs(text, f);
   fclose(f);
   return p;
+}
+
+int ifm_test_remove_files(const char *dir, const char *const *names, size_t n) {
+  char p[512];
+  size_t i;
+  for (i = 0; i < n; i++) {
+    snprintf(p, sizeof p, "%s/%s", dir, names[i]);
+    unlink(p);
+  }
+  return rmdir(dir);
+}
+
+const char *ifm_test_source_dir(void) {
+  const char *d = getenv("IFM_SOURCE_DIR");
+  if (d && *d) return d;
+  printf("Bail out! IFM_SOURCE_DIR is not set: run through ctest, or set it to the checkout\n");
+  exit(1);
+}
+
+const char *ifm_test_source_path(const char *rel) {
+  static char buf[4][1024];
+  static int k;
+  char *p = buf[k++ % 4];
+  snprintf(p, sizeof buf[0], "%s/%s", ifm_test_source_dir(), rel);
+  return p;
+}
+
+int ifm_test_has_message(char *const *msgs, size_t n, const char *prefix, const char *sub) {
+  size_t i;
+  for (i = 0; i < n; i++)
+    if (strncmp(msgs[i], prefix, strlen(prefix)) == 0 && strstr(msgs[i], sub)) return 1;
+  return 0;
+}
+
+void ifm_test_print_messages(char *const *msgs, size_t n) {
+  size_t i;
+  for (i = 0; i < n; i++) printf("#   %s\n", msgs[i]);
 }

@@ -92,6 +92,17 @@ int ifm_test_run(const ifm_test_entry *tests, size_t n, int argc, char **argv);
 /* Writes text to DIR/name and returns the path (static storage, the last
  * four calls' stay valid); NULL when the file cannot be written. */
 const char *ifm_test_write_file(const char *dir, const char *name, const char *text);
+/* Removes DIR/names[i] for each name, then DIR; returns rmdir's result. */
+int ifm_test_remove_files(const char *dir, const char *const *names, size_t n);
+/* The checkout (IFM_SOURCE_DIR, which ctest sets), or a TAP "Bail out!" and
+ * exit 1 when it is not set; source_path gives DIR/rel (static storage, the
+ * last four calls' stay valid). */
+const char *ifm_test_source_dir(void);
+const char *ifm_test_source_path(const char *rel);
+/* 1 when one of the n messages starts with prefix and contains sub. */
+int ifm_test_has_message(char *const *msgs, size_t n, const char *prefix, const char *sub);
+/* Prints the n messages as TAP comments. */
+void ifm_test_print_messages(char *const *msgs, size_t n);
 
 #define IFM_TEST_MAIN(...)                                                    \
   int main(int argc, char **argv) {                                           \

@@ -17,29 +17,16 @@
 /* The checkout: ctest sets IFM_SOURCE_DIR; without it the test cannot find
  * the shipped targets and profiles and says so. */
 static const char *src_path(const char *rel) {
-  static char buf[4][1024];
-  static int k;
-  const char *d = getenv("IFM_SOURCE_DIR");
-  char *p = buf[k++ % 4];
-  if (!d || !*d) {
-    printf("Bail out! IFM_SOURCE_DIR is not set: run through ctest, or set it to the checkout\n");
-    exit(1);
-  }
-  snprintf(p, sizeof buf[0], "%s/%s", d, rel);
-  return p;
+  return ifm_test_source_path(rel);
 }
 
 /* 1 when some message starts with prefix and contains sub. */
 static int has_error(const ifm_errors *e, const char *prefix, const char *sub) {
-  size_t i;
-  for (i = 0; i < e->n; i++)
-    if (strncmp(e->msgs[i], prefix, strlen(prefix)) == 0 && strstr(e->msgs[i], sub)) return 1;
-  return 0;
+  return ifm_test_has_message(e->msgs, e->n, prefix, sub);
 }
 
 static void dump_errors(const ifm_errors *e) {
-  size_t i;
-  for (i = 0; i < e->n; i++) printf("#   %s\n", e->msgs[i]);
+  ifm_test_print_messages(e->msgs, e->n);
 }
 
 /* ---- targets ---- */

@@ -164,13 +164,7 @@ static void test_check_and_apply(void) {
 
 static void test_cleanup(void) {
   static const char *const names[] = {"known.yaml", "empty.yaml", "bad.yaml", "w.yaml"};
-  char p[128];
-  size_t i;
-  for (i = 0; i < sizeof names / sizeof names[0]; i++) {
-    snprintf(p, sizeof p, "%s/%s", dir, names[i]);
-    unlink(p);
-  }
-  ASSERT_EQ(rmdir(dir), 0);
+  ASSERT_EQ(ifm_test_remove_files(dir, names, sizeof names / sizeof names[0]), 0);
 }
 
 IFM_TEST_MAIN(TEST(test_setup), TEST(test_load), TEST(test_refusals), TEST(test_check_and_apply),
