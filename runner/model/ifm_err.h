@@ -15,7 +15,8 @@ typedef enum ifm_err {
   IFM_ERR_TRANSPORT = -5, /* the HTTP exchange broke (refused, reset, TLS) */
   IFM_ERR_TIMEOUT = -6,   /* a network wait ran out */
   IFM_ERR_STOPPED = -7,   /* interrupted (a signal) or out of run time */
-  IFM_ERR_UNDECIDED = -8  /* a check could not be made (outside a model) */
+  IFM_ERR_UNDECIDED = -8  /* cannot be decided here: outside a model, or the server did not
+                             send what is needed (a captured header it left out) */
 } ifm_err;
 
 /* A short lower-case phrase: "out of memory", "timed out", ... */
