@@ -103,6 +103,15 @@ int ifm_judge_counts(const ifm_judge_ctx *jc, const ifm_parallel *p, const ifm_e
 int ifm_judge_linear(const ifm_judge_ctx *jc, const ifm_exchange *x, size_t n, ifm_judgement *j,
                      char *err, size_t errlen);
 
+/* One exchange as an operation of the checker's history (lin/ifm_linear.h):
+ * its method, precondition (by core's grammar), body hash, status (0 when
+ * it is not an outcome: ifm_judge_is_outcome), ETag and times; op's
+ * pointers point into x. Returns 0, or -1 with err when the request is
+ * outside the checker's model. Used by ifm_judge_linear and by the
+ * stateful fuzzer's oracle (fuzz/prog/), so both read a history alike. */
+struct ifm_lin_op;
+int ifm_judge_lin_op(const ifm_exchange *x, struct ifm_lin_op *op, char *err, size_t errlen);
+
 /* RFC 9110 13.2.1: "A server MUST ignore all received preconditions if its
  * response to the same request without those conditions ... would have been
  * a status code other than a 2xx (Successful) or a 412 (Precondition
@@ -119,6 +128,23 @@ int ifm_judge_linear(const ifm_judge_ctx *jc, const ifm_exchange *x, size_t n, i
  *     why;
  *   - any other answer (2xx, 412, one that may come from the content, none):
  *     the case's verdict stands (j unchanged). */
+/* Weak entity-tags (ifm_judge_weak.c). If-Match compares strongly (RFC 9110
+ * 13.1.1), so a weak tag never matches.
+ *   ifm_judge_if_match_weak: the request's If-Match lines form a list that
+ *     holds a weak tag;
+ *   ifm_judge_weak_refused: r is a 412 to such a request where ex expected
+ *     the precondition to hold (a status that is neither 412 nor one 13.2.1
+ *     puts before preconditions): the 412 is right, the case is SKIP;
+ *   ifm_judge_weak_round: every processed client request of a parallel round
+ *     was such a request and got 412. */
+int ifm_judge_if_match_weak(const ifm_exchange *r);
+int ifm_judge_weak_refused(const ifm_judge_ctx *jc, const ifm_expect *ex, const ifm_exchange *r);
+int ifm_judge_weak_round(const ifm_exchange *x, size_t n);
+
+/* 1 for the answers RFC 9110 13.2.1 puts before preconditions and that do
+ * not depend on the request content: 401, 403, 404, 405, 410, 501. */
+int ifm_judge_before_content(int status);
+
 ifm_verdict ifm_judge_unconditional(const ifm_case *c, int observed, int unconditional, ifm_judgement *j);
 
 #endif

@@ -44,7 +44,7 @@ static int op_precondition(const ifm_exchange *x, ifm_lin_op *op, char *err, siz
       op->pre = IFM_LIN_PRE_STAR;
     } else if (one) {
       size_t start = (size_t)(l.tags[0].opaque - im->value) - 1 - (l.tags[0].weak ? 2 : 0);
-      op->pre = IFM_LIN_PRE_MATCH;
+      op->pre = l.tags[0].weak ? IFM_LIN_PRE_FALSE : IFM_LIN_PRE_MATCH;
       op->tag = im->value + start;                      /* the tag as sent, OWS trimmed */
       op->tag_len = l.tags[0].len + 2 + (l.tags[0].weak ? 2 : 0);
     }
@@ -58,7 +58,7 @@ static int op_precondition(const ifm_exchange *x, ifm_lin_op *op, char *err, siz
   return 0;
 }
 
-static int op_from_exchange(const ifm_exchange *x, ifm_lin_op *op, char *err, size_t errlen) {
+int ifm_judge_lin_op(const ifm_exchange *x, ifm_lin_op *op, char *err, size_t errlen) {
   int n;
   const ifm_field *etag;
   memset(op, 0, sizeof *op);
@@ -119,7 +119,7 @@ int ifm_judge_linear(const ifm_judge_ctx *jc, const ifm_exchange *x, size_t n, i
   }
   if (!(ops = calloc(n, sizeof *ops))) return snprintf(err, errlen, "out of memory"), -1;
   for (i = 1; i < n; i++, k++)
-    if (op_from_exchange(&x[i], &ops[k], err, errlen) != 0) {
+    if (ifm_judge_lin_op(&x[i], &ops[k], err, errlen) != 0) {
       free(ops);
       return -1;
     }
