@@ -7,7 +7,7 @@ Prints TAP. What it checks:
   1. No source or header file is over 800 lines.
   2. No file includes a header of a stage it may not use. The stages and
      what each may use mirror the CMake libraries (runner/*/CMakeLists.txt):
-     data flows model -> load/plan/exec/lin -> judge -> run -> cli.
+     data flows model -> load/plan/exec/lin -> judge -> run -> probe -> cli.
   3. No loop of files that include or call each other. File A points at
      file B when A includes B, or when A is a .c file that calls a function
      defined in the .c file B (read with nm from the object files of the
@@ -27,7 +27,7 @@ FOLDERS = {
     'core': 'core', 'server': 'server', 'reports': 'reports', 'fuzz/prog': 'fuzzprog',
     'runner/model': 'model', 'runner/load': 'load', 'runner/plan': 'plan',
     'runner/exec': 'exec', 'runner/lin': 'lin', 'runner/judge': 'judge',
-    'runner/run': 'run', 'runner/cli': 'cli',
+    'runner/run': 'run', 'runner/probe': 'probe', 'runner/cli': 'cli',
 }
 MAY_USE = {
     'core': {'core'},
@@ -38,6 +38,7 @@ MAY_USE = {
     'lin': {'lin', 'model', 'core'},
     'judge': {'judge', 'plan', 'lin', 'model', 'core'},
     'run': {'run', 'judge', 'exec', 'plan', 'lin', 'model', 'core'},
+    'probe': {'probe', 'judge', 'exec', 'plan', 'lin', 'load', 'model', 'core'},
     'reports': {'reports', 'model'},
     'server': {'server', 'core'},
     'fuzzprog': {'fuzzprog', 'judge', 'exec', 'plan', 'lin', 'load', 'model', 'core', 'server'},

@@ -8,5 +8,6 @@ int ifm_cmd_run(int argc, char **argv);
 int ifm_cmd_list(int argc, char **argv);
 int ifm_cmd_certify(int argc, char **argv);
 int ifm_cmd_fuzz(int argc, char **argv);
+int ifm_cmd_probe(int argc, char **argv);
 
 #endif

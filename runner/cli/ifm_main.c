@@ -15,6 +15,7 @@ static void usage(FILE *out) {
         "  list     list the cases (--requirements: the catalogue with case counts)\n"
         "  certify  run the suite and write a certificate (results/certificate.{json,txt})\n"
         "  serve    start the reference server (profiles, seeded flaws)\n"
+        "  probe    find a server's shape and write a target file for it\n"
         "  fuzz     replay a stateful-fuzzer input, or turn it into a case (fuzz replay|to-case FILE)\n"
         "  version  print the version\n"
         "\n"
@@ -41,6 +42,7 @@ int main(int argc, char **argv) {
   else if (strcmp(cmd, "list") == 0) rc = ifm_cmd_list(argc - 1, argv + 1);
   else if (strcmp(cmd, "certify") == 0) rc = ifm_cmd_certify(argc - 1, argv + 1);
   else if (strcmp(cmd, "fuzz") == 0) rc = ifm_cmd_fuzz(argc - 1, argv + 1);
+  else if (strcmp(cmd, "probe") == 0) rc = ifm_cmd_probe(argc - 1, argv + 1);
   else if (strcmp(cmd, "serve") == 0) rc = ifm_serve_main(argc - 1, argv + 1);
   else {
     fprintf(stderr, "ifmatch: unknown command '%s'\n", cmd);
