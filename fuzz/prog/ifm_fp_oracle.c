@@ -17,6 +17,7 @@
 #include "ifm_fp_oracle.h"
 #include "ifm_judge.h"
 #include "ifm_linear.h"
+#include "ifm_plan.h"
 #include "ifm_precond.h"
 
 /* What a sequential operation's answer must be. */
@@ -36,7 +37,10 @@ struct ifm_fp_oracle {
   size_t n_lin, epoch0;          /* lin[epoch0 ..] is the current epoch */
   long init_rec;                 /* the read that starts the epoch; -1: missing */
   long seq;                      /* the sequential op judged last, until its read after */
+  int seq_unknown;               /* its answer said nothing (408, 429, 503): no effect judged */
+  int setup;                     /* a setup request came: the next read starts the first epoch */
   int exists;                    /* the state before it: the read before said 200 */
+  ifm_fp_uncond uncond;          /* RFC 9110 13.2.1: the target's answers without preconditions */
   seq_want want;
   char want_text[32];            /* want, as a case would write it */
 };
@@ -133,34 +137,66 @@ static const ifm_fp_op *op_of(const ifm_fp_oracle *o, const ifm_fp_trace *t, siz
   return t->s[i].op >= 0 ? &o->p->ops[t->s[i].op] : NULL;
 }
 
-/* One model operation as the checker sees it: pointers into x. */
-static void lin_op_of(const ifm_exchange *x, ifm_lin_op *op) {
-  const ifm_field *im[1], *inm = ifm_field_find(x->req_headers, x->n_req_headers, "If-None-Match", NULL);
-  const ifm_field *et = ifm_exchange_resp_header(x, "ETag");
-  size_t n_im = ifm_fp_trace_fields(x, "If-Match", im, 1);
-  memset(op, 0, sizeof *op);
-  op->client = x->client;
-  if (strcmp(x->method, "GET") == 0) op->kind = IFM_LIN_READ;
-  else if (strcmp(x->method, "PUT") == 0) op->kind = IFM_LIN_WRITE;
-  else op->kind = IFM_LIN_DELETE;
-  if (inm && inm->value_len == 1 && inm->value[0] == '*') {
-    op->pre = IFM_LIN_PRE_NONE_MATCH_STAR;
-  } else if (n_im == 1 && strcmp(im[0]->value, "*") == 0) {
-    op->pre = IFM_LIN_PRE_STAR;
-  } else if (n_im == 1) {
-    op->pre = IFM_LIN_PRE_MATCH;
-    op->tag = im[0]->value;
-    op->tag_len = im[0]->value_len;
-  }
-  if (x->req_body) op->body = x->req_body_hash;
-  op->status = ifm_fp_trace_status(x);
-  if (et) {
-    op->etag = et->value;
-    op->etag_len = et->value_len;
-  }
+/* The unconditional answer to x's method in state exists (0: unknown). */
+static int uncond_of(const ifm_fp_oracle *o, const ifm_exchange *x, int exists) {
+  if (!x->method) return 0;
+  if (strcmp(x->method, "GET") == 0) return o->uncond.get[exists];
+  if (strcmp(x->method, "DELETE") == 0) return o->uncond.del[exists];
+  return o->uncond.put[exists];
+}
+
+/* Whether answering st to a request with preconditions, whose method's
+ * unconditional answer is u, is RFC 9110 13.2.1's ignoring them: the
+ * suite's rule says SKIP (u comes before preconditions and st is not 412). */
+static int ignored_by_13_2_1(int st, int u) {
+  ifm_case c;
+  ifm_judgement j;
+  ifm_verdict v;
+  if (!u || st != u) return 0;
+  memset(&c, 0, sizeof c);
+  memset(&j, 0, sizeof j);
+  c.level = IFM_MUST;
+  v = ifm_judge_unconditional(&c, st, u, &j);
+  ifm_judgement_clear(&j);
+  return v == IFM_SKIP;
+}
+
+/* A tag no server sends: what a weak If-Match tag is to the checker, which
+ * compares tags as bytes while If-Match compares strongly (RFC 9110
+ * 13.1.1: a weak tag never matches, not even the resource's own). */
+static const char never_tag[] = "\"\x01weak: never matches\"";
+
+/* One model operation as the checker sees it, read by the judge's own
+ * ifm_judge_lin_op (pointers into x). Returns 1 to give it to the checker,
+ * 0 when RFC 9110 13.2.1 made it a no-op (its method's unconditional
+ * answer in any state), -1 when it is outside the checker's model. */
+static int lin_op_of(const ifm_fp_oracle *o, const ifm_exchange *x, ifm_lin_op *op) {
+  char err[256];
+  int st;
+  if (ifm_judge_lin_op(x, op, err, sizeof err) != 0) return -1;
+  /* the bodies as the fuzzer compares them everywhere (ifm_fp_run.h: a
+   * target's wrapper and extract already taken off) */
+  op->body = x->req_body ? x->req_body_hash : 0;
   op->resp_body = x->resp_body_hash;
-  op->invoke_ms = x->t_start;
-  op->complete_ms = op->status ? x->t_done : -1;
+  if (op->pre == IFM_LIN_PRE_MATCH && op->tag_len > 2 && op->tag[0] == 'W' && op->tag[1] == '/') {
+    op->tag = never_tag;
+    op->tag_len = sizeof never_tag - 1;
+  }
+  st = op->status;
+  /* (a request without preconditions that got the unconditional answer is
+   * no concern of If-Match either: a PUT to a server that creates by POST) */
+  if (ignored_by_13_2_1(st, uncond_of(o, x, 0))) {
+    if (ignored_by_13_2_1(st, uncond_of(o, x, 1))) return 0;   /* the answer in every state */
+    /* the missing resource's answer: legal iff it is missing, no effect */
+    op->kind = IFM_LIN_READ;
+    op->pre = IFM_LIN_PRE_NONE;
+    op->status = 404;
+    op->etag = NULL;
+    op->etag_len = 0;
+  } else if (ignored_by_13_2_1(st, uncond_of(o, x, 1))) {
+    return 0;
+  }
+  return 1;
 }
 
 /* The requirement a non-linearizable history most likely breaks. */
@@ -191,6 +227,11 @@ static const char *lin_requirement(const ifm_fp_oracle *o, const ifm_fp_trace *t
     status = ifm_fp_trace_status(&t->x[ti]);
     ok = status / 100 == 2;
     if (op->kind == IFM_FP_CREATE) return "IM-PREC-INM";
+    {
+      const ifm_field *im[1];
+      if (ok && ifm_fp_trace_fields(&t->x[ti], "If-Match", im, 1) == 1 && strncmp(im[0]->value, "W/", 2) == 0)
+        return "IM-WEAK-NEVER";   /* a weak tag matched: If-Match compares strongly */
+    }
     if (op->kind == IFM_FP_DELETE && status == 412 && op->pre != IFM_FP_PRE_STALE) {
       /* missing before it (the last read said 404)? then 404 was due */
       size_t qi = ti;
@@ -216,9 +257,15 @@ static int check_epoch(ifm_fp_oracle *o, const ifm_fp_trace *t, ifm_fp_verdict *
   ifm_lin_init init;
   ifm_lin_opts lo;
   ifm_lin_result res;
-  size_t i, n = o->n_lin - o->epoch0;
+  size_t map[IFM_FP_MAX_RECS];   /* ops[k] is epoch op map[k] (culprits index the epoch) */
+  size_t i, k = 0, n = o->n_lin - o->epoch0;
   if (n == 0 || v->violated) return 0;
-  for (i = 0; i < n; i++) lin_op_of(&t->x[o->lin[o->epoch0 + i]], &ops[i]);
+  for (i = 0; i < n; i++) {
+    int keep = lin_op_of(o, &t->x[o->lin[o->epoch0 + i]], &ops[k]);
+    if (keep < 0) return -1;
+    if (keep) map[k++] = i;
+  }
+  if (k == 0) return 0;
   memset(&init, 0, sizeof init);
   if (o->init_rec >= 0) {
     const ifm_exchange *rd = &t->x[o->init_rec];
@@ -236,10 +283,12 @@ static int check_epoch(ifm_fp_oracle *o, const ifm_fp_trace *t, ifm_fp_verdict *
   lo.allow_409 = o->allow_409;
   lo.max_ms = 5000;
   lo.explain_ms = 200;
-  if (ifm_lin_check(&init, ops, n, &lo, &res) != 0 && res.linearizable != -1) {
+  if (ifm_lin_check(&init, ops, k, &lo, &res) != 0 && res.linearizable != -1) {
     ifm_lin_result_clear(&res);
     return -1;
   }
+  for (i = 0; i < res.n_culprits; i++)
+    if (res.culprits[i] < k) res.culprits[i] = map[res.culprits[i]];
   if (res.linearizable == 0) {
     violation(v, lin_requirement(o, t, &res), "not linearizable (ops of epoch from record %zu):\n%s",
               o->lin[o->epoch0], res.explanation ? res.explanation : "");
@@ -427,37 +476,77 @@ int ifm_fp_oracle_expect(ifm_fp_oracle *o, const ifm_fp_trace *t, size_t i, char
 
 /* ---- the sequential half: what came back --------------------------------- */
 
+/* A wrong answer to sequential op i, weighed against RFC 9110 13.2.1 with
+ * the suite's rule (ifm_judge_unconditional) when the request carried
+ * preconditions and the unconditional answer is known: ignoring them was
+ * right (nothing to report), or the verdict stands. */
+static void wrong_answer(ifm_fp_oracle *o, const ifm_fp_trace *t, size_t i, ifm_fp_verdict *v, const char *req,
+                         ifm_buf *why) {
+  const ifm_exchange *x = &t->x[i];
+  int st = ifm_fp_trace_status(x), u = uncond_of(o, x, o->exists);
+  ifm_case c;
+  ifm_judgement j;
+  memset(&c, 0, sizeof c);
+  memset(&j, 0, sizeof j);
+  c.level = IFM_MUST;
+  if (ignored_by_13_2_1(st, u)) return;   /* the unconditional answer itself (a read-only 405) */
+  /* a server error is not ignoring the preconditions: without them it answers u */
+  if (st >= 500) u = 0;
+  j.message = ifm_buf_detach(why);
+  j.on_status = 1;
+  if (!u || !ifm_plan_has_preconditions(x) || ifm_judge_unconditional(&c, st, u, &j) != IFM_SKIP)
+    violation(v, req, "%s", j.message ? j.message : "");
+  ifm_judgement_clear(&j);
+}
+
 static void judge_answer(ifm_fp_oracle *o, const ifm_fp_trace *t, size_t i, ifm_fp_verdict *v) {
   const seq_want *w = &o->want;
   const ifm_fp_op *op = op_of(o, t, i);
-  int st = ifm_fp_trace_status(&t->x[i]), is_get = op->kind == IFM_FP_READ, opi = t->s[i].op;
-  const char *want = o->want_text;
+  const ifm_exchange *x = &t->x[i];
+  int st = ifm_fp_trace_status(x), is_get = op->kind == IFM_FP_READ, opi = t->s[i].op;
+  const char *want = o->want_text, *req = w->req;
+  ifm_buf why = IFM_BUF_INIT;
+  o->seq_unknown = 0;
   if (st == 0) {
     violation(v, w->req, "no response to op %d", opi);
-  } else if (st >= 500) {
-    violation(v, w->req, "op %d answered %d: a server error is never a precondition's answer (expected %s)",
-              opi, st, want);
+    return;
+  }
+  if (!ifm_judge_is_outcome(x)) {   /* 408, 429, 503: turned away, may or may not have happened */
+    o->seq_unknown = 1;
+    return;
+  }
+  if (st >= 500) {
+    ifm_buf_printf(&why, "op %d answered %d: a server error is never a precondition's answer (expected %s)",
+                   opi, st, want);
   } else if (w->perform && is_get) {
     if (st != 200)
-      violation(v, w->req, "op %d answered %d; the preconditions hold, so the read must answer 200", opi, st);
+      ifm_buf_printf(&why, "op %d answered %d; the preconditions hold, so the read must answer 200", opi, st);
   } else if (w->perform) {
-    int good = o->exists ? (st == 200 || st == 204) : st == 201;
+    int is_del = op->kind == IFM_FP_DELETE;
+    /* RFC 9110 9.3.4: a PUT that creates answers 201, one that replaces 200 or
+     * 204; 9.3.5: a DELETE 200, 202 or 204 */
+    int good = is_del ? (st == 200 || st == 202 || st == 204) : o->exists ? (st == 200 || st == 204) : st == 201;
     if (good && !profile_accepts(o->prof, "write_ok", st))
-      violation(v, w->req, "op %d answered %d; the profile's write_ok does not include it", opi, st);
-    else if (st / 100 == 2 && !good)
-      violation(v, "IM-METHODS", "op %d answered %d; RFC 9110 9.3.4: a PUT that %s must answer %s", opi, st,
-                o->exists ? "replaces" : "creates", o->exists ? "200 or 204" : "201");
-    else if (!good)
-      violation(v, w->req, "op %d answered %d; the precondition holds, so the write must succeed (%s)", opi,
-                st, want);
+      ifm_buf_printf(&why, "op %d answered %d; the profile's write_ok does not include it", opi, st);
+    else if (st / 100 == 2 && !good) {
+      req = "IM-METHODS";
+      ifm_buf_printf(&why, "op %d answered %d; RFC 9110 %s", opi, st,
+                     is_del ? "9.3.5: a DELETE that is performed answers 200, 202 or 204"
+                     : o->exists ? "9.3.4: a PUT that replaces must answer 200 or 204"
+                                 : "9.3.4: a PUT that creates must answer 201");
+    } else if (!good)
+      ifm_buf_printf(&why, "op %d answered %d; the precondition holds, so the write must succeed (%s)", opi, st,
+                     want);
   } else if (w->key ? !ifm_status_spec_accepts(w->set, st) : st != w->code) {
     if (w->key)
-      violation(v, w->req, "op %d answered %d; expected %s (profile %s: %s)%s", opi, st, want,
-                o->prof && o->prof->name ? o->prof->name : "?", w->key, st / 100 == 2 ? " (and no change)" : "");
+      ifm_buf_printf(&why, "op %d answered %d; expected %s (profile %s: %s)%s", opi, st, want,
+                     o->prof && o->prof->name ? o->prof->name : "?", w->key,
+                     st / 100 == 2 ? " (and no change)" : "");
     else
-      violation(v, w->req, "op %d answered %d; expected %s%s", opi, st, want,
-                st / 100 == 2 ? " (and no change)" : "");
+      ifm_buf_printf(&why, "op %d answered %d; expected %s%s", opi, st, want, st / 100 == 2 ? " (and no change)" : "");
   }
+  if (why.len) wrong_answer(o, t, i, v, req, &why);
+  ifm_buf_clear(&why);
 }
 
 /* The read after sequential op si (record ai = si + 1): a refusal changed
@@ -468,6 +557,7 @@ static void judge_after(ifm_fp_oracle *o, const ifm_fp_trace *t, size_t si, size
   int as = ifm_fp_trace_status(aft), bs = ifm_fp_trace_status(bef), rs = ifm_fp_trace_status(rec);
   int opi = t->s[si].op, is_get = op->kind == IFM_FP_READ;
   const char *req = o->want.req;
+  if (o->seq_unknown) return;   /* the answer said nothing: either state may follow */
   if (as != 200 && as != 404) {
     violation(v, "IM-METHODS", "the read after op %d answered %d", opi, as);
   } else if (is_get || rs / 100 != 2) {
@@ -483,8 +573,24 @@ static void judge_after(ifm_fp_oracle *o, const ifm_fp_trace *t, size_t si, size
 }
 
 int ifm_fp_oracle_feed(ifm_fp_oracle *o, const ifm_fp_trace *t, size_t i, ifm_fp_verdict *v) {
-  const ifm_fp_op *op = op_of(o, t, i);
+  const ifm_fp_op *op;
   int st;
+  if (t->s[i].op == IFM_FP_SETUP) {   /* made the resource: unjudged */
+    o->setup = 1;
+    if (t->x[i].method && strcmp(t->x[i].method, "GET") == 0) {   /* a read: itself the state */
+      o->setup = 0;
+      o->init_rec = (long)i;
+      o->epoch0 = o->n_lin;
+    }
+    return 0;
+  }
+  if (o->setup && t->s[i].op == -1) {   /* the read after it: the first epoch's initial state */
+    o->setup = 0;
+    o->init_rec = (long)i;
+    o->epoch0 = o->n_lin;
+    return 0;
+  }
+  op = op_of(o, t, i);
   if (op && !op->in_model) {   /* a sequential op: its answer */
     if (!v->violated) judge_answer(o, t, i, v);
     o->seq = (long)i;
@@ -501,8 +607,11 @@ int ifm_fp_oracle_feed(ifm_fp_oracle *o, const ifm_fp_trace *t, size_t i, ifm_fp
   if (o->n_lin < IFM_FP_MAX_RECS) o->lin[o->n_lin++] = i;   /* the model's, or a read closing an epoch */
   if (!op) return 0;
   st = ifm_fp_trace_status(&t->x[i]);
-  if (st == 0) violation(v, "IM-METHODS", "op %d: no response", t->s[i].op);
-  else if (st >= 500) violation(v, "IM-METHODS", "op %d answered %d (a server error)", t->s[i].op, st);
+  /* in a race, no answer (and 408, 429, 503) is unknown to the checker, not an
+   * outcome (ifm_judge_is_outcome: a server may cap its connections) */
+  if (st == 0 && !t->s[i].racing) violation(v, "IM-METHODS", "op %d: no response", t->s[i].op);
+  else if (st >= 500 && ifm_judge_is_outcome(&t->x[i]))
+    violation(v, "IM-METHODS", "op %d answered %d (a server error)", t->s[i].op, st);
   return 0;
 }
 
@@ -524,6 +633,8 @@ ifm_fp_oracle *ifm_fp_oracle_new(const ifm_fp_prog *p, const ifm_profile *prof) 
 }
 
 void ifm_fp_oracle_free(ifm_fp_oracle *o) { free(o); }
+
+void ifm_fp_oracle_set_uncond(ifm_fp_oracle *o, const ifm_fp_uncond *u) { o->uncond = *u; }
 
 int ifm_fp_oracle_judge(const ifm_fp_prog *p, const ifm_profile *prof, const ifm_fp_trace *t,
                         ifm_fp_verdict *v) {

@@ -47,8 +47,11 @@
 #define IFM_FP_MAX_RECS 64
 
 /* What the fuzzer knows of one exchange beyond HTTP. */
+#define IFM_FP_SETUP (-2)   /* ifm_fp_step.op of a request that makes the resource before the
+                             * program (a target that creates by POST): unjudged; the read
+                             * just after it is the first epoch's initial state */
 typedef struct ifm_fp_step {
-  int op;                /* index into the program; -1: a read the runner added */
+  int op;                /* index into the program; -1: a read the runner added; IFM_FP_SETUP */
   int group;             /* the op's group; -1 for added reads */
   int racing;            /* 1: part of a group of more than one */
   char expect[32];       /* the sequential oracle's expectation ("" = the checker's) */
@@ -95,6 +98,21 @@ int ifm_fp_oracle_none_in_model(const ifm_profile *p);
 /* If-Match: * is true on a missing resource (star_on_missing accepts 201). */
 int ifm_fp_oracle_star_creates(const ifm_profile *p);
 
+/* RFC 9110 13.2.1: "A server MUST ignore all received preconditions if its
+ * response to the same request without those conditions ... would have been
+ * a status code other than a 2xx (Successful) or a 412". The server's answers
+ * without preconditions, by method and by the resource's state, as the
+ * runner learned them on twin resources (ifm_fp_run.h); 0: not known.
+ * [0]: on a missing resource, [1]: on an existing one. A sequential answer
+ * the oracle would refuse is weighed with the suite's own rule,
+ * ifm_judge_unconditional; a model operation that got its method's
+ * unconditional answer was right to ignore its preconditions: to the
+ * checker it is a read that saw the resource missing (when that answer is
+ * the missing resource's only) or nothing at all. */
+typedef struct ifm_fp_uncond {
+  int get[2], put[2], del[2];
+} ifm_fp_uncond;
+
 /* The whole judgement at once: ifm_fp_oracle_new, then for each exchange
  * _expect and _feed, then _end. Returns 0, or -1 when the checker could not
  * decide (out of memory, limits). */
@@ -107,6 +125,8 @@ int ifm_fp_oracle_judge(const ifm_fp_prog *p, const ifm_profile *prof, const ifm
 typedef struct ifm_fp_oracle ifm_fp_oracle;
 ifm_fp_oracle *ifm_fp_oracle_new(const ifm_fp_prog *p, const ifm_profile *prof);
 void ifm_fp_oracle_free(ifm_fp_oracle *o);
+/* The target's unconditional answers (copied); none set: all unknown. */
+void ifm_fp_oracle_set_uncond(ifm_fp_oracle *o, const ifm_fp_uncond *u);
 
 /* t->x[i]'s request is built and not sent yet. When it is a sequential
  * operation, judges the epoch that ends at the read just before it

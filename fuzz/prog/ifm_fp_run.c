@@ -6,142 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "ifm_exec.h"
 #include "ifm_fp_req.h"
 #include "ifm_fp_run.h"
-#include "ifm_load.h"
-#include "ifm_server.h"
-
-struct ifm_fp_target {
-  ifm_exec *exec;
-  ifm_server *srv;            /* NULL when fuzzing a URL */
-  ifm_profile profile;
-  char base[512];
-  unsigned long long counter; /* programs run: each gets its own path */
-  char desc[512];
-};
-
-/* ---- targets ------------------------------------------------------------- */
-
-void ifm_fp_target_opts_from_env(ifm_fp_target_opts *o) {
-  memset(o, 0, sizeof *o);
-  o->url = getenv("IFM_FUZZ_URL");
-  o->profile = getenv("IFM_FUZZ_PROFILE");
-  o->flaws = getenv("IFM_FUZZ_FLAWS");
-}
-
-static int is_dir(const char *path) {
-  struct stat st;
-  return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-/* The first of $IFMATCH_HOME/cases/profiles, the source tree's, ./cases/profiles. */
-static void default_profile_dir(char *out, size_t n) {
-  const char *home = getenv("IFMATCH_HOME");
-  if (home && *home) {
-    snprintf(out, n, "%s/cases/profiles", home);
-    if (is_dir(out)) return;
-  }
-#ifdef IFM_SOURCE_DIR
-  snprintf(out, n, "%s/cases/profiles", IFM_SOURCE_DIR);
-  if (is_dir(out)) return;
-#endif
-  snprintf(out, n, "cases/profiles");
-}
-
-static int parse_flaws(const char *fl, unsigned *flaws, char *err, size_t errlen) {
-  char buf[512], *save = NULL, *tok;
-  *flaws = 0;
-  if (!fl || !*fl) return 0;
-  snprintf(buf, sizeof buf, "%s", fl);
-  for (tok = strtok_r(buf, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
-    unsigned f = ifm_flaw_parse(tok);
-    if (!f) {
-      snprintf(err, errlen, "IFM_FUZZ_FLAWS: unknown flaw '%s' (ifmatch serve --flaw list)", tok);
-      return -1;
-    }
-    *flaws |= f;
-  }
-  return 0;
-}
-
-/* The in-process reference server, with the loaded profile's name. */
-static int start_server(ifm_fp_target *t, unsigned flaws, char *err, size_t errlen) {
-  ifm_server_opts so;
-  size_t n;
-  unsigned i;
-  ifm_server_opts_init(&so);
-  if (ifm_server_profile_parse(t->profile.name, &so.profile) != 0) {
-    snprintf(err, errlen, "IFM_FUZZ_PROFILE: the reference server has no profile '%s' (rfc9110, "
-             "rfc9110-428, cpp)", t->profile.name);
-    return -1;
-  }
-  so.flaws = flaws;
-  so.max_resources = (size_t)1 << 26;
-  if (!(t->srv = ifm_server_start(&so, err, errlen))) return -1;
-  snprintf(t->base, sizeof t->base, "http://127.0.0.1:%u/fuzz", (unsigned)ifm_server_port(t->srv));
-  n = (size_t)snprintf(t->desc, sizeof t->desc, "reference server, profile %s, flaws", t->profile.name);
-  for (i = 0; i < IFM_FLAW_COUNT && n < sizeof t->desc; i++)
-    if (flaws & (1u << i)) n += (size_t)snprintf(t->desc + n, sizeof t->desc - n, " %s", ifm_flaw_name(i));
-  if (!flaws && n < sizeof t->desc) snprintf(t->desc + n, sizeof t->desc - n, " none");
-  return 0;
-}
-
-ifm_fp_target *ifm_fp_target_new(const ifm_fp_target_opts *o, char *err, size_t errlen) {
-  ifm_fp_target *t = calloc(1, sizeof *t);
-  const char *prof = o->profile && *o->profile ? o->profile : "rfc9110";
-  const char *url = o->url && *o->url ? o->url : NULL;
-  ifm_errors errs = {0};
-  char dir[1024];
-  unsigned flaws = 0;
-  size_t n;
-  if (!t) return snprintf(err, errlen, "out of memory"), NULL;
-  snprintf(dir, sizeof dir, "%s", o->profile_dir ? o->profile_dir : "");
-  if (!o->profile_dir) default_profile_dir(dir, sizeof dir);
-  if (parse_flaws(o->flaws, &flaws, err, errlen) != 0) goto fail;
-  if (ifm_load_profile(prof, dir, &t->profile, &errs) != 0) {
-    snprintf(err, errlen, "IFM_FUZZ_PROFILE: %s", errs.n ? errs.msgs[0] : "cannot load the profile");
-    goto fail;
-  }
-  if (!(t->exec = ifm_exec_new())) {
-    snprintf(err, errlen, "libcurl multi init failed");
-    goto fail;
-  }
-  if (url) {
-    snprintf(t->base, sizeof t->base, "%s", url);
-    n = strlen(t->base);
-    while (n && t->base[n - 1] == '/') t->base[--n] = '\0';
-    snprintf(t->desc, sizeof t->desc, "%s (profile %s)", t->base, t->profile.name);
-  } else if (start_server(t, flaws, err, errlen) != 0) {
-    goto fail;
-  }
-  ifm_errors_clear(&errs);
-  return t;
-fail:
-  ifm_errors_clear(&errs);
-  ifm_fp_target_free(t);
-  return NULL;
-}
-
-ifm_fp_target *ifm_fp_target_from_env(char *err, size_t errlen) {
-  ifm_fp_target_opts o;
-  ifm_fp_target_opts_from_env(&o);
-  return ifm_fp_target_new(&o, err, errlen);
-}
-
-void ifm_fp_target_free(ifm_fp_target *t) {
-  if (!t) return;
-  ifm_exec_free(t->exec);
-  ifm_server_stop(t->srv);
-  ifm_profile_clear(&t->profile);
-  free(t);
-}
-
-const ifm_profile *ifm_fp_target_profile(const ifm_fp_target *t) { return &t->profile; }
-const char *ifm_fp_target_describe(const ifm_fp_target *t) { return t->desc; }
+#include "ifm_fp_target.h"
 
 void ifm_fp_result_init(ifm_fp_result *r) {
   ifm_fp_trace_init(&r->trace);
@@ -164,6 +33,7 @@ typedef struct run {
   ifm_fp_oracle *o;
   ifm_fp_tags tags;          /* what the program's requests can name */
   char url[700];
+  char body[IFM_FP_MAX_RECS][48];   /* each record's own body ("" none), before a target's wrapper */
   long last_read;            /* the record just before, when it is a read whose state is known; -1 */
   int model_open;            /* a model operation ran since the last read after */
   unsigned long long id;
@@ -186,9 +56,10 @@ static ifm_exchange *new_step(run *r, int opi, int racing) {
   s->group = opi >= 0 ? op->group : -1;
   s->racing = racing;
   snprintf(body, sizeof body, "b%llu-%d", r->id, opi);
-  if (ifm_fp_req_build(&r->tags, op, opi >= 0 ? op->client : -1, r->url,
-                       op->kind == IFM_FP_WRITE || op->kind == IFM_FP_CREATE ? body : NULL,
-                       &t->x[t->n]) != 0) {
+  r->body[t->n][0] = '\0';
+  if (op->kind == IFM_FP_WRITE || op->kind == IFM_FP_CREATE) snprintf(r->body[t->n], sizeof r->body[0], "%s", body);
+  if (ifm_fp_target_request(r->tg, &r->tags, op, opi >= 0 ? op->client : -1, r->url,
+                            r->body[t->n][0] ? body : NULL, &t->x[t->n]) != 0) {
     ifm_exchange_clear(&t->x[t->n]);
     return NULL;
   }
@@ -204,8 +75,7 @@ static int exec_steps(run *r, size_t first, size_t n) {
   size_t i, bodies = 0;
   int rc = 0;
   memset(&hold, 0, sizeof hold);
-  memset(&xo, 0, sizeof xo);
-  xo.timeout_s = 10;
+  ifm_fp_target_xfer_opts(r->tg, &xo);
   for (i = 0; i < n; i++) bodies += t->x[first + i].req_body != NULL;
   if (n > 1 && bodies > 1) hold.members = bodies;
   for (i = 0; i < n && rc == 0; i++) {
@@ -219,6 +89,8 @@ static int exec_steps(run *r, size_t first, size_t n) {
     }
   }
   ifm_exec_run(r->tg->exec, NULL, ifm_now_ms() + 30000);
+  for (i = 0; i < n && rc == 0; i++)
+    ifm_fp_target_fix_hashes(r->tg, &t->x[first + i], r->body[first + i][0] ? r->body[first + i] : NULL);
   if (rc != 0) {   /* the record that could not start is gone, and those after it */
     for (i = first; i < t->n; i++) ifm_exchange_clear(&t->x[i]);
     t->n = first;
@@ -297,7 +169,7 @@ static void log_step(ifm_buf *b, const ifm_exchange *x, const ifm_fp_step *s, si
   const char *etag = etag_of(x);
   ifm_buf_printf(b, "  #%zu ", idx);
   if (s->op >= 0) ifm_buf_printf(b, "op %d client %d%s: ", s->op, x->client, s->racing ? " (race)" : "");
-  else ifm_buf_puts(b, "added read: ");
+  else ifm_buf_puts(b, s->op == IFM_FP_SETUP ? "setup: " : "added read: ");
   ifm_buf_puts(b, x->method ? x->method : "?");
   for (k = 0; k < x->n_req_headers; k++) {
     const ifm_field *f = &x->req_headers[k];
@@ -328,14 +200,56 @@ static void log_step(ifm_buf *b, const ifm_exchange *x, const ifm_fp_step *s, si
 
 /* Removes the resource, unjudged. */
 static void cleanup(run *r) {
-  ifm_xfer_opts xo;
-  ifm_xfer *x;
-  memset(&xo, 0, sizeof xo);
-  xo.timeout_s = 10;
-  x = ifm_xfer_new("DELETE", r->url, &xo);
-  if (x && ifm_xfer_add_header(x, "If-Match", "*", 1) == 0 && ifm_exec_add(r->tg->exec, x, NULL, NULL) == 0)
-    ifm_exec_run(r->tg->exec, NULL, ifm_now_ms() + 10000);
-  else ifm_xfer_free(x);
+  ifm_fp_op del;
+  ifm_exchange x;
+  memset(&del, 0, sizeof del);
+  del.kind = IFM_FP_DELETE;
+  del.pre = IFM_FP_PRE_STAR;
+  if (ifm_fp_target_request(r->tg, &r->tags, &del, -1, r->url, NULL, &x) == 0) ifm_fp_target_send(r->tg, &x);
+  ifm_exchange_clear(&x);
+}
+
+/* Before the program: with a target that creates by POST, the program's
+ * resource made that way, then read; on a server where every path exists
+ * (the probe's GET of a never-used path was not 404 / 410), a read. Either
+ * read is the first epoch's state; a fresh path elsewhere is missing. */
+static int setup(run *r) {
+  ifm_fp_trace *t = &r->res->trace;
+  ifm_exchange *x = &t->x[t->n];
+  char body[48];
+  int made;
+  long ri;
+  const char *tag;
+  snprintf(body, sizeof body, "b%llu-setup", r->id);
+  made = ifm_fp_target_create_request(r->tg, body, x);
+  if (made < 0) return made;
+  if (made == 0 && (r->tg->uncond.get[0] == 404 || r->tg->uncond.get[0] == 410)) return 0;
+  if (made == 0) {   /* every path exists (a read-only server): a read tells the first state */
+    if (ifm_fp_target_request(r->tg, &r->tags, NULL, -1, r->url, NULL, x) != 0) return -1;
+    memset(&t->s[t->n], 0, sizeof t->s[0]);
+    t->s[t->n].op = IFM_FP_SETUP;
+    t->s[t->n].group = -1;
+    r->body[t->n][0] = '\0';
+    t->n++;
+    if (exec_steps(r, t->n - 1, 1) != 0) return -1;
+    ifm_fp_oracle_feed(r->o, t, t->n - 1, &r->res->verdict);
+    if (ifm_fp_trace_status(x) == 200 || ifm_fp_trace_status(x) == 404) r->last_read = (long)(t->n - 1);
+    if ((tag = etag_of(x))) ifm_fp_tags_see(&r->tags, tag);
+    return 0;
+  }
+  memset(&t->s[t->n], 0, sizeof t->s[0]);
+  t->s[t->n].op = IFM_FP_SETUP;
+  t->s[t->n].group = -1;
+  snprintf(r->body[t->n], sizeof r->body[0], "%s", body);
+  t->n++;
+  if (exec_steps(r, t->n - 1, 1) != 0) return -1;
+  ifm_fp_oracle_feed(r->o, t, t->n - 1, &r->res->verdict);
+  if (ifm_fp_target_created(r->tg, x, t->path, sizeof t->path, r->url, sizeof r->url) != 0)
+    return 0;   /* nothing made: the program runs on a missing resource */
+  if ((ri = added_read(r)) < 0) return -1;
+  if ((tag = etag_of(&t->x[ri]))) ifm_fp_tags_see(&r->tags, tag);
+  r->last_read = ri;
+  return 0;
 }
 
 int ifm_fp_run(ifm_fp_target *tg, const ifm_fp_prog *p, int verbose, ifm_fp_result *res) {
@@ -352,9 +266,11 @@ int ifm_fp_run(ifm_fp_target *tg, const ifm_fp_prog *p, int verbose, ifm_fp_resu
   r.last_read = -1;
   r.id = ++tg->counter;
   ifm_fp_tags_init(&r.tags);
+  ifm_fp_target_probe(tg);
   if (!(r.o = ifm_fp_oracle_new(p, &tg->profile))) return -1;
-  snprintf(t->path, sizeof t->path, "/p%ld-%llu", (long)getpid(), r.id);
-  snprintf(r.url, sizeof r.url, "%s%s", tg->base, t->path);
+  ifm_fp_oracle_set_uncond(r.o, &tg->uncond);
+  if (ifm_fp_target_new_path(tg, r.id, t->path, sizeof t->path, r.url, sizeof r.url) != 0 || setup(&r) != 0)
+    rc = -1;
   while (i < p->n_ops && !v->violated && rc == 0) {
     size_t j = i;
     while (j < p->n_ops && p->ops[j].group == p->ops[i].group) j++;
