@@ -31,7 +31,7 @@ typedef struct ifm_cond_state {
   unsigned flaws;
   int exists;                /* a current representation exists */
   const char *etag;          /* its opaque-tag, NUL-terminated; NULL: none */
-  int etag_weak;             /* the server issues it as W/ (weak-etags flaw) */
+  int etag_weak;             /* the server issues it as W/ (weak-etags shape) */
   int has_last_modified;
   time_t last_modified;
 } ifm_cond_state;

@@ -31,7 +31,6 @@ static const flaw_info flaw_table[IFM_FLAW_COUNT] = {
   {"comma-split", "the If-Match value split at every comma, even inside quotes: \"a,E,b\" matches E"},
   {"stale-etag-response", "a write's response carries the old ETag while a new one is stored"},
   {"ignore-on-put", "PUT never evaluates If-Match"},
-  {"weak-etags", "only weak W/ tags are issued, so a strong If-Match never succeeds"},
   {"inm-first", "If-None-Match evaluated before If-Match (304 where 412 is due)"},
   {"missing-412", "412 instead of 404 for GET/HEAD/DELETE with If-Match on a missing resource"},
   {"replace-201", "201 Created instead of 204 when a PUT replaces an existing resource"},

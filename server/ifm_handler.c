@@ -266,7 +266,7 @@ static void state_of(const call *c, const ifm_res *r, ifm_cond_state *s) {
   s->exists = 1;
   /* no-etag: the resource has no entity-tag, so no listed tag can match */
   s->etag = (c->h->opts.shapes & IFM_SHAPE_NO_ETAG) ? NULL : r->etag;
-  s->etag_weak = (c->flaws & IFM_FLAW_WEAK_ETAGS) || (c->h->opts.shapes & IFM_SHAPE_WEAK_ETAGS);
+  s->etag_weak = (c->h->opts.shapes & IFM_SHAPE_WEAK_ETAGS) != 0;
   s->has_last_modified = 1;
   s->last_modified = r->last_modified;
 }
@@ -274,7 +274,7 @@ static void state_of(const call *c, const ifm_res *r, ifm_cond_state *s) {
 /* ETag and Last-Modified of a 2xx / 304 (sections 8.8.2, 8.8.3). */
 static void set_validators(call *c, const char *opaque, time_t lm) {
   unsigned shapes = c->h->opts.shapes;
-  int weak = (c->flaws & IFM_FLAW_WEAK_ETAGS) || (shapes & IFM_SHAPE_WEAK_ETAGS);
+  int weak = (shapes & IFM_SHAPE_WEAK_ETAGS) != 0;
   int none = (shapes & IFM_SHAPE_NO_ETAG) || ((shapes & IFM_SHAPE_NO_WRITE_ETAG) && is_write(c->rq->method));
   if (!none) snprintf(c->rs->etag, sizeof c->rs->etag, "%s\"%s\"", weak ? "W/" : "", opaque);
   c->rs->has_last_modified = 1;

@@ -35,13 +35,15 @@ typedef enum ifm_flaw {
   IFM_FLAW_COMMA_SPLIT         = 1u << 12, /* the list split at every comma, even inside quotes */
   IFM_FLAW_STALE_ETAG_RESPONSE = 1u << 13, /* a write's response carries the old ETag */
   IFM_FLAW_IGNORE_ON_PUT       = 1u << 14, /* PUT never evaluates If-Match */
-  IFM_FLAW_WEAK_ETAGS          = 1u << 15, /* only W/ tags issued: strong If-Match never true */
-  IFM_FLAW_INM_FIRST           = 1u << 16, /* If-None-Match evaluated before If-Match */
-  IFM_FLAW_MISSING_412         = 1u << 17, /* 412, not 404, for GET/HEAD/DELETE on a missing resource */
-  IFM_FLAW_REPLACE_201         = 1u << 18  /* 201, not 204, when a PUT replaces */
+  IFM_FLAW_INM_FIRST           = 1u << 15, /* If-None-Match evaluated before If-Match */
+  IFM_FLAW_MISSING_412         = 1u << 16, /* 412, not 404, for GET/HEAD/DELETE on a missing resource */
+  IFM_FLAW_REPLACE_201         = 1u << 17  /* 201, not 204, when a PUT replaces */
 } ifm_flaw;
+/* Issuing only weak ETags is not a flaw: RFC 9110 allows it, and If-Match
+ * then never holds (13.1.1). It is a shape (IFM_SHAPE_WEAK_ETAGS), and the
+ * suite warns about it (IM-WEAK-NEVER-strong-issued). */
 
-#define IFM_FLAW_COUNT 19
+#define IFM_FLAW_COUNT 18
 
 /* Shapes: the same correct If-Match semantics behind the forms real services
  * take, each one the RFC allows (bit flags, several may be set). A suite run

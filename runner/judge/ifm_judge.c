@@ -105,6 +105,10 @@ int ifm_judge_item(const ifm_expect_item *it, const ifm_exchange *r, const char 
       ok = present && ifm_etag_parse(have, have_len, &tag, NULL) == 0;
       ifm_buf_printf(&want, "%s: a well-formed entity-tag (RFC 9110 8.8.3)", what);
       break;
+    case IFM_M_STRONG:
+      ok = present && ifm_etag_parse(have, have_len, &tag, NULL) == 0 && !tag.weak;
+      ifm_buf_printf(&want, "%s: a strong entity-tag, one that If-Match can match (RFC 9110 8.8.1, 13.1.1)", what);
+      break;
   }
   if (ok) {
     ifm_buf_clear(&want);

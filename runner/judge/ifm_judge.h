@@ -145,6 +145,11 @@ int ifm_judge_weak_round(const ifm_exchange *x, size_t n);
  * not depend on the request content: 401, 403, 404, 405, 410, 501. */
 int ifm_judge_before_content(int status);
 
+/* 1 when every processed client request of a parallel round got such an
+ * answer (404 from a server that does not create by PUT, 405, ...): by
+ * 13.2.1 the preconditions were rightly ignored and nothing raced. */
+int ifm_judge_round_before_content(const ifm_exchange *x, size_t n);
+
 ifm_verdict ifm_judge_unconditional(const ifm_case *c, int observed, int unconditional, ifm_judgement *j);
 
 #endif

@@ -1,6 +1,5 @@
 /* ifm_judge_step.c: a sequential step's response against what the step
  * assumes and expects (see ifm_judge.h). */
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +24,7 @@ int ifm_judge_expect(const ifm_judge_ctx *jc, const ifm_expect *ex, const ifm_ex
       ifm_buf_clear(&v);
       return rc == IFM_ERR_UNDECIDED ? -2 : -1;
     }
-    if (it->match == IFM_M_ETAG && !it->is_body && !ifm_exchange_resp_header(r, it->name)) {
+    if ((it->match == IFM_M_ETAG || it->match == IFM_M_STRONG) && !it->is_body && !ifm_exchange_resp_header(r, it->name)) {
       /* RFC 9110 8.8.3: an origin server SHOULD send an ETag; not sending one
        * breaks no MUST, and a case that needs one cannot go on */
       snprintf(err, errlen, "the server sent no %s field (RFC 9110 8.8.3: SHOULD send one), and this case "
@@ -58,6 +57,14 @@ ifm_verdict ifm_judge_step(const ifm_judge_ctx *jc, const ifm_case *c, const ifm
   }
   if (rc == 1) rc = ifm_judge_expect(jc, &st->expect, r, j, err, sizeof err);
   if (rc == 1) return IFM_PASS;
+  if (rc == 0 && j->on_status && ifm_judge_weak_refused(jc, &st->expect, r)) {
+    ifm_judgement_clear(j);
+    j->message = ifm_strdup("the target cannot show what this case tests: the If-Match sent holds a weak "
+                            "entity-tag (the server's own ETag is weak), and RFC 9110 13.1.1 compares strongly, "
+                            "so 412 is the right answer; a server that issues only weak ETags cannot be "
+                            "updated with If-Match (IM-WEAK-NEVER-strong-issued says so once)");
+    return IFM_SKIP;
+  }
   if (rc == -2) {               /* the server lacks what the case needs (an ETag, say) */
     ifm_judgement_clear(j);
     j->message = ifm_strdup(err);
@@ -75,14 +82,12 @@ ifm_verdict ifm_judge_step(const ifm_judge_ctx *jc, const ifm_case *c, const ifm
 const ifm_exchange *ifm_judge_view(const ifm_target *t, const ifm_request_spec *spec,
                                    const ifm_exchange *r, ifm_exchange *view) {
   const char *pat = spec->op < IFM_OP_REQUEST ? t->ops[spec->op].extract : NULL;
-  regex_t re;
-  regmatch_t m[2];
+  size_t off = 0, len = 0;
   ifm_buf body = IFM_BUF_INIT;
-  if (!pat || regcomp(&re, pat, REG_EXTENDED) != 0) return r;
+  int found;
+  if (!pat || (found = ifm_exchange_extract(pat, r->resp_body, &off, &len)) < 0) return r;
   *view = *r;
-  if (r->resp_body && regexec(&re, r->resp_body, 2, m, 0) == 0 && m[1].rm_so >= 0)
-    ifm_buf_append(&body, r->resp_body + m[1].rm_so, (size_t)(m[1].rm_eo - m[1].rm_so));
-  regfree(&re);
+  if (found) ifm_buf_append(&body, r->resp_body + off, len);
   view->resp_body_len = body.len;
   view->resp_body = ifm_buf_detach(&body);
   return view;

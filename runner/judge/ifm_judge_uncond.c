@@ -32,15 +32,14 @@ static void restate(ifm_judgement *j, ifm_buf *msg, const char *expected, const 
   }
 }
 
-/* Answers that come before the request content is looked at. */
-static int before_content(int status) {
+int ifm_judge_before_content(int status) {
   return status == 401 || status == 403 || status == 404 || status == 405 || status == 410 || status == 501;
 }
 
 ifm_verdict ifm_judge_unconditional(const ifm_case *c, int observed, int unconditional, ifm_judgement *j) {
   ifm_buf m = IFM_BUF_INIT, want = IFM_BUF_INIT, got = IFM_BUF_INIT;
   ifm_verdict v;
-  if (!before_content(unconditional)) return ifm_judge_verdict_for_level(c->level);
+  if (!ifm_judge_before_content(unconditional)) return ifm_judge_verdict_for_level(c->level);
   if (observed == 412) {
     ifm_buf_printf(&m, "%s; without its preconditions the server answers %d to the same request (on a twin "
                    "resource made the same way), so RFC 9110 13.2.1 says it MUST ignore them, yet it "
@@ -60,4 +59,14 @@ ifm_verdict ifm_judge_unconditional(const ifm_case *c, int observed, int uncondi
   ifm_buf_clear(&want);
   ifm_buf_clear(&got);
   return v;
+}
+
+int ifm_judge_round_before_content(const ifm_exchange *x, size_t n) {
+  size_t i, seen = 0;
+  for (i = 0; i < n; i++) {
+    if (x[i].client < 0 || !ifm_judge_is_outcome(&x[i])) continue;
+    if (!ifm_judge_before_content(x[i].status)) return 0;
+    seen++;
+  }
+  return seen > 0;
 }

@@ -53,6 +53,11 @@ static void lin_put_op(ifm_buf *b, const ifm_lin_op *op) {
     ifm_buf_puts(b, " If-Match ");
     lin_put_bytes(b, op->tag ? op->tag : "", op->tag ? op->tag_len : 0);
     break;
+  case IFM_LIN_PRE_FALSE:
+    ifm_buf_puts(b, " If-Match ");
+    lin_put_bytes(b, op->tag ? op->tag : "", op->tag ? op->tag_len : 0);
+    ifm_buf_puts(b, " (weak: never matches)");
+    break;
   case IFM_LIN_PRE_STAR: ifm_buf_puts(b, " If-Match *"); break;
   case IFM_LIN_PRE_NONE_MATCH_STAR: ifm_buf_puts(b, " If-None-Match *"); break;
   default: break;

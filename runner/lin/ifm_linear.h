@@ -62,7 +62,9 @@ typedef enum ifm_lin_pre {
   IFM_LIN_PRE_NONE = 0,        /* no precondition */
   IFM_LIN_PRE_MATCH,           /* If-Match: one entity-tag (tag, tag_len) */
   IFM_LIN_PRE_STAR,            /* If-Match: * */
-  IFM_LIN_PRE_NONE_MATCH_STAR  /* If-None-Match: * */
+  IFM_LIN_PRE_NONE_MATCH_STAR, /* If-None-Match: * */
+  IFM_LIN_PRE_FALSE            /* If-Match: one weak entity-tag (tag, tag_len): never true, as
+                                  If-Match compares strongly (RFC 9110 13.1.1) */
 } ifm_lin_pre;
 
 typedef struct ifm_lin_op {
@@ -70,7 +72,7 @@ typedef struct ifm_lin_op {
   int client;                 /* for messages only */
   ifm_lin_kind kind;
   ifm_lin_pre pre;
-  const char *tag;            /* IFM_LIN_PRE_MATCH: the entity-tag sent, e.g. "\"e1\"" */
+  const char *tag;            /* IFM_LIN_PRE_MATCH, _FALSE: the entity-tag sent, e.g. "\"e1\"" */
   size_t tag_len;
   uint64_t body;              /* PUT: hash of the body sent (PATCH: of the patch, messages only) */
   int status;                 /* 0: no response */
@@ -91,6 +93,9 @@ typedef struct ifm_lin_init {
 typedef struct ifm_lin_opts {
   int star_creates;           /* If-Match: * is true on a missing resource (cpp profile) */
   int allow_409;              /* 409 is an acceptable failed-precondition answer */
+  int put_404;                /* a PUT to a missing resource may answer 404 and change nothing: the
+                                 server creates only by POST (RFC 9110 13.2.1: preconditions are
+                                 then ignored) */
   size_t max_states;          /* memoised configurations per resource; 0: 1<<22 */
   double max_ms;              /* search time limit for the whole check; 0: 10000; < 0: none */
   double explain_ms;          /* extra time to shrink the explanation; 0: 500; < 0: don't shrink */

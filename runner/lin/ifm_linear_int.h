@@ -49,7 +49,7 @@ typedef struct ifm_lin_part {
   size_t tag_ht_cap, body_ht_cap;
   const ifm_lin_init *cinit;  /* the caller's initial state */
   ifm_lin_state init;
-  int star_creates, allow_409;
+  int star_creates, allow_409, put_404;
 } ifm_lin_part;
 
 /* What a model step may consult: the partition and, for binding, which tags

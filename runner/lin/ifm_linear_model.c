@@ -55,12 +55,12 @@ static int32_t lin_intern_body(ifm_lin_part *pt, uint64_t v) {
   return id;
 }
 
-static int lin_classify(const ifm_lin_op *op, int allow_409) {
+static int lin_classify(const ifm_lin_op *op, int allow_409, int put_404) {
   int s = op->status;
   if (s == 0 || op->complete_ms < 0) return LIN_R_PENDING;
   if (s >= 200 && s <= 299) return LIN_R_OK;
   if (op->kind != IFM_LIN_READ && (s == 412 || (s == 409 && allow_409))) return LIN_R_FAIL;
-  if (s == 404 && op->kind != IFM_LIN_WRITE) return LIN_R_404;
+  if (s == 404 && (op->kind != IFM_LIN_WRITE || put_404)) return LIN_R_404;
   return LIN_R_BAD;
 }
 
@@ -85,6 +85,7 @@ int ifm_lin_part_build(ifm_lin_part *pt, const ifm_lin_init *init,
   pt->cinit = init;
   pt->star_creates = o->star_creates;
   pt->allow_409 = o->allow_409;
+  pt->put_404 = o->put_404;
   pt->p = calloc(n_sel ? n_sel : 1, sizeof *pt->p);
   pt->tag_p = calloc(slots, sizeof *pt->tag_p);
   pt->tag_len = calloc(slots, sizeof *pt->tag_len);
@@ -116,7 +117,7 @@ int ifm_lin_part_build(ifm_lin_part *pt, const ifm_lin_init *init,
     q->orig = sel[i];
     q->kind = (uint8_t)op->kind;
     q->pre = (uint8_t)op->pre;
-    q->cls = (uint8_t)lin_classify(op, o->allow_409);
+    q->cls = (uint8_t)lin_classify(op, o->allow_409, o->put_404);
     q->pre_tag = q->etag = q->body = -1;
     if (op->pre == IFM_LIN_PRE_MATCH)
       q->pre_tag = lin_intern_tag(pt, op->tag ? op->tag : "", op->tag ? op->tag_len : 0);
@@ -275,7 +276,7 @@ int ifm_lin_step(const ifm_lin_ctx *c, const ifm_lin_pop *o, const ifm_lin_state
     }
     return 2;
   case LIN_R_FAIL: return pre ? 0 : 1;
-  case LIN_R_404: return o->kind == IFM_LIN_PATCH && !s->exists ? 1 : 0;
+  case LIN_R_404: return (o->kind == IFM_LIN_PATCH || o->kind == IFM_LIN_WRITE) && !s->exists ? 1 : 0;
   default: return 0;
   }
 }
@@ -324,6 +325,7 @@ int ifm_lin_dead(const ifm_lin_ctx *c, const ifm_lin_pop *o, const ifm_lin_state
   if (o->cls != LIN_R_OK) return 0;
   switch (o->pre) {
   case IFM_LIN_PRE_MATCH: return !can_exist || !lin_can_tag(c, s, o->pre_tag);
+  case IFM_LIN_PRE_FALSE: return 1;
   case IFM_LIN_PRE_NONE_MATCH_STAR: return !can_missing;
   case IFM_LIN_PRE_STAR:
     return !can_exist && (o->kind == IFM_LIN_DELETE || !c->pt->star_creates);
@@ -405,6 +407,9 @@ static const char *lin_impossible_one(const ifm_lin_ctx *c, const lin_reach *r,
     case IFM_LIN_PRE_STAR:
       if (r->can_exist || (o->kind != IFM_LIN_DELETE && c->pt->star_creates)) return NULL;
       return "it succeeded with If-Match: *, but the resource never exists";
+    case IFM_LIN_PRE_FALSE:
+      return "it succeeded with If-Match of a weak entity-tag, which never matches (RFC 9110 13.1.1: "
+             "strong comparison)";
     default:
       if (o->kind == IFM_LIN_DELETE) return "a DELETE with If-None-Match: * cannot succeed";
       return r->can_missing ? NULL
@@ -423,6 +428,8 @@ static const char *lin_impossible_one(const ifm_lin_ctx *c, const lin_reach *r,
   case IFM_LIN_PRE_STAR:
     if (o->kind != IFM_LIN_DELETE && r->can_missing && !c->pt->star_creates) return NULL;
     return "its If-Match: * failed, but the resource always exists";
+  case IFM_LIN_PRE_FALSE:
+    return NULL;
   default:
     return r->can_exist ? NULL : "its If-None-Match: * failed, but the resource never exists";
   }

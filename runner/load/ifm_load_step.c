@@ -124,7 +124,7 @@ typedef struct matcher {
 
 static const matcher matchers[] = {
     {"not", IFM_M_NOT, 1, 1},         {"contains", IFM_M_CONTAINS, 1, 1}, {"absent", IFM_M_ABSENT, 0, 0},
-    {"present", IFM_M_PRESENT, 0, 0}, {"etag", IFM_M_ETAG, 0, 0},
+    {"present", IFM_M_PRESENT, 0, 0}, {"etag", IFM_M_ETAG, 0, 0},         {"strong", IFM_M_STRONG, 0, 0},
 };
 #define N_MATCHERS (sizeof matchers / sizeof matchers[0])
 

@@ -57,7 +57,8 @@ typedef enum ifm_match {
   IFM_M_ABSENT,       /* header not present */
   IFM_M_PRESENT,      /* header present, any value */
   IFM_M_CONTAINS,     /* value contains the template */
-  IFM_M_ETAG          /* header present and a well-formed entity-tag (RFC 9110 8.8.3) */
+  IFM_M_ETAG,         /* header present and a well-formed entity-tag (RFC 9110 8.8.3) */
+  IFM_M_STRONG        /* header present and a well-formed strong entity-tag (no W/) */
 } ifm_match;
 
 typedef struct ifm_expect_item {
@@ -214,6 +215,8 @@ typedef struct ifm_target {
   char **capabilities;        /* patch, delete, post_create, ranges, no_etag_resource, auth, ... */
   size_t n_capabilities;
   double timeout_s;           /* per request */
+  unsigned max_connections;   /* the most the server serves at once; 0: no cap known. A parallel
+                                 step runs at most this many clients */
   char *ca_file;
   int tls_verify;             /* 1 unless explicitly disabled */
   ifm_http_version http_version;
