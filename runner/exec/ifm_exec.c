@@ -317,6 +317,10 @@ ifm_exec *ifm_exec_new(void) {
   return e;
 }
 
+void ifm_exec_limit_connections(ifm_exec *e, unsigned n) {
+  if (n) curl_multi_setopt(e->multi, CURLMOPT_MAXCONNECTS, 1L);
+}
+
 ifm_err ifm_exec_add(ifm_exec *e, ifm_xfer *x, ifm_xfer_done_cb done, void *ctx) {
   ifm_xfer **a;
   if (!x->easy) x->easy = e->n_pool ? e->pool[--e->n_pool] : curl_easy_init();
@@ -347,6 +351,13 @@ static void xfer_seal(ifm_xfer *x) {
   x->ex.resp_body = x->resp_body.p;
   x->ex.resp_body_len = x->ex.resp_body_total = x->resp_body.len;
   x->ex.resp_body_hash = ifm_hash64(x->resp_body.p, x->resp_body.len);
+  x->ex.resp_payload_hash = x->ex.resp_body_hash;
+  if (x->ex.extract) {
+    size_t off = 0, len = 0;
+    if (ifm_exchange_extract(x->ex.extract, x->resp_body.p ? x->resp_body.p : "", &off, &len) != 1) off = len = 0;
+    x->ex.resp_payload_hash = ifm_hash64(x->resp_body.p ? x->resp_body.p + off : "", len);
+  }
+  if (!x->has_body) x->ex.req_payload_hash = 0;
   memset(&x->resp_body, 0, sizeof x->resp_body);
 }
 

@@ -44,6 +44,10 @@ typedef struct ifm_xfer_opts {
 
 
 ifm_exec *ifm_exec_new(void);
+/* For a server that serves at most n connections at once: the executor keeps
+ * at most one idle connection open between requests, so that a race of n - 1
+ * fresh connections fits beside it. */
+void ifm_exec_limit_connections(ifm_exec *e, unsigned n);
 void ifm_exec_free(ifm_exec *e);       /* aborts and frees unfinished transfers */
 
 /* Creates a transfer; the exec owns it once added. Header lines are "Name:

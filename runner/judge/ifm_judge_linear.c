@@ -74,14 +74,14 @@ int ifm_judge_lin_op(const ifm_exchange *x, ifm_lin_op *op, char *err, size_t er
     return -1;
   }
   if (op_precondition(x, op, err, errlen) != 0) return -1;
-  op->body = x->req_body_hash;
+  op->body = x->req_payload_hash;     /* payloads, as the case sees them (through extract) */
   op->status = ifm_judge_is_outcome(x) ? x->status : 0;    /* else unknown: it may or may not have happened */
   etag = ifm_field_find(x->resp_headers, x->n_resp_headers, "ETag", &n);
   if (etag) {
     op->etag = etag->value;
     op->etag_len = etag->value_len;
   }
-  op->resp_body = x->resp_body_hash;
+  op->resp_body = x->resp_payload_hash;
   op->invoke_ms = x->t_start;
   op->complete_ms = op->status ? x->t_done : -1;
   return 0;
@@ -110,7 +110,7 @@ int ifm_judge_linear(const ifm_judge_ctx *jc, const ifm_exchange *x, size_t n, i
   memset(&init, 0, sizeof init);
   if (pre->status == 200) {
     init.exists = 1;
-    init.body = pre->resp_body_hash;
+    init.body = pre->resp_payload_hash;
     etag = ifm_field_find(pre->resp_headers, pre->n_resp_headers, "ETag", &etag_count);
     if (etag) init.etag = etag->value, init.etag_len = etag->value_len;
   } else if (pre->status != 404 && pre->status != 410) {
@@ -126,6 +126,9 @@ int ifm_judge_linear(const ifm_judge_ctx *jc, const ifm_exchange *x, size_t n, i
   memset(&lo, 0, sizeof lo);
   lo.star_creates = profile_accepts(jc, "star_on_missing", 201);
   lo.allow_409 = profile_accepts(jc, "mismatch", 409);
+  /* a target that creates by POST: its PUT to a missing resource is 404 */
+  lo.put_404 = jc->target && jc->target->ops[IFM_OP_CREATE].method &&
+               strcmp(jc->target->ops[IFM_OP_CREATE].method, "PUT") != 0;
   memset(&res, 0, sizeof res);
   ifm_lin_check(&init, ops, k, &lo, &res);
   free(ops);

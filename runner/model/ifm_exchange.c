@@ -1,5 +1,6 @@
 /* ifm_exchange.c: freeing exchanges and looking up their fields (see
  * ifm_exchange.h). */
+#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -68,4 +69,17 @@ const ifm_field *ifm_field_find(const ifm_field *f, size_t n, const char *name, 
 
 const ifm_field *ifm_exchange_resp_header(const ifm_exchange *x, const char *name) {
   return ifm_field_find(x->resp_headers, x->n_resp_headers, name, NULL);
+}
+
+int ifm_exchange_extract(const char *pattern, const char *body, size_t *off, size_t *len) {
+  regex_t re;
+  regmatch_t m[2];
+  int found;
+  if (regcomp(&re, pattern, REG_EXTENDED) != 0) return -1;
+  found = body && regexec(&re, body, 2, m, 0) == 0 && m[1].rm_so >= 0;
+  regfree(&re);
+  if (!found) return 0;
+  *off = (size_t)m[1].rm_so;
+  *len = (size_t)(m[1].rm_eo - m[1].rm_so);
+  return 1;
 }

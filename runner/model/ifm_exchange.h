@@ -37,6 +37,13 @@ typedef struct ifm_exchange {
   size_t resp_body_total;
   unsigned long long req_body_hash;   /* FNV-1a 64 of the whole request body (0: none) */
   unsigned long long resp_body_hash;  /* FNV-1a 64 of the whole response body */
+  /* The case's payload, which the checker compares: the request body before
+   * the target's wrapper (operations.X.body), and group 1 of the operation's
+   * extract in the response body (""); without wrapper or extract, the same
+   * as the body hashes. */
+  unsigned long long req_payload_hash;
+  unsigned long long resp_payload_hash;
+  const char *extract;      /* borrowed from the target: the operation's extract, or NULL */
   char *error;              /* transport error (timeout, reset, ...) or NULL */
   int timed_out;            /* the error is a timeout */
   /* Milliseconds; 0 when not reached. Live: the executor's monotonic clock;
@@ -54,6 +61,11 @@ void ifm_exchange_clear(ifm_exchange *x);
  * x->n_req_headers. Returns 0, or -1 on allocation failure. */
 int ifm_field_append(ifm_field **fields, size_t *n, const char *name,
                      const char *value, size_t value_len);
+
+/* Where group 1 of the POSIX ERE pattern first matches in the NUL-terminated
+ * body: 1 with *off and *len set, 0 when it does not match, -1 when the
+ * pattern does not compile. */
+int ifm_exchange_extract(const char *pattern, const char *body, size_t *off, size_t *len);
 
 /* The first field named name (ASCII case-insensitive), or NULL; *count (may
  * be NULL) gets how many there are. */

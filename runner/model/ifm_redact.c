@@ -104,6 +104,8 @@ ifm_err ifm_exchange_evidence(ifm_exchange *dst, const ifm_exchange *live, char 
   }
   dst->req_body_hash = live->req_body_hash;
   dst->resp_body_hash = live->resp_body_hash;
+  dst->req_payload_hash = live->req_payload_hash;
+  dst->resp_payload_hash = live->resp_payload_hash;
   dst->status = live->status;
   if (copy_fields(live->resp_headers, live->n_resp_headers, &dst->resp_headers, &dst->n_resp_headers, secrets,
                   n_secrets) != 0)

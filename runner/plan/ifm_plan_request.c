@@ -85,7 +85,9 @@ ifm_err ifm_plan_request(ifm_scope *s, const ifm_request_spec *spec, const char 
       (map && (rc = add_headers(s, out, map->headers, map->n_headers, err, errlen)) != IFM_OK) ||
       (rc = add_headers(s, out, spec->headers, spec->n_headers, err, errlen)) != IFM_OK)
     goto done;
+  out->extract = map ? map->extract : NULL;
   if (has_body) {
+    out->req_payload_hash = ifm_hash64(body.p ? body.p : "", body.len);
     out->req_body_len = out->req_body_total = wire.len;
     if (!(out->req_body = ifm_buf_detach(&wire))) goto oom;
   }
