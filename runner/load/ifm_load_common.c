@@ -17,7 +17,7 @@
 
 static const char *const capabilities[] = {
     "patch",  "delete",   "post_create", "post_append", "patch_ops", "ranges",
-    "no_etag_resource", "auth", "readonly", "head", "options", "trace",
+    "no_etag_resource", "auth", "readonly", "head", "options", "trace", "put_create",
 };
 
 int ifm_load_capability_check(ifm_yaml *y, const ifm_yaml_node *n, const char *name) {

@@ -247,6 +247,13 @@ static int t_timeout(ifm_yaml *y, void *obj, const ifm_yaml_node *key, const ifm
   return ifm_yaml_number(y, value, "timeout", 0, 3600, &((target_ctx *)obj)->t->timeout_s);
 }
 
+static int t_max_connections(ifm_yaml *y, void *obj, const ifm_yaml_node *key, const ifm_yaml_node *value) {
+  long n;
+  if (ifm_yaml_int(y, value, "max_connections", 1, 100000, &n) != 0) return -1;
+  ((target_ctx *)obj)->t->max_connections = (unsigned)n;
+  return 0;
+}
+
 static int t_http_version(ifm_yaml *y, void *obj, const ifm_yaml_node *key, const ifm_yaml_node *value) {
   static const char *const versions[] = {"1.1", "h2c", "h2"};
   int v = ifm_yaml_oneof(y, value, "http_version", ifm_yaml_scalar(y, value), versions, 3);
@@ -450,6 +457,7 @@ static const ifm_yaml_field target_fields[] = {
     {"profile_overrides", 0, t_overrides},
     {"capabilities", 0, t_capabilities},
     {"timeout", 0, t_timeout},
+    {"max_connections", 0, t_max_connections},
     {"http_version", 0, t_http_version},
     {"case_header", 0, t_case_header},
     {"tls", 0, t_tls},

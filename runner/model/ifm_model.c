@@ -147,6 +147,9 @@ int ifm_target_has_capability(const ifm_target *t, const char *cap) {
   size_t i;
   for (i = 0; t && cap && i < t->n_capabilities; i++)
     if (t->capabilities[i] && strcmp(t->capabilities[i], cap) == 0) return 1;
+  /* put_create also follows from the target's own create operation */
+  if (t && cap && strcmp(cap, "put_create") == 0)
+    return !t->ops[IFM_OP_CREATE].method || strcmp(t->ops[IFM_OP_CREATE].method, "PUT") == 0;
   return 0;
 }
 

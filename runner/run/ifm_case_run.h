@@ -90,6 +90,8 @@ typedef struct ifm_par_state {
  * judge weighs the two answers (ifm_judge_unconditional). */
 typedef struct ifm_twin {
   int active;
+  unsigned attempt;             /* 0: no preconditions; 1: If-None-Match: *; 2: If-Match: *
+                                   (for a server that refuses writes without any: 428, 400) */
   size_t step;                  /* the step whose status failed */
   int observed;                 /* the status it got */
   ifm_verdict verdict;          /* the verdict that stands if the twin cannot be made */
@@ -129,9 +131,13 @@ char *ifm_case_fmt_step(const ifm_case_run *cr, const char *what, const char *de
 /* ifm_case_send.c: plans the request of spec in the case's scope and starts
  * it; done runs when it finishes. hold: last-byte release group (NULL:
  * none). flags: IFM_SEND_UNCONDITIONAL sends it without its precondition
- * fields. Returns 0; IFM_ERR_TRANSPORT when the executor would not take
+ * fields (and IFM_SEND_INM_STAR / IFM_SEND_IM_STAR with one that is true). Returns 0; IFM_ERR_TRANSPORT when the executor would not take
  * it; another ifm_err (the request could not be planned) with err. */
 #define IFM_SEND_UNCONDITIONAL 1u
+/* With IFM_SEND_UNCONDITIONAL: then adds If-None-Match: * (or If-Match: *),
+ * a precondition that holds on a missing (an existing) resource. */
+#define IFM_SEND_INM_STAR 2u
+#define IFM_SEND_IM_STAR 4u
 ifm_err ifm_case_send(ifm_case_run *cr, const ifm_request_spec *spec, int client, ifm_hold_group *hold,
                       unsigned flags, ifm_xfer_done_cb done, void *ctx, char *err, size_t errlen);
 /* After a create that succeeded: with the target's `path_from: location`,

@@ -53,6 +53,12 @@ ifm_err ifm_case_send(ifm_case_run *cr, const ifm_request_spec *spec, int client
   ifm_err rc = ifm_plan_request(&cr->scope, spec, o->base_url, client, &req, err, errlen);
   if (rc != IFM_OK) return rc;
   if (flags & IFM_SEND_UNCONDITIONAL) ifm_plan_strip_preconditions(&req);
+  if (((flags & IFM_SEND_INM_STAR) && ifm_field_append(&req.req_headers, &req.n_req_headers, "If-None-Match", "*", 1)) ||
+      ((flags & IFM_SEND_IM_STAR) && ifm_field_append(&req.req_headers, &req.n_req_headers, "If-Match", "*", 1))) {
+    ifm_exchange_clear(&req);
+    snprintf(err, errlen, "out of memory");
+    return IFM_ERR_NOMEM;
+  }
   ifm_case_xfer_opts(o, hold != NULL || client >= 0, hold, &xo);
   if (!(x = ifm_xfer_new_exchange(&req, &xo))) {
     ifm_exchange_clear(&req);

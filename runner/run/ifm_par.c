@@ -92,13 +92,21 @@ static void client_cb(ifm_xfer *x, void *ctx) {
   else par_round_done(cr);
 }
 
+/* The clients a round runs: the step's, and against a target that serves at
+ * most max_connections at once, no more than fit beside the executor's one
+ * idle connection (the case runs alone then: ifm_run.c). */
+static unsigned par_clients(const ifm_case_run *cr) {
+  unsigned cap = cr->env->o->target->max_connections, n = cur_par(cr)->clients;
+  return cap && cap - 1 < n ? cap - 1 : n;
+}
+
 static void par_launch(ifm_case_run *cr) {
   const ifm_parallel *p = cur_par(cr);
   ifm_par_state *ps = &cr->par;
   unsigned i, added = 0;
   char err[256];
   free(ps->pc);
-  ps->pc = calloc(p->clients, sizeof *ps->pc);
+  ps->pc = calloc(par_clients(cr), sizeof *ps->pc);
   if (!ps->pc) {
     par_error(cr, "out of memory", NULL);
     return;
@@ -106,7 +114,7 @@ static void par_launch(ifm_case_run *cr) {
   memset(&ps->hold, 0, sizeof ps->hold);
   ps->phase = IFM_PAR_CLIENTS;
   err[0] = '\0';
-  for (i = 0; i < p->clients; i++) {
+  for (i = 0; i < par_clients(cr); i++) {
     ps->pc[i].cr = cr;
     ps->pc[i].client = (int)i;
     int rc = ifm_case_send(cr, &p->ops[i % p->n_ops], (int)i,
@@ -129,7 +137,7 @@ static void par_launch(ifm_case_run *cr) {
    * sized now that we know how many joined. */
   ps->hold.members = added;
   ps->pending = added;
-  if (added < p->clients) {
+  if (added < par_clients(cr)) {
     if (added == 0) {
       par_error(cr, err, NULL);
       return;
@@ -141,10 +149,18 @@ static void par_launch(ifm_case_run *cr) {
 void ifm_par_start(ifm_case_run *cr, ifm_par_done_cb done) {
   const ifm_parallel *p = cur_par(cr);
   cr->par.done = done;
+  if (par_clients(cr) < 2) {
+    ifm_buf m = IFM_BUF_INIT;
+    ifm_buf_printf(&m, "the target cannot show what this case tests: it serves %u connection(s) at once "
+                   "(max_connections in the target file), which leaves %u for a race, and a race needs 2",
+                   cr->env->o->target->max_connections, par_clients(cr));
+    par_finish(cr, IFM_SKIP, ifm_buf_detach(&m), NULL, NULL, 0);
+    return;
+  }
   cr->ev.round_x0 = cr->ev.n;
   cr->par.round_failed = 0;
   /* Room for this round and one failing round kept as evidence. */
-  cr->ev.extra_keep = 2 * ((size_t)p->clients + 2 + (cr->step - cr->par.seg_first));
+  cr->ev.extra_keep = 2 * ((size_t)par_clients(cr) + 2 + (cr->step - cr->par.seg_first));
   if (p->linearizable) par_read(cr, IFM_PAR_READ_BEFORE);
   else par_launch(cr);
 }
@@ -156,7 +172,7 @@ void ifm_par_clear(ifm_par_state *ps) {
 }
 
 /* Keeps the first failing round's story; later ones are only counted. */
-static void par_violation(ifm_case_run *cr, ifm_judgement *j) {
+static void par_violation(ifm_case_run *cr, ifm_judgement *j, unsigned outcomes, unsigned clients) {
   ifm_par_state *ps = &cr->par;
   ifm_buf m = IFM_BUF_INIT;
   ps->n_violations++;
@@ -164,7 +180,11 @@ static void par_violation(ifm_case_run *cr, ifm_judgement *j) {
     ifm_judgement_clear(j);
     return;
   }
-  ifm_buf_printf(&m, "round %u: %s", ps->round + 1, j->message ? j->message : "");
+  ifm_buf_printf(&m, "round %u (%u of %u clients' requests processed", ps->round + 1, outcomes, clients);
+  if (clients < cur_par(cr)->clients)
+    ifm_buf_printf(&m, "; the case asks for %u, the target's max_connections leaves room for %u",
+                   cur_par(cr)->clients, clients);
+  ifm_buf_printf(&m, "): %s", j->message ? j->message : "");
   ps->first_fail.message = ifm_buf_detach(&m);
   ps->first_fail.expected = j->expected;
   ps->first_fail.got = j->got;
@@ -197,8 +217,27 @@ static void par_round_done(ifm_case_run *cr) {
     if (refused && refused->status) snprintf(got, sizeof got, "status %d", refused->status);
     ifm_buf_printf(&m, "round %u: only %u of %u requests got an answer that shows they were processed "
                    "(the first other: %s), and a race needs 2; if the server caps parallel connections, "
-                   "say so in the target file (max_connections)", ps->round + 1, outcomes, p->clients,
+                   "say so in the target file (max_connections)", ps->round + 1, outcomes, par_clients(cr),
                    refused ? (refused->error ? refused->error : got) : "none");
+    par_finish(cr, IFM_SKIP, ifm_buf_detach(&m), NULL, NULL, 0);
+    return;
+  }
+  if (ifm_judge_round_before_content(x, n)) {
+    ifm_buf m = IFM_BUF_INIT;
+    const ifm_exchange *c1 = NULL;
+    for (i = 0; i < n && !c1; i++)
+      if (x[i].client >= 0 && ifm_judge_is_outcome(&x[i])) c1 = &x[i];
+    ifm_buf_printf(&m, "the target cannot show what this case tests: round %u: every client's request got an "
+                   "answer that comes before preconditions (the first: %d), so RFC 9110 13.2.1 has the server "
+                   "ignore them, and nothing raced", ps->round + 1, c1 ? c1->status : 0);
+    par_finish(cr, IFM_SKIP, ifm_buf_detach(&m), NULL, NULL, 0);
+    return;
+  }
+  if (ifm_judge_weak_round(x, n)) {
+    ifm_buf m = IFM_BUF_INIT;
+    ifm_buf_printf(&m, "the target cannot show what this case tests: round %u: every client's If-Match held "
+                   "the server's ETag, which is weak, and all %u answered 412, which is right (RFC 9110 "
+                   "13.1.1 compares strongly; IM-WEAK-NEVER-strong-issued warns about it once)", ps->round + 1, outcomes);
     par_finish(cr, IFM_SKIP, ifm_buf_detach(&m), NULL, NULL, 0);
     return;
   }
@@ -208,7 +247,7 @@ static void par_round_done(ifm_case_run *cr) {
     par_error(cr, err, NULL);
     return;
   }
-  if (rc == 0) par_violation(cr, &j);
+  if (rc == 0) par_violation(cr, &j, outcomes, par_clients(cr));
   ifm_judgement_clear(&j);
 
   if (ps->round + 1 < p->rounds && !(ps->n_violations && p->stop_on_violation)) {

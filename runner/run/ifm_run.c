@@ -16,6 +16,7 @@ typedef struct run_loop {
   ifm_run_env env;
   ifm_case_run *cases;
   size_t n_cases, next, active, done;
+  int alone;                  /* the active case runs alone (a race against a capped target) */
 } run_loop;
 
 /* No new case starts once the run is interrupted or out of time. */
@@ -27,10 +28,27 @@ static int run_stopping(const run_loop *rl) {
 
 static void case_ended_cb(ifm_case_run *cr, void *ctx);
 
+static int has_parallel_step(const ifm_case *c) {
+  size_t i;
+  for (i = 0; i < c->n_steps; i++)
+    if (c->steps[i].is_parallel) return 1;
+  return 0;
+}
+
+/* Against a target that serves at most max_connections at once, a case with
+ * a race runs alone, so that its clients get the connections (ifm_par.c runs
+ * max_connections - 1 of them, beside the executor's one idle connection),
+ * and no more cases are in flight than connections. */
 static void start_more(run_loop *rl) {
-  unsigned jobs = rl->env.o->jobs ? rl->env.o->jobs : 1;
-  while (rl->next < rl->n_cases && rl->active < jobs && !run_stopping(rl)) {
-    ifm_case_run *cr = &rl->cases[rl->next++];
+  unsigned jobs = rl->env.o->jobs ? rl->env.o->jobs : 1, cap = rl->env.o->target->max_connections;
+  if (cap && cap < jobs) jobs = cap;
+  while (rl->next < rl->n_cases && rl->active < jobs && !rl->alone && !run_stopping(rl)) {
+    ifm_case_run *cr = &rl->cases[rl->next];
+    if (cap && has_parallel_step(cr->c)) {
+      if (rl->active) return;             /* it waits until the others are done */
+      rl->alone = 1;
+    }
+    rl->next++;
     rl->active++;
     ifm_case_start(cr);
   }
@@ -41,6 +59,7 @@ static void case_ended_cb(ifm_case_run *cr, void *ctx) {
   const ifm_run_opts *o = rl->env.o;
   rl->active--;
   rl->done++;
+  if (!rl->active) rl->alone = 0;
   if (o->progress) o->progress(&rl->env.rep->results[cr->result_idx], rl->done, rl->n_cases, o->progress_ctx);
   start_more(rl);
 }
@@ -135,6 +154,7 @@ int ifm_run_suite(const ifm_run_opts *o, ifm_report *rep, char *err, size_t errl
   rl.n_cases = plan.n_cases;
   rl.cases = calloc(rl.n_cases ? rl.n_cases : 1, sizeof *rl.cases);
   rl.env.exec = ifm_exec_new();
+  if (rl.env.exec) ifm_exec_limit_connections(rl.env.exec, o->target->max_connections);
   if (!rl.cases || !rl.env.exec) {
     free(rl.cases);
     ifm_exec_free(rl.env.exec);
