@@ -2,9 +2,11 @@
  * a small program (fuzz/prog/ifm_fp_lang.h: K clients, their operations and
  * a schedule with racing groups) that runs over real loopback HTTP
  * (fuzz/prog/ifm_fp_run.h) against the in-process reference server (started
- * once, lazily; IFM_FUZZ_PROFILE, IFM_FUZZ_FLAWS) or the server named by
- * IFM_FUZZ_URL, on a fresh resource, and is judged by the oracle
- * (fuzz/prog/ifm_fp_oracle.h) under the profile's file.
+ * once, lazily; IFM_FUZZ_PROFILE, IFM_FUZZ_FLAWS, IFM_FUZZ_SHAPE) or the
+ * server named by IFM_FUZZ_URL, made the way the target file at
+ * IFM_FUZZ_TARGET says, on a fresh resource, and is judged by the oracle
+ * (fuzz/prog/ifm_fp_oracle.h) under the profile's file, with the suite's
+ * own rules (fuzz/README.md).
  *
  * Invariants (abort on violation, after printing the program, the
  * exchanges and the requirement ID):

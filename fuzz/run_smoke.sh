@@ -8,6 +8,11 @@
 # into fuzz/regress/<harness>/ once it is understood: see fuzz/README.md).
 #
 #   FUZZ_SECONDS=60 FUZZ_JOBS=2 bash fuzz/run_smoke.sh
+#
+# Then the interleave fuzzer against the clean reference server in each of
+# its shapes (`ifmatch serve --shape list`; post-create through
+# targets/reference-post-create.yaml), FUZZ_SHAPE_SECONDS each (default 15,
+# 0: none), default profile: a correct server must give no finding.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
@@ -15,6 +20,10 @@ seconds=${FUZZ_SECONDS:-60}
 jobs=${FUZZ_JOBS:-2}
 build=${FUZZ_BUILD_DIR:-$top/build-fuzz-smoke}
 harnesses=${FUZZ_HARNESSES:-"etag case_load report interleave"}
+shape_seconds=${FUZZ_SHAPE_SECONDS:-15}
+shapes=${FUZZ_SHAPES:-"post-create no-write-etag no-etag read-only weak-etags cap-conns header-close"}
+case " $harnesses " in *" interleave "*) ;; *) shapes="" ;; esac
+[ "$shape_seconds" = 0 ] && shapes=""
 
 mkdir -p "$build"
 echo "# building the fuzzers in $build"
@@ -36,16 +45,31 @@ run_one() {   # name: fuzz it, log to $scratch/name.log, status to $scratch/name
   echo $? >"$scratch/$name.rc"
 }
 
+shape_one() {   # shape: the clean server in that shape, for shape_seconds
+  local shape=$1 target=""
+  [ "$shape" = post-create ] && target=$top/targets/reference-post-create.yaml
+  mkdir -p "$scratch/shape-$shape"
+  IFM_FUZZ_SHAPE=$shape IFM_FUZZ_TARGET=$target "$build/fuzz/fuzz_interleave" -max_total_time="$shape_seconds" \
+    -timeout=30 -rss_limit_mb=2048 -max_len=128 -artifact_prefix="$art/interleave-$shape-" -print_final_stats=1 \
+    "$scratch/shape-$shape" "$here/corpus/interleave" >"$scratch/shape-$shape.log" 2>&1
+  echo $? >"$scratch/shape-$shape.rc"
+}
+
 running=0
 for name in $harnesses; do
   run_one "$name" &
   running=$((running + 1))
   if [ "$running" -ge "$jobs" ]; then wait -n; running=$((running - 1)); fi
 done
+for shape in $shapes; do
+  shape_one "$shape" &
+  running=$((running + 1))
+  if [ "$running" -ge "$jobs" ]; then wait -n; running=$((running - 1)); fi
+done
 wait
 
 n=0 failed=0
-echo "1..$(echo $harnesses | wc -w)"
+echo "1..$(( $(echo $harnesses | wc -w) + $(echo $shapes | wc -w) ))"
 for name in $harnesses; do
   n=$((n + 1))
   rc=$(cat "$scratch/$name.rc")
@@ -57,6 +81,19 @@ for name in $harnesses; do
     failed=1
     echo "not ok $n - fuzz_$name: exit $rc; inputs in $art/"
     sed 's/^/# /' "$scratch/$name.log" | grep -av '^# #[0-9]' | tail -60
+  fi
+done
+for shape in $shapes; do
+  n=$((n + 1))
+  rc=$(cat "$scratch/shape-$shape.rc")
+  log=$scratch/shape-$shape.log
+  execs=$(grep -a 'stat::number_of_executed_units' "$log" | awk '{print $2}')
+  if [ "$rc" = 0 ]; then
+    echo "ok $n - fuzz_interleave, clean server in shape $shape: ${execs:-?} programs in ${shape_seconds} s, no finding"
+  else
+    failed=1
+    echo "not ok $n - fuzz_interleave, clean server in shape $shape: exit $rc; inputs in $art/"
+    sed 's/^/# /' "$log" | grep -av '^# #[0-9]' | tail -60
   fi
 done
 exit $failed

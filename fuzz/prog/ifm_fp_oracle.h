@@ -23,7 +23,12 @@
  *    If-None-Match false on a read asks for 304 (13.1.2). The read just
  *    after shows whether the operation changed the resource: a refusal
  *    must change nothing, a success must show its body and a new ETag;
- *  - no response, or a 5xx, is always a violation.
+ *  - a 5xx, or no response to a sequential request, is a violation; in a
+ *    race no answer and 408 / 429 / 503 are unknown (ifm_judge_is_outcome);
+ *  - the histories are read with the judge's ifm_judge_lin_op, RFC 9110
+ *    13.2.1 is the judge's ifm_judge_unconditional on the target's answers
+ *    without preconditions (ifm_fp_uncond below); a missing ETag is never a
+ *    violation; a weak If-Match tag never matches (strong comparison).
  * A broken rule's verdict is ifm_judge_verdict_for_level of its
  * requirement's level in the catalogue; a violation is a FAIL (every rule
  * the oracle checks is a MUST today).
