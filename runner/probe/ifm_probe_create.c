@@ -233,6 +233,9 @@ ifm_err ifm_probe_create(ifm_probe *p, char *err, size_t errlen) {
     snprintf(err, errlen, "the partial target's create does not work here: %.300s", ifm_buf_str(&tried));
     goto out;
   }
+  ifm_buf_printf(&name, "%sifm/%s/", p->prefix, p->run_id);
+  ifm_probe_made(p, ifm_buf_str(&name));     /* the collections a PUT may make: deleted last */
+  ifm_buf_reset(&name);
   ifm_buf_printf(&name, "%sifm/{{run}}/{{case}}/{{n}}", p->prefix);
   st = try_put(p, ifm_buf_str(&name), &tried);
   tries++, refused += ifm_probe_is_refusal(st);
