@@ -9,7 +9,7 @@
 # Then the command line: --help, a bad URL, a closed port, a non-HTTP port.
 source "$(dirname "$0")/lib.sh"
 SHAPES="none post-create no-write-etag no-etag weak-etags cap-conns header-close"
-plan 36
+plan 38
 
 verdicts() { # verdicts JSON: "N fail, M error" and the ids
   python3 -c "
@@ -53,6 +53,14 @@ start_server URL --shape read-only || exit 1
 check "read-only: exit 3" test "$?" = 3
 check "read-only: says every write was refused, and writes no file" bash -c "
   grep -q 'every write was refused' '$TMP/ro.out' && [ ! -e '$TMP/ro.yaml' ]"
+
+# a JSON wrapper: the body template given, the extract found in the JSON read back
+start_server URL || exit 1
+"$IFMATCH" probe -q --url "$URL" --body-template '{"value": "{{body|json}}"}' --out "$TMP/json.yaml"
+check "--body-template without --extract: the probe proposes the JSON member's extract" \
+  grep -q 'extract: "\\"value\\" \*: \*\\"(\[^\\"\]\*)\\""' "$TMP/json.yaml"
+check "the suite through the JSON-wrapped target: no FAIL, no ERROR" bash -c "
+  '$IFMATCH' run -q --target '$TMP/json.yaml' --url '$URL' --json '$TMP/json.json' >/dev/null 2>&1; $(declare -f verdicts); verdicts '$TMP/json.json'"
 
 check "--help exits 0 and names --url" bash -c "'$IFMATCH' probe --help | grep -q -- '--url URL'"
 check "no --url: exit 2" expect_exit 2 "$IFMATCH" probe

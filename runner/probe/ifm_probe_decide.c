@@ -83,7 +83,7 @@ char *ifm_probe_json_extract(const char *body, size_t len, const char *value) {
     }
     if (name_start == 0 || body[name_start - 1] != '"' || name_start == name_end) continue;
     if (ifm_buf_putc(&pat, '"') || ifm_buf_append(&pat, body + name_start, name_end - name_start) ||
-        ifm_buf_puts(&pat, "\": *\"([^\"]*)\"")) {
+        ifm_buf_puts(&pat, "\" *: *\"([^\"]*)\"")) {
       ifm_buf_clear(&pat);
       return NULL;
     }
