@@ -14,7 +14,7 @@ cd "$(dirname "$0")"
 
 JOBS=$(nproc 2>/dev/null || echo 2)
 PKGS_BUILD="build-essential cmake pkg-config libcurl4-openssl-dev libyaml-dev libmicrohttpd-dev"
-PKGS_TEST="curl python3 python3-tap python3-junitparser libxml2-utils libxml2-dev perl lighttpd lighttpd-mod-webdav nginx-light radicale"
+PKGS_TEST="curl python3 python3-tap python3-junitparser libxml2-utils libxml2-dev perl lighttpd lighttpd-mod-webdav nginx-light radicale rclone tomcat10-common"
 PKGS_FUZZ="clang libclang-rt-14-dev"
 
 say() { printf 'setup: %s\n' "$*" >&2; }
@@ -69,6 +69,11 @@ case "$cmd" in
     ;;
   test)
     need_pkgs $PKGS_BUILD $PKGS_TEST $PKGS_FUZZ
+    # Azurite (tests/azurite_test.sh) comes from the npm registry, pinned by
+    # tests/npm/package-lock.json; without it that test is SKIP.
+    command -v npm >/dev/null || need_pkgs nodejs npm
+    grep -qs '"version": "3.35.0"' tests/npm/node_modules/azurite/package.json ||
+      (cd tests/npm && npm ci --no-audit --no-fund --loglevel=error) || say "npm ci failed: Azurite's test will SKIP"
     say "plain build (warnings are errors)"
     build build -DIFM_WERROR=ON
     run_tests build
