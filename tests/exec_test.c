@@ -14,6 +14,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "ifm_exec.h"
 #include "ifm_server.h"
@@ -326,6 +327,57 @@ static void test_timeout(void) {
   ifm_exchange_clear(&b.ex);
 }
 
+/* A server that answers a large request early (a complete 413) and closes
+ * while the body is still going out, so that the close resets the
+ * connection: the exchange is that answer, not a transport error. The
+ * answering end is a child process on a socket of this test. */
+static void early_answer_server(int fd) {
+  char buf[4096];
+  size_t got = 0;
+  int c = accept(fd, NULL, NULL);
+  static const char resp[] = "HTTP/1.1 413 Content Too Large\r\nContent-Length: 5\r\nConnection: close\r\n\r\nlarge";
+  struct linger lg = {1, 0};
+  if (c < 0) _exit(1);
+  while (got < 64) {            /* the request line and some headers */
+    ssize_t n = read(c, buf, sizeof buf);
+    if (n <= 0) _exit(1);
+    got += (size_t)n;
+  }
+  if (write(c, resp, sizeof resp - 1) < 0) _exit(1);
+  usleep(100 * 1000);
+  setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);   /* close with RST: unread data is pending */
+  close(c);
+  _exit(0);
+}
+
+static void test_answer_then_reset(void) {
+  ifm_xfer_opts o = opts(5);
+  char u[64];
+  int fd, port = silent_port(&fd), st;
+  size_t big = 8u << 20;
+  char *body = malloc(big);
+  pid_t pid;
+  done_box b;
+  ifm_xfer *x;
+  ASSERT(port > 0 && body != NULL);
+  memset(body, 'x', big);
+  pid = fork();
+  ASSERT(pid >= 0);
+  if (pid == 0) early_answer_server(fd);
+  snprintf(u, sizeof u, "http://127.0.0.1:%d/big", port);
+  x = ifm_xfer_new("PUT", u, &o);
+  ASSERT_EQ(ifm_xfer_set_body(x, body, big), 0);
+  free(body);
+  ASSERT_EQ(run_one(x, &b), 0);
+  close(fd);
+  waitpid(pid, &st, 0);
+  ASSERT_EQ(b.ex.status, 413);
+  if (b.ex.error) printf("# error: %s\n", b.ex.error);
+  ASSERT(b.ex.error == NULL);
+  ASSERT_MEMEQ(b.ex.resp_body, b.ex.resp_body_len, "large", 5);
+  ifm_exchange_clear(&b.ex);
+}
+
 /* A hold group member that fails before it pauses leaves the group: the
  * others are still released, not left waiting for it. */
 static void test_hold_member_refused(void) {
@@ -403,5 +455,5 @@ static void test_stop_server(void) {
 }
 
 IFM_TEST_MAIN(TEST(test_start_server), TEST(test_put_then_get), TEST(test_large_and_binary_body),
-              TEST(test_new_exchange), TEST(test_hold_group), TEST(test_refused), TEST(test_timeout),
+              TEST(test_new_exchange), TEST(test_hold_group), TEST(test_refused), TEST(test_timeout), TEST(test_answer_then_reset),
               TEST(test_hold_member_refused), TEST(test_stop_and_deadline), TEST(test_stop_server))

@@ -361,6 +361,26 @@ static void xfer_seal(ifm_xfer *x) {
   memset(&x->resp_body, 0, sizeof x->resp_body);
 }
 
+/* A server may answer before it has read the whole request (a 431 for an
+ * oversized header, a 413) and close, and the close may reset the
+ * connection while the request is still going out (lingering close is only
+ * a SHOULD, RFC 9112 9.6). When a final status and a body of exactly its
+ * Content-Length (or none to have; or, for a 4xx/5xx, whatever came before
+ * the close) arrived, that is the server's answer, as curl shows it, not a
+ * transport error. */
+static int response_complete(ifm_xfer *x, CURLcode rc) {
+  curl_off_t cl = -1;
+  long status = x->ex.status;
+  if (rc != CURLE_SEND_ERROR && rc != CURLE_RECV_ERROR) return 0;
+  if (status < 200) return 0;
+  if (status == 204 || status == 304) return 1;
+  if (curl_easy_getinfo(x->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl) != CURLE_OK) return 0;
+  if (cl >= 0) return (curl_off_t)x->resp_body.len == cl;
+  /* no length: the body ran to the close, and a refusal (4xx, 5xx) is its
+   * status; a 2xx body cut short is not a whole answer */
+  return status >= 400;
+}
+
 /* Takes x out of the loop, fills its response and hands it to its callback;
  * the transfer is freed afterwards. */
 static void xfer_finish(ifm_exec *e, ifm_xfer *x, CURLcode rc, const char *why) {
@@ -380,6 +400,7 @@ static void xfer_finish(ifm_exec *e, ifm_xfer *x, CURLcode rc, const char *why) 
   x->ex.t_done = ifm_now_ms();
   curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
   x->ex.status = (int)status;
+  if (!why && rc != CURLE_OK && response_complete(x, rc)) rc = CURLE_OK;
   if (why) {
     x->ex.error = ifm_strdup(why);
   } else if (rc != CURLE_OK) {

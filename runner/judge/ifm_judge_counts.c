@@ -20,8 +20,18 @@ static void status_histogram(const ifm_exchange *x, size_t n, ifm_buf *out) {
   }
 }
 
+/* Refusals that say the request was not processed, or not yet: a timeout,
+ * too many requests, unavailable, and 423 Locked (RFC 4918 11.3: WebDAV
+ * servers lock a resource while a write is in progress and turn others
+ * away); a read turned away with 401 or 403 in a race says nothing of the
+ * state either. */
 int ifm_judge_is_outcome(const ifm_exchange *x) {
-  return !x->error && x->status > 0 && x->status != 408 && x->status != 429 && x->status != 503;
+  if (x->error || x->status <= 0) return 0;
+  if (x->status == 408 || x->status == 423 || x->status == 429 || x->status == 503) return 0;
+  if (x->client >= 0 && x->method && (strcmp(x->method, "GET") == 0 || strcmp(x->method, "HEAD") == 0) &&
+      (x->status == 401 || x->status == 403))
+    return 0;
+  return 1;
 }
 
 int ifm_judge_counts(const ifm_judge_ctx *jc, const ifm_parallel *p, const ifm_exchange *x, size_t n,
