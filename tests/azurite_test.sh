@@ -79,12 +79,16 @@
 # SHOULD level: `"a\", E` is a list too (400).
 #   W IM-BYTES-backslash
 #
-# False verdicts of the runner, reported to the lead (TAP TODO while they stand):
 # The current tag without its quotes, E's opaque part: Azurite reads it as E
 # and performs the method (By hand: PUT If-Match: 0x1D7... -> 201; an
-# unquoted other value -> 412). 2.2: "a recipient MAY attempt to recover a
-# usable protocol element from an invalid construct".
-#   ! IM-MALFORMED-unquoted IM-MALFORMED-unquoted-delete
+# unquoted other value -> 412). 2.2 lets a recipient recover a usable element
+# from an invalid construct "unless noted otherwise", and 13.1.1 notes
+# otherwise: a value that is neither "*" nor a list of entity-tags makes the
+# condition false ("Otherwise, the condition is false"), and the method MUST
+# NOT be performed.
+#   IM-MALFORMED-unquoted IM-MALFORMED-unquoted-delete
+#
+# False verdicts of the runner, reported to the lead (TAP TODO while they stand):
 # DELETE answers 202 (9.3.5 allows it). In the star-vs-delete race one DELETE
 # If-Match: * got 202, the other DELETEs and every PUT If-Match: * then 412,
 # and the final GET 404: linearizable (the 202 first). The checker says "its
