@@ -44,6 +44,13 @@ static void test_conns(void) {
   x[9].status = 503;                             /* turned away */
   ASSERT_EQ(ifm_probe_decide_conns(x, 10, &cap), 8);
   ASSERT_EQ(cap, 8);
+  x[8].status = 423;                             /* Locked: answered, so served (rclone) */
+  x[8].error = NULL;
+  ASSERT_EQ(ifm_probe_decide_conns(x, 10, &cap), 9);
+  ASSERT_EQ(cap, 9);
+  x[9].status = 423;
+  ASSERT_EQ(ifm_probe_decide_conns(x, 10, &cap), 10);
+  ASSERT_EQ(cap, 0);
 }
 
 static void extract_is(const char *body, const char *value, const char *want) {

@@ -9,8 +9,9 @@
  * If-Match of a tag the server never issued, which a server that gets
  * If-Match right refuses with 412 without writing (and the probe's resource
  * holds the same payload anyway). A request that got no answer, or 408,
- * 429 or 503, was turned away (ifm_judge_is_outcome). When some were, the
- * number served is the cap: `max_connections`. The executor is made anew
+ * 429 or 503, was turned away; any other answer, 423 Locked too, was served
+ * (ifm_probe_decide_conns). When some were turned away, the number served
+ * is the cap: `max_connections`. The executor is made anew
  * before and after, so no idle connection of the probe counts against the
  * server's limit, and the held ones are closed.
  */

@@ -6,7 +6,6 @@
 #include <regex.h>
 #include <stdlib.h>
 #include <string.h>
-#include "ifm_judge.h"
 #include "ifm_probe_int.h"
 
 /* RFC 9110 8.8.3: entity-tag = [ weak ] opaque-tag; weak = %s"W/";
@@ -50,9 +49,19 @@ const char *ifm_probe_decide_profile(int unconditional, int star_missing) {
   return "rfc9110";
 }
 
+/* Served: the server read the request and answered it. Not the judge's
+ * "outcome" (ifm_judge_is_outcome), which also leaves out answers that say
+ * nothing about a race, such as 423 Locked from a WebDAV server that holds a
+ * lock on the path while another PUT to it runs: that connection was served,
+ * and counting it as turned away would claim a cap the server does not have. */
+static int served_conn(const ifm_exchange *x) {
+  if (x->error || x->status <= 0) return 0;
+  return x->status != 408 && x->status != 429 && x->status != 503;
+}
+
 size_t ifm_probe_decide_conns(const ifm_exchange *x, size_t n, unsigned *cap) {
   size_t i, served = 0;
-  for (i = 0; i < n; i++) served += ifm_judge_is_outcome(&x[i]) != 0;
+  for (i = 0; i < n; i++) served += served_conn(&x[i]);
   *cap = served < n ? (unsigned)served : 0;
   return served;
 }
