@@ -81,6 +81,13 @@ static int finish(FILE *out) {
   return 0;
 }
 
+/* NOT TESTED when nothing was judged (ifm_report_verdict); otherwise a
+ * filtered run or anything short of conformant is NOT CONFORMANT. */
+static const char *cert_verdict(const ifm_report *r, const ifm_cert_info *ci) {
+  if (ifm_report_not_tested(r)) return "NOT TESTED";
+  return ifm_certificate_conformant(r, ci) ? "CONFORMANT" : "NOT CONFORMANT";
+}
+
 int ifm_certificate_write_json(const ifm_report *r, const ifm_cert_info *ci, FILE *out) {
   size_t counts[3][IFM_VERDICT_COUNT], i;
   int l, v, first = 1;
@@ -127,7 +134,7 @@ int ifm_certificate_write_json(const ifm_report *r, const ifm_cert_info *ci, FIL
   json_requirements(out, r);
   json_ids(out, "errors", r, pick_error);
   fprintf(out, ",\n  \"interrupted\": %s", r->interrupted ? "true" : "false");
-  json_str(out, "verdict", ifm_certificate_conformant(r, ci) ? "CONFORMANT" : "NOT CONFORMANT", 1);
+  json_str(out, "verdict", cert_verdict(r, ci), 1);
   fputs("\n}\n", out);
   return finish(out);
 }
@@ -137,7 +144,9 @@ int ifm_certificate_write_text(const ifm_report *r, const ifm_cert_info *ci, FIL
   int l, conformant = ifm_certificate_conformant(r, ci);
   count_levels(r, counts);
   fprintf(out, "ifmatch certificate\n===================\n\n");
-  fprintf(out, "Verdict:      %s\n", conformant ? "CONFORMANT" : "NOT CONFORMANT");
+  (void)conformant;
+  fprintf(out, "Verdict:      %s\n", cert_verdict(r, ci));
+  if (r->not_tested) fprintf(out, "Not tested:   %s\n", r->not_tested);
   fprintf(out, "Target:       %s%s%s%s\n", r->target ? r->target : "?", ci->target_file ? " (" : "",
           ci->target_file ? ci->target_file : "", ci->target_file ? ")" : "");
   fprintf(out, "Profile:      %s\n", r->profile ? r->profile : "?");

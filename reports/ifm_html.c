@@ -177,8 +177,12 @@ static void html_header(FILE *out, const ifm_report *r) {
   ifm_escape_fixed3(out, ifm_escape_round(r->duration_ms));
   fputs(" s</td></tr>\n", out);
   html_meta_row(out, "ifmatch", r->tool_version);
-  fprintf(out, "</table>\n<p class=\"suite %s\">%s</p>\n", conformant ? "ok" : "bad",
-          conformant ? "CONFORMANT" : "NOT CONFORMANT");
+  fprintf(out, "</table>\n<p class=\"suite %s\">%s</p>\n", conformant ? "ok" : "bad", ifm_report_verdict(r));
+  if (r->not_tested) {
+    fputs("<p class=\"note\">Nothing was judged: ", out);
+    html_text(out, r->not_tested, "");
+    fputs("</p>\n", out);
+  }
   if (r->interrupted)
     fputs("<p class=\"note\">The run was interrupted: the results are partial.</p>\n", out);
   ifm_report_count(r, counts);

@@ -161,8 +161,12 @@ int ifm_report_write_json(const ifm_report *r, FILE *out) {
   json_key_str(out, 2, "profile", r->profile);
   json_key_str(out, 2, "started_at", r->started_at);
   json_key_ms(out, 2, "duration_ms", r->duration_ms);
-  fprintf(out, ",\n  \"interrupted\": %s,\n  \"conformant\": %s,\n  \"counts\": {",
+  fprintf(out, ",\n  \"interrupted\": %s,\n  \"conformant\": %s",
           r->interrupted ? "true" : "false", ifm_report_conformant(r) ? "true" : "false");
+  json_key_str(out, 2, "verdict", ifm_report_verdict(r));
+  if (r->not_tested) json_key_str(out, 2, "not_tested", r->not_tested);
+  else fputs(",\n  \"not_tested\": null", out);
+  fputs(",\n  \"counts\": {", out);
   ifm_report_count(r, counts);
   for (v = 0; v < IFM_VERDICT_COUNT; v++)
     fprintf(out, "%s\"%s\": %zu", v ? ", " : "", ifm_verdict_name((ifm_verdict)v), counts[v]);

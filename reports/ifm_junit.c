@@ -236,12 +236,34 @@ static int junit_testsuite(FILE *out, const ifm_report *r, size_t first) {
   junit_property(out, 6, "tool_version", r->tool_version);
   junit_property(out, 6, "started_at", r->started_at);
   junit_property(out, 6, "interrupted", r->interrupted ? "true" : "false");
+  junit_property(out, 6, "verdict", ifm_report_verdict(r));
+  if (r->not_tested) junit_property(out, 6, "not_tested", r->not_tested);
   fputs("    </properties>\n", out);
   for (i = first; i < r->n_results; i++)
     if (same_file(r->results[i].file, file) && junit_testcase(out, &r->results[i]) != 0)
       return -1;
   fputs("  </testsuite>\n", out);
   return 0;
+}
+
+/* A run that judged no case at all (the target does not answer, nothing
+ * was selected) is one testcase in error with the reason: an empty suite
+ * reads as a green run in CI. */
+static void junit_not_tested(FILE *out, const ifm_report *r) {
+  const char *why = r->not_tested ? r->not_tested : "no case was run";
+  fputs("<testsuites name=\"ifmatch\" tests=\"1\" failures=\"0\" errors=\"1\">\n  <testsuite", out);
+  junit_attr(out, "name", "ifmatch");
+  fputs(" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\" time=\"0\"", out);
+  if (r->started_at) junit_attr(out, "timestamp", r->started_at);
+  fputs(">\n    <properties>\n", out);
+  junit_property(out, 6, "target", r->target);
+  junit_property(out, 6, "profile", r->profile);
+  junit_property(out, 6, "tool_version", r->tool_version);
+  junit_property(out, 6, "verdict", "NOT TESTED");
+  fputs("    </properties>\n    <testcase classname=\"ifmatch\" name=\"run\" time=\"0\">\n      <error", out);
+  junit_attr(out, "message", why);
+  junit_attr(out, "type", "NOT TESTED");
+  fputs("/>\n    </testcase>\n  </testsuite>\n</testsuites>\n", out);
 }
 
 int ifm_report_write_junit(const ifm_report *r, FILE *out) {
@@ -251,7 +273,12 @@ int ifm_report_write_junit(const ifm_report *r, FILE *out) {
     errno = EINVAL;
     return -1;
   }
-  fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"ifmatch\"", out);
+  fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
+  if (r->n_results == 0) {
+    junit_not_tested(out, r);
+    return fflush(out) != 0 || ferror(out) ? (errno = errno ? errno : EIO, -1) : 0;
+  }
+  fputs("<testsuites name=\"ifmatch\"", out);
   junit_counts(out, r, 0, 0);
   fputs(">\n", out);
   for (i = 0; i < r->n_results; i++) {

@@ -195,8 +195,7 @@ static void tap_summary(FILE *out, const ifm_report *r) {
     fprintf(out, "%s %s %zu", v ? "," : "", ifm_verdict_name((ifm_verdict)v), counts[v]);
     if (v == IFM_FAIL && waived) fprintf(out, " (%zu waived)", waived);
   }
-  fprintf(out, "\n# verdict: %s\n",
-          ifm_report_conformant(r) ? "CONFORMANT" : "NOT CONFORMANT");
+  fprintf(out, "\n# verdict: %s\n", ifm_report_verdict(r));
 }
 
 int ifm_report_write_tap(const ifm_report *r, FILE *out) {
@@ -207,10 +206,9 @@ int ifm_report_write_tap(const ifm_report *r, FILE *out) {
     return -1;
   }
   fprintf(out, "TAP version %d\n", IFM_TAP_VERSION);
-  if (r->n_results == 0)
-    fputs("1..0 # SKIP no cases were run\n", out);
-  else
-    fprintf(out, "1..%zu\n", r->n_results);
+  /* A run that judged nothing fails in every consumer: one failing point
+   * that says why, never "1..0 # SKIP" (which reads as a pass). */
+  fprintf(out, "1..%zu\n", r->n_results ? r->n_results : 1);
   fputs("# ifmatch ", out);
   tap_text(out, r->tool_version ? r->tool_version : "(unknown version)");
   fputs(", target ", out);
@@ -223,6 +221,11 @@ int ifm_report_write_tap(const ifm_report *r, FILE *out) {
   }
   fputc('\n', out);
   for (i = 0; i < r->n_results; i++) tap_point(out, i + 1, &r->results[i]);
+  if (r->n_results == 0) {
+    fputs("not ok 1 - NOT TESTED: ", out);
+    tap_text(out, r->not_tested ? r->not_tested : "no case was run");
+    fputc('\n', out);
+  }
   tap_summary(out, r);
   for (i = 0; r->baseline && i < r->n_newly_failing; i++) {
     fputs("# newly failing since the baseline: ", out);
@@ -234,7 +237,13 @@ int ifm_report_write_tap(const ifm_report *r, FILE *out) {
     tap_text(out, r->newly_passing[i]);
     fputc('\n', out);
   }
-  if (r->interrupted) fputs("Bail out! run interrupted: results are partial\n", out);
+  if (r->not_tested && r->n_results) {
+    fputs("Bail out! NOT TESTED: ", out);
+    tap_text(out, r->not_tested);
+    fputc('\n', out);
+  } else if (r->interrupted) {
+    fputs("Bail out! run interrupted: results are partial\n", out);
+  }
   if (fflush(out) != 0 || ferror(out)) {
     if (!errno) errno = EIO;
     return -1;

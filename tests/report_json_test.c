@@ -60,7 +60,8 @@ static void test_json_empty(void) {
   ASSERT_STREQ(j, "{\n  \"format\": \"ifmatch-report\",\n  \"version\": 1,\n"
                   "  \"tool_version\": null,\n  \"target\": null,\n  \"profile\": null,\n"
                   "  \"started_at\": null,\n  \"duration_ms\": 0.000,\n"
-                  "  \"interrupted\": false,\n  \"conformant\": true,\n"
+                  "  \"interrupted\": false,\n  \"conformant\": false,\n"
+                  "  \"verdict\": \"NOT TESTED\",\n  \"not_tested\": null,\n"
                   "  \"counts\": {\"PASS\": 0, \"FAIL\": 0, \"WARN\": 0, \"INFO\": 0, "
                   "\"SKIP\": 0, \"ERROR\": 0},\n  \"baseline\": null,\n  \"results\": []\n}\n");
   free(j);

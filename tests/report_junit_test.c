@@ -68,9 +68,11 @@ static void test_junit_empty(void) {
   char *x = render(ifm_report_write_junit, r, NULL);
 
   ifm_report_free(r);
-  ASSERT_STREQ(x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                  "<testsuites name=\"ifmatch\" tests=\"0\" failures=\"0\" errors=\"0\" "
-                  "skipped=\"0\" time=\"0.000\">\n</testsuites>\n");
+  /* a run that judged nothing is one testcase in error, never an empty
+   * (green) suite */
+  ASSERT(strstr(x, "<testsuites name=\"ifmatch\" tests=\"1\" failures=\"0\" errors=\"1\">") != NULL);
+  ASSERT(strstr(x, "<testcase classname=\"ifmatch\" name=\"run\" time=\"0\">\n"
+                   "      <error message=\"no case was run\" type=\"NOT TESTED\"/>") != NULL);
   free(x);
 }
 

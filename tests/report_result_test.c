@@ -53,7 +53,8 @@ static void test_counts_and_conformant(void) {
   size_t c[IFM_VERDICT_COUNT];
   ifm_result *res;
 
-  ASSERT_EQ(ifm_report_conformant(r), 1);              /* nothing failed */
+  ASSERT_EQ(ifm_report_conformant(r), 0);              /* nothing judged is never conformant */
+  ASSERT_STREQ(ifm_report_verdict(r), "NOT TESTED");
   ifm_report_count(r, c);
   ASSERT_EQ(c[IFM_PASS] + c[IFM_FAIL] + c[IFM_ERROR], 0);
   add_case(r, "a", "a", "t", "f", IFM_MUST, IFM_PASS, NULL);
@@ -61,8 +62,21 @@ static void test_counts_and_conformant(void) {
   add_case(r, "c", "c", "t", "f", IFM_MAY, IFM_INFO, "m");
   add_case(r, "d", "d", "t", "f", IFM_MUST, IFM_SKIP, "m");
   ASSERT_EQ(ifm_report_conformant(r), 1);              /* WARN/INFO/SKIP don't break it */
+  ASSERT_STREQ(ifm_report_verdict(r), "CONFORMANT");
+  r->interrupted = 1;
+  ASSERT_STREQ(ifm_report_verdict(r), "NOT TESTED");   /* cut short before any fault: proves nothing */
+  r->interrupted = 0;
+  r->not_tested = strdup("the preflight failed");
+  ASSERT_EQ(ifm_report_conformant(r), 0);
+  ASSERT_STREQ(ifm_report_verdict(r), "NOT TESTED");
+  free(r->not_tested);
+  r->not_tested = NULL;
   res = add_case(r, "e", "e", "t", "f", IFM_MUST, IFM_FAIL, "m");
   ASSERT_EQ(ifm_report_conformant(r), 0);
+  ASSERT_STREQ(ifm_report_verdict(r), "NOT CONFORMANT");
+  r->interrupted = 1;
+  ASSERT_STREQ(ifm_report_verdict(r), "NOT CONFORMANT");   /* a fault found before the cut stands */
+  r->interrupted = 0;
   res->waived = 1;
   ASSERT_EQ(ifm_report_conformant(r), 1);              /* a waived FAIL is expected */
   r->interrupted = 1;

@@ -82,7 +82,8 @@ tolerated() { if [ "$(head -n 1 "$1")" = "TAP version 14" ]; then echo "$V14"; e
 tap_prove() {
   local f n out bad=0
   for f in "$SAMPLES"/*.tap; do
-    n=$("$PY_PLAIN" -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["results"]))' \
+    # a report with no results is one failing "NOT TESTED" point
+    n=$("$PY_PLAIN" -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["results"]) or 1)' \
         "${f%.tap}.json")
     out=$(prove -e cat "$f" 2>&1)
     if ! grep -q "Files=1, Tests=$n," <<<"$out"; then
@@ -127,7 +128,8 @@ cat >"$PYCHECK" <<'EOF'
 import glob, json, os, sys
 
 ROOT_KEYS = ["format", "version", "tool_version", "target", "profile", "started_at",
-             "duration_ms", "interrupted", "conformant", "counts", "baseline", "results"]
+             "duration_ms", "interrupted", "conformant", "verdict", "not_tested", "counts",
+             "baseline", "results"]
 RESULT_KEYS = ["case_id", "requirement", "title", "spec", "file", "level", "verdict",
                "message", "expected", "got", "failed_step", "waived", "waiver_reason",
                "duration_ms", "exchanges_omitted", "exchanges"]
@@ -155,11 +157,16 @@ def check_json(d):
         for v in VERDICTS:
             if rep["counts"][v] != sum(r["verdict"] == v for r in rep["results"]):
                 fail("%s.json: count of %s" % (base, v))
-        conformant = not rep["interrupted"] and not any(
-            r["verdict"] == "ERROR" or (r["verdict"] == "FAIL" and not r["waived"])
-            for r in rep["results"])
+        fault = any(r["verdict"] not in VERDICTS or r["verdict"] == "ERROR" or
+                    (r["verdict"] == "FAIL" and not r["waived"]) for r in rep["results"])
+        conformant = not rep["interrupted"] and rep["not_tested"] is None and bool(rep["results"]) and not fault
         if rep["conformant"] != conformant:
             fail("%s.json: conformant is %r" % (base, rep["conformant"]))
+        # nothing judged (or cut short before any fault) is NOT TESTED, never green
+        nt = rep["not_tested"] is not None or not rep["results"] or (rep["interrupted"] and not fault)
+        want = "NOT TESTED" if nt else "CONFORMANT" if conformant else "NOT CONFORMANT"
+        if rep["verdict"] != want:
+            fail("%s.json: verdict %r, expected %r" % (base, rep["verdict"], want))
         for r in rep["results"]:
             if list(r) != RESULT_KEYS:
                 fail("%s.json: result keys %s" % (base, list(r)))
@@ -225,7 +232,14 @@ def check_tap(d):
         bails = [l for l in lines if l.category == "bail"]
         plans = [l for l in lines if l.category == "plan"]
         results = rep["results"]
-        if len(bails) != (1 if rep["interrupted"] else 0):
+        if not results:
+            # nothing judged: one failing point that says NOT TESTED, which every
+            # consumer reads as a failure (never "1..0 # SKIP")
+            if len(plans) != 1 or plans[0].expected_tests != 1 or len(tests) != 1 or tests[0].ok \
+                    or "NOT TESTED" not in tests[0].description:
+                fail("%s.tap: a run with no results is not one failing NOT TESTED point" % base)
+            continue
+        if len(bails) != (1 if rep["interrupted"] or rep["not_tested"] else 0):
             fail("%s.tap: %d bail-outs" % (base, len(bails)))
         if len(plans) != 1 or plans[0].expected_tests != len(results):
             fail("%s.tap: plan %r" % (base, [p.expected_tests for p in plans]))
@@ -257,6 +271,8 @@ def check_junit(d):
             "skipped": sum(r["verdict"] == "SKIP" or (r["verdict"] == "FAIL" and r["waived"])
                            for r in rs),
         }
+        if not rs:          # nothing judged: one testcase in error, never an empty suite
+            want = {"tests": 1, "failures": 0, "errors": 1, "skipped": 0}
         got = {k: getattr(xml, k) for k in want}
         if got != want:
             fail("%s.xml: testsuites counts %s, want %s" % (base, got, want))
@@ -268,7 +284,7 @@ def check_junit(d):
             if attrs != recount:
                 fail("%s.xml: suite %r says %s, holds %s" % (base, suite.name, attrs, recount))
             cases += len(list(suite))
-        if cases != len(rs):
+        if cases != (len(rs) or 1):
             fail("%s.xml: %d testcases, %d results" % (base, cases, len(rs)))
         if os.path.basename(base) == "sample":
             names = [s.name for s in xml]

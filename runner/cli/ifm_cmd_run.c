@@ -47,6 +47,7 @@ typedef struct run_cli {
   const char **var_names, **var_values;
   size_t n_vars;
   int quiet, verbose;
+  int allow_empty;      /* a selection that matches no case is not an error */
   int requirements;     /* list: the catalogue with case counts */
   const char *waivers, *baseline;
   int certify;          /* ifmatch certify */
@@ -74,12 +75,16 @@ static void run_usage(FILE *out) {
         "      --waivers FILE    known failures with reasons: expected (TAP TODO), not FAILs\n"
         "      --baseline FILE   an earlier --json report: say what newly fails / passes;\n"
         "                        the exit code is then 1 only for new failures\n"
+        "      --allow-empty     a selection that matches no case is not an error\n"
         "  -q, --quiet           only the verdict line\n"
         "  -v, --verbose         a line for every case\n"
         "  -h, --help\n"
         "\n"
-        "Exit: 0 conformant, 1 a case failed, 2 bad command line / target / case file,\n"
-        "3 the run could not be completed (unreachable, interrupted, errors).\n",
+        "Exit: 0 conformant; 1 a case failed (a FAIL not waived; it wins over ERRORs);\n"
+        "2 bad command line / target / case file, or a selection that matches no case;\n"
+        "3 not tested or not completed: the target does not answer, its setup or the\n"
+        "preflight failed (the verdict is NOT TESTED), the run was interrupted, a case\n"
+        "ERRORed, or a report could not be written.\n",
         out);
 }
 
@@ -136,7 +141,7 @@ static int run_cli_parse(int argc, char **argv, run_cli *c) {
       {"quiet", no_argument, 0, 'q'},         {"verbose", no_argument, 0, 'v'},
       {"requirements", no_argument, 0, 'R'},  {"help", no_argument, 0, 'h'},
       {"waivers", required_argument, 0, 'W'}, {"baseline", required_argument, 0, 'B'},
-      {"out", required_argument, 0, 'O'},
+      {"out", required_argument, 0, 'O'},     {"allow-empty", no_argument, 0, 'E'},
       {0, 0, 0, 0}};
   const char *env;
   double d;
@@ -179,6 +184,7 @@ static int run_cli_parse(int argc, char **argv, run_cli *c) {
       case 'W': c->waivers = optarg; break;
       case 'B': c->baseline = optarg; break;
       case 'O': c->out_dir = optarg; break;
+      case 'E': c->allow_empty = 1; break;
       case 'h': run_usage(stdout); return 1;
       case ':':
         fprintf(stderr, "ifmatch run: option '%s' needs a value\n", argv[optind - 1]);
@@ -335,7 +341,12 @@ static void print_summary(const ifm_report *rep, int conformant, FILE *out) {
           rep->n_results, rep->target, rep->profile, counts[IFM_PASS], counts[IFM_FAIL], waived,
           counts[IFM_WARN], counts[IFM_INFO], counts[IFM_SKIP], counts[IFM_ERROR],
           rep->interrupted ? " (interrupted: partial results)" : "");
-  fprintf(out, "ifmatch: verdict: %s\n", conformant ? "CONFORMANT" : "NOT CONFORMANT");
+  if (ifm_report_not_tested(rep))
+    fprintf(out, "ifmatch: verdict: NOT TESTED (%s)\n",
+            rep->not_tested ? rep->not_tested : rep->interrupted ? "the run was cut short before it judged"
+                                                                 : "no case was run");
+  else
+    fprintf(out, "ifmatch: verdict: %s\n", conformant ? "CONFORMANT" : "NOT CONFORMANT");
 }
 
 static char *iso_now(void) {
@@ -357,11 +368,13 @@ static void probe_cb(ifm_xfer *x, void *ctx) {
   if (r->error) snprintf(probe_err, sizeof probe_err, "%s", r->error);
 }
 
+static double probe_timeout_s;   /* --timeout: the startup check obeys it too */
+
 static int probe_target(const char *base_url, const ifm_target *t) {
   ifm_exec *e = ifm_exec_new();
   ifm_xfer_opts xo = {0};
   ifm_xfer *x;
-  xo.timeout_s = t->timeout_s > 0 ? t->timeout_s : 10;
+  xo.timeout_s = probe_timeout_s > 0 ? probe_timeout_s : t->timeout_s > 0 ? t->timeout_s : 10;
   xo.http_version = (int)t->http_version;
   xo.ca_file = t->ca_file;
   xo.tls_verify = t->tls_verify;
@@ -553,7 +566,7 @@ static int cmd_run_or_certify(int argc, char **argv, int certify) {
   progress_ctx pc;
   char url[256], err[512];
   const char *base_url, *profile_name;
-  int rc, exit_code = 3, wrc = 0, conformant;
+  int rc, exit_code = 3, wrc = 0, conformant, empty_selection = 0;  /* 1: nothing selected; -1: and --allow-empty */
 
   memset(&target, 0, sizeof target);
   memset(&profile, 0, sizeof profile);
@@ -628,9 +641,14 @@ static int cmd_run_or_certify(int argc, char **argv, int certify) {
   rep->profile = ifm_strdup(profile.name);
   rep->started_at = iso_now();
 
+  probe_timeout_s = cli.timeout_s;
   if (probe_target(base_url, &target) != 0) {
     fprintf(stderr, "ifmatch: target %s does not answer: %s\n", rep->target, probe_err);
-    rep->interrupted = 1;
+    {
+      ifm_buf m = IFM_BUF_INIT;
+      ifm_buf_printf(&m, "the target %s does not answer: %s", rep->target, probe_err);
+      rep->not_tested = ifm_buf_detach(&m);
+    }
   } else {
     memset(&ro, 0, sizeof ro);
     pc.tty = isatty(2);
@@ -656,6 +674,13 @@ static int cmd_run_or_certify(int argc, char **argv, int certify) {
       rep->interrupted = 1;
     }
     if (g_stop) rep->interrupted = 1;
+    if (rep->n_results == 0 && !rep->interrupted && !rep->not_tested) {
+      /* a selection that matched nothing judged nothing: never a green run */
+      fprintf(stderr, "ifmatch: the selection matched no case (--filter, IFMATCH_FILTER, case paths)%s\n",
+              cli.allow_empty ? "" : "; --allow-empty accepts that");
+      rep->not_tested = ifm_strdup("the selection matched no case");
+      empty_selection = cli.allow_empty ? -1 : 1;
+    }
   }
   ifm_waivers_apply(&waivers, rep);
   if (cli.baseline && ifm_baseline_compare(cli.baseline, rep, err, sizeof err) != 0) {
@@ -670,7 +695,9 @@ static int cmd_run_or_certify(int argc, char **argv, int certify) {
   if (certify) wrc |= write_certificate(&cli, &suite, rep, &conformant);
   print_summary(rep, conformant, stderr);
   print_news(rep, stderr);
-  if (rep->interrupted || wrc) exit_code = 3;
+  if (empty_selection > 0) exit_code = 2;
+  else if (empty_selection < 0 && !wrc) exit_code = 0;     /* --allow-empty: asked for */
+  else if (rep->interrupted || rep->not_tested || wrc) exit_code = 3;
   else if (cli.baseline) exit_code = rep->n_newly_failing ? 1 : 0;
   else if (conformant) exit_code = 0;
   else exit_code = has_unwaived_fail(rep) ? 1 : 3;

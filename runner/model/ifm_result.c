@@ -45,6 +45,7 @@ void ifm_report_free(ifm_report *r) {
   free(r->target);
   free(r->profile);
   free(r->started_at);
+  free(r->not_tested);
   free(r->baseline);
   for (i = 0; i < r->n_newly_failing; i++) free(r->newly_failing[i]);
   free(r->newly_failing);
@@ -120,7 +121,7 @@ void ifm_report_count(const ifm_report *r, size_t counts[IFM_VERDICT_COUNT]) {
 int ifm_report_conformant(const ifm_report *r) {
   size_t i;
 
-  if (!r || r->interrupted) return 0;
+  if (!r || r->interrupted || r->not_tested || r->n_results == 0) return 0;
   for (i = 0; i < r->n_results; i++) {
     const ifm_result *res = &r->results[i];
 
@@ -131,4 +132,27 @@ int ifm_report_conformant(const ifm_report *r) {
       return 0;   /* ERROR, or out of range (counted as ERROR) */
   }
   return 1;
+}
+
+/* A FAIL not waived, or an ERROR that is not the run's own "not tested". */
+static int has_fault(const ifm_report *r) {
+  size_t i;
+  if (r->not_tested) return 0;
+  for (i = 0; i < r->n_results; i++) {
+    ifm_verdict v = r->results[i].verdict;
+    if ((v == IFM_FAIL && !r->results[i].waived) || v == IFM_ERROR || (int)v < 0 || v >= IFM_VERDICT_COUNT)
+      return 1;
+  }
+  return 0;
+}
+
+int ifm_report_not_tested(const ifm_report *r) {
+  if (!r) return 1;
+  if (r->not_tested || r->n_results == 0) return 1;
+  return r->interrupted && !has_fault(r);
+}
+
+const char *ifm_report_verdict(const ifm_report *r) {
+  if (ifm_report_not_tested(r)) return "NOT TESTED";
+  return ifm_report_conformant(r) ? "CONFORMANT" : "NOT CONFORMANT";
 }

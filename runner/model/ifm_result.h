@@ -48,6 +48,9 @@ typedef struct ifm_report {
   char *started_at;         /* ISO 8601 UTC */
   double duration_ms;
   int interrupted;          /* the run was cut short (SIGINT, target died): partial */
+  char *not_tested;         /* why nothing was judged (the target does not answer, the
+                               preflight or a setup request failed, nothing was selected);
+                               NULL when the run judged the server */
   ifm_result *results;
   size_t n_results;
   size_t cap_results;
@@ -75,6 +78,17 @@ ifm_exchange *ifm_result_add_exchange(ifm_result *res);
  * certifies nothing). A verdict out of range counts as ERROR. */
 void ifm_report_count(const ifm_report *r, size_t counts[IFM_VERDICT_COUNT]);
 int ifm_report_conformant(const ifm_report *r);
+
+/* The run's verdict in words, the one every report and the terminal use:
+ *   "NOT CONFORMANT": a FAIL that is not waived, or an ERROR, in a run that
+ *     judged something (an interrupted run with such a result included);
+ *   "NOT TESTED": nothing was judged (not_tested), or the run was cut short
+ *     before any such result: a partial run proves nothing either way;
+ *   "CONFORMANT": otherwise.
+ * Never green when nothing was judged. */
+const char *ifm_report_verdict(const ifm_report *r);
+/* 1 when the verdict is NOT TESTED. */
+int ifm_report_not_tested(const ifm_report *r);
 
 
 

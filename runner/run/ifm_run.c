@@ -175,7 +175,8 @@ int ifm_run_suite(const ifm_run_opts *o, ifm_report *rep, char *err, size_t errl
       res->verdict = IFM_ERROR;
       res->message = ifm_strdup(err);
     }
-    rep->interrupted = 1;
+    free(rep->not_tested);
+    rep->not_tested = ifm_strdup(err);        /* the target, not the server, is at fault: nothing judged */
     ifm_exec_free(rl.env.exec);
     free(rl.cases);
     return -1;
