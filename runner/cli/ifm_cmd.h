@@ -5,6 +5,10 @@
 #define IFM_CMD_H
 
 int ifm_cmd_run(int argc, char **argv);
+/* Installs run's SIGINT/SIGTERM handler (an orderly stop that still writes
+ * every report); main calls it first thing for run and certify, before
+ * libcurl's slow start. */
+void ifm_cmd_run_catch_signals(void);
 int ifm_cmd_list(int argc, char **argv);
 int ifm_cmd_certify(int argc, char **argv);
 int ifm_cmd_fuzz(int argc, char **argv);

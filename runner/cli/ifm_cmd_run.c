@@ -554,6 +554,13 @@ static int has_unwaived_fail(const ifm_report *rep) {
   return 0;
 }
 
+/* From here on a signal asks for an orderly stop: even while the suite
+ * loads, the reports are written (saying nothing was judged). */
+void ifm_cmd_run_catch_signals(void) {
+  signal(SIGINT, on_signal);
+  signal(SIGTERM, on_signal);
+}
+
 static int cmd_run_or_certify(int argc, char **argv, int certify) {
   run_cli cli;
   ifm_suite suite = {0};
@@ -577,6 +584,7 @@ static int cmd_run_or_certify(int argc, char **argv, int certify) {
     return rc > 0 ? 0 : 2;
   }
   cli.certify = certify;
+  ifm_cmd_run_catch_signals();
   if (certify && certify_defaults(&cli) != 0) {
     exit_code = 2;
     goto out;
@@ -630,8 +638,6 @@ static int cmd_run_or_certify(int argc, char **argv, int certify) {
     exit_code = 2;
     goto out;
   }
-  signal(SIGINT, on_signal);
-  signal(SIGTERM, on_signal);
   signal(SIGPIPE, SIG_IGN);
 
   rep = ifm_report_new();
@@ -642,7 +648,10 @@ static int cmd_run_or_certify(int argc, char **argv, int certify) {
   rep->started_at = iso_now();
 
   probe_timeout_s = cli.timeout_s;
-  if (probe_target(base_url, &target) != 0) {
+  if (g_stop) {
+    rep->interrupted = 1;
+    rep->not_tested = ifm_strdup("interrupted before any case ran");
+  } else if (probe_target(base_url, &target) != 0) {
     fprintf(stderr, "ifmatch: target %s does not answer: %s\n", rep->target, probe_err);
     {
       ifm_buf m = IFM_BUF_INIT;

@@ -34,6 +34,7 @@ int main(int argc, char **argv) {
     printf("ifmatch %s (%s)\n", IFM_VERSION, curl_version());
     return 0;
   }
+  if (strcmp(cmd, "run") == 0 || strcmp(cmd, "certify") == 0) ifm_cmd_run_catch_signals();
   if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
     fprintf(stderr, "ifmatch: libcurl failed to initialise\n");
     return 3;

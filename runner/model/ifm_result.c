@@ -46,6 +46,8 @@ void ifm_report_free(ifm_report *r) {
   free(r->profile);
   free(r->started_at);
   free(r->not_tested);
+  free(r->name);
+  free(r->suite_root);
   free(r->baseline);
   for (i = 0; i < r->n_newly_failing; i++) free(r->newly_failing[i]);
   free(r->newly_failing);
@@ -134,14 +136,16 @@ int ifm_report_conformant(const ifm_report *r) {
   return 1;
 }
 
-/* A FAIL not waived, or an ERROR that is not the run's own "not tested". */
+/* A FAIL not waived, or (in a run that was not cut short) an ERROR. */
 static int has_fault(const ifm_report *r) {
   size_t i;
   if (r->not_tested) return 0;
   for (i = 0; i < r->n_results; i++) {
     ifm_verdict v = r->results[i].verdict;
-    if ((v == IFM_FAIL && !r->results[i].waived) || v == IFM_ERROR || (int)v < 0 || v >= IFM_VERDICT_COUNT)
-      return 1;
+    if (v == IFM_FAIL && !r->results[i].waived) return 1;
+    /* a cut-short run has the ERRORs of the cases it stopped: only a FAIL
+     * found before the cut says something of the server then */
+    if (!r->interrupted && (v == IFM_ERROR || (int)v < 0 || v >= IFM_VERDICT_COUNT)) return 1;
   }
   return 0;
 }

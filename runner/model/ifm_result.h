@@ -51,6 +51,13 @@ typedef struct ifm_report {
   char *not_tested;         /* why nothing was judged (the target does not answer, the
                                preflight or a setup request failed, nothing was selected);
                                NULL when the run judged the server */
+  char *name;               /* the report's name (--report-name; by default the target's
+                               name): JUnit puts it in front of every suite name so that
+                               reports of several targets merge. NULL: none */
+  char *suite_root;         /* the directory case files are named relative to where a name
+                               must not depend on the machine (JUnit classnames): the one
+                               holding cases/ for the default suite, else the current
+                               directory. NULL: files as given */
   ifm_result *results;
   size_t n_results;
   size_t cap_results;
@@ -81,7 +88,7 @@ int ifm_report_conformant(const ifm_report *r);
 
 /* The run's verdict in words, the one every report and the terminal use:
  *   "NOT CONFORMANT": a FAIL that is not waived, or an ERROR, in a run that
- *     judged something (an interrupted run with such a result included);
+ *     judged something (in an interrupted run: a FAIL found before the cut);
  *   "NOT TESTED": nothing was judged (not_tested), or the run was cut short
  *     before any such result: a partial run proves nothing either way;
  *   "CONFORMANT": otherwise.
