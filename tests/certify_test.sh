@@ -2,7 +2,7 @@
 # certify_test.sh: ifmatch certify, waivers and --baseline end to end, against
 # the embedded reference server and a --flaw weak-compare server on loopback.
 source "$(dirname "$0")/lib.sh"
-plan 13
+plan 14
 
 C="$TMP/clean"
 check "certify against the embedded server exits 0" expect_exit 0 "$IFMATCH" certify -q --out "$C"
@@ -18,7 +18,12 @@ check "certify against --flaw weak-compare exits 1" expect_exit 1 "$IFMATCH" cer
 check "its certificate is NOT CONFORMANT and names the weak-comparison case" python3 -c "
 import json,sys; c=json.load(open('$W/certificate.json'))
 sys.exit(0 if c['verdict']=='NOT CONFORMANT' and 'IM-WEAK-NEVER-weak-of-current' in c['failures'] else 1)"
-check "a filtered run cannot certify" bash -c "'$IFMATCH' certify -q --filter 'IM-STALE-*' --out '$TMP/f' >/dev/null; grep -q '\"verdict\": \"NOT CONFORMANT\"' '$TMP/f/certificate.json'"
+check "a filter is refused (exit 2, nothing certified)" bash -c "
+  '$IFMATCH' certify -q --filter 'IM-STALE-*' --out '$TMP/f' 2>'$TMP/f.err'; rc=\$?
+  [ \$rc = 2 ] && [ ! -e '$TMP/f/certificate.json' ] && grep -q 'whole suite' '$TMP/f.err'"
+check "case paths are refused (exit 2, nothing certified)" bash -c "
+  '$IFMATCH' certify -q '$SRC/cases/core' --out '$TMP/p' 2>'$TMP/p.err'; rc=\$?
+  [ \$rc = 2 ] && [ ! -e '$TMP/p/certificate.json' ] && grep -q 'case paths are refused' '$TMP/p.err'"
 
 # Waivers: the known failures are expected, the run is conformant, nothing else hides.
 # Waive exactly what the flawed server failed in the certify run above.

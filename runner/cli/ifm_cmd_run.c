@@ -52,6 +52,7 @@ typedef struct run_cli {
   const char *waivers, *baseline;
   int certify;          /* ifmatch certify */
   const char *out_dir;  /* certify: where everything goes */
+  const char *report_name;  /* --report-name: JUnit suite names; default the target's name */
 } run_cli;
 
 static void run_usage(FILE *out) {
@@ -72,6 +73,9 @@ static void run_usage(FILE *out) {
         "      --junit FILE      JUnit XML report\n"
         "      --json FILE       JSON report (reports/README.md)\n"
         "      --html FILE       HTML report\n"
+        "      --report-name NAME  in front of the JUnit suite names, so that reports of\n"
+        "                        several targets merge (default: the target's name)\n"
+        "                                                     IFMATCH_REPORT_NAME\n"
         "      --waivers FILE    known failures with reasons: expected (TAP TODO), not FAILs\n"
         "      --baseline FILE   an earlier --json report: say what newly fails / passes;\n"
         "                        the exit code is then 1 only for new failures\n"
@@ -142,6 +146,7 @@ static int run_cli_parse(int argc, char **argv, run_cli *c) {
       {"requirements", no_argument, 0, 'R'},  {"help", no_argument, 0, 'h'},
       {"waivers", required_argument, 0, 'W'}, {"baseline", required_argument, 0, 'B'},
       {"out", required_argument, 0, 'O'},     {"allow-empty", no_argument, 0, 'E'},
+      {"report-name", required_argument, 0, 'N'},
       {0, 0, 0, 0}};
   const char *env;
   double d;
@@ -153,6 +158,7 @@ static int run_cli_parse(int argc, char **argv, run_cli *c) {
   c->url = getenv("IFMATCH_URL");
   c->profile = getenv("IFMATCH_PROFILE");
   c->filter = getenv("IFMATCH_FILTER");
+  c->report_name = getenv("IFMATCH_REPORT_NAME");
   if ((env = getenv("IFMATCH_JOBS")) && *env) {
     if (parse_number("IFMATCH_JOBS", env, 1, 1024, &d)) return -1;
     c->jobs = (unsigned)d;
@@ -185,6 +191,7 @@ static int run_cli_parse(int argc, char **argv, run_cli *c) {
       case 'B': c->baseline = optarg; break;
       case 'O': c->out_dir = optarg; break;
       case 'E': c->allow_empty = 1; break;
+      case 'N': c->report_name = optarg; break;
       case 'h': run_usage(stdout); return 1;
       case ':':
         fprintf(stderr, "ifmatch run: option '%s' needs a value\n", argv[optind - 1]);
@@ -200,6 +207,7 @@ static int run_cli_parse(int argc, char **argv, run_cli *c) {
   for (ch = optind; ch < argc; ch++) c->paths[ch - optind] = argv[ch];
   if (c->target_file && !*c->target_file) c->target_file = NULL;
   if (c->url && !*c->url) c->url = NULL;
+  if (c->report_name && !*c->report_name) c->report_name = NULL;
   return 0;
 }
 
@@ -229,6 +237,21 @@ static int load_suite(const run_cli *c, ifm_suite *suite) {
   ifm_errors_clear(&err);
   free(dflt);
   return rc;
+}
+
+/* The report's name (JUnit suite names) and the suite root case files are
+ * named relative to: the directory holding the default cases/, or the
+ * current directory for case paths named on the command line. */
+static void report_names(const run_cli *c, const ifm_target *t, ifm_report *rep) {
+  char *root = c->n_paths ? getcwd(NULL, 0) : ifm_paths_find("cases");
+  char *slash;
+  if (root && !c->n_paths) {
+    if ((slash = strrchr(root, '/')) && slash != root) *slash = '\0';
+    else if (slash) slash[1] = '\0';
+    else strcpy(root, ".");
+  }
+  rep->suite_root = root;
+  rep->name = ifm_strdup(c->report_name ? c->report_name : t->name ? t->name : "ifmatch");
 }
 
 /* The target: a file, the reference target with another URL, or the
@@ -399,6 +422,17 @@ static int certify_defaults(run_cli *c) {
   const char **slots[4];
   int i;
   slots[0] = &c->tap, slots[1] = &c->junit, slots[2] = &c->json, slots[3] = &c->html;
+  /* a certificate speaks for the whole suite: a subset certifies nothing */
+  if (c->n_paths) {
+    fprintf(stderr, "ifmatch certify: '%s': a certificate covers the whole suite; case paths are refused "
+            "(use 'ifmatch run' for a subset)\n", c->paths[0]);
+    return -1;
+  }
+  if (c->filter && *c->filter) {
+    fprintf(stderr, "ifmatch certify: --filter / IFMATCH_FILTER ('%s'): a certificate covers the whole suite; "
+            "a filter is refused (use 'ifmatch run' for a subset)\n", c->filter);
+    return -1;
+  }
   if (!c->out_dir) c->out_dir = "results";
   if (mkdir(c->out_dir, 0777) != 0 && errno != EEXIST) {
     fprintf(stderr, "ifmatch certify: cannot create %s: %s\n", c->out_dir, strerror(errno));
@@ -646,6 +680,7 @@ static int cmd_run_or_certify(int argc, char **argv, int certify) {
   rep->target = ifm_redact(base_url, strlen(base_url), target.secrets, target.n_secrets, NULL);
   rep->profile = ifm_strdup(profile.name);
   rep->started_at = iso_now();
+  report_names(&cli, &target, rep);
 
   probe_timeout_s = cli.timeout_s;
   if (g_stop) {
