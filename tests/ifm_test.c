@@ -55,8 +55,12 @@ int ifm_test_remove_files(const char *dir, const char *const *names, size_t n) {
 const char *ifm_test_source_dir(void) {
   const char *d = getenv("IFM_SOURCE_DIR");
   if (d && *d) return d;
+#ifdef IFM_TEST_SOURCE_DIR
+  return IFM_TEST_SOURCE_DIR;     /* the checkout this test was built from: prove works without ctest */
+#else
   printf("Bail out! IFM_SOURCE_DIR is not set: run through ctest, or set it to the checkout\n");
   exit(1);
+#endif
 }
 
 const char *ifm_test_source_path(const char *rel) {
