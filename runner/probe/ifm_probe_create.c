@@ -11,7 +11,8 @@
  *   3. PUT under a collection the run makes first (setup: MKCOL);
  *   4. POST to a collection, the new resource named in Location (RFC 9110
  *      9.3.3, 15.3.2): `path_from: location`.
- * A partial target file's resource or create mapping is taken as given.
+ * A partial target file's create mapping is taken as given; a resource
+ * given without one is created with a PUT there (If-None-Match: * as in 1).
  * With a PUT that works, a second PUT with If-None-Match: * to the same path
  * must get 412 for the field to be kept in `create`.
  *
@@ -197,10 +198,15 @@ static void inm_check(ifm_probe *p) {
     p->inm_star = 1;
     ifm_probe_say(p, IFM_PN_CREATE, "again at the same path: %s: If-None-Match: * is honoured (RFC 9110 "
                   "13.1.2), so create sends it", ifm_buf_str(&line));
-  } else {
+  } else if (ok2xx(&x)) {
     op_header_remove(c, "If-None-Match");
     ifm_probe_say(p, IFM_PN_CREATE, "again at the same path: %s: If-None-Match: * is not honoured, so "
                   "create sends no precondition", ifm_buf_str(&line));
+  } else {
+    op_header_remove(c, "If-None-Match");
+    ifm_probe_say(p, IFM_PN_CREATE, "again at the same path: %s: refused, but not with the 412 RFC 9110 "
+                  "13.1.2 requires, so create sends no precondition (the cases create on fresh paths)",
+                  ifm_buf_str(&line));
   }
   ifm_exchange_clear(&x);
   ifm_buf_clear(&line);
@@ -221,13 +227,21 @@ ifm_err ifm_probe_create(ifm_probe *p, char *err, size_t errlen) {
   int st, refused = 0, tries = 0, nested409 = 0;
   ifm_err rc = IFM_ERR_FAILED;
   if (p->given_create || p->given_resource) {
-    st = ifm_probe_fresh(p, p->payload, &x);
-    ifm_probe_line(p, &tried, &x);
-    ifm_buf_puts(&tried, "; ");
-    ifm_exchange_clear(&x);
+    if (!p->given_create) {
+      /* only the resource is given (a query string that authorises, an
+       * extension the server wants): PUT there, If-None-Match: * found as
+       * on a path of the probe's own */
+      st = try_put(p, p->t.resource, &tried);
+    } else {
+      st = ifm_probe_fresh(p, p->payload, &x);
+      ifm_probe_line(p, &tried, &x);
+      ifm_buf_puts(&tried, "; ");
+      ifm_exchange_clear(&x);
+    }
     p->creates_by_post = p->t.ops[IFM_OP_CREATE].path_from_location;
     if (st / 100 == 2) {
-      rc = created(p, "the partial target's resource and create work", &tried, err, errlen);
+      rc = created(p, p->given_create ? "the partial target's resource and create work"
+                   : "PUT to the partial target's resource creates", &tried, err, errlen);
       goto out;
     }
     snprintf(err, errlen, "the partial target's create does not work here: %.300s", ifm_buf_str(&tried));
