@@ -239,51 +239,6 @@ static int load_suite(const run_cli *c, ifm_suite *suite) {
   return rc;
 }
 
-/* path cut to its parent directory ("/x/cases/" -> "/x", "/x" -> "/"). */
-static void parent_dir(char *path) {
-  char *slash;
-  size_t n = strlen(path);
-  while (n > 1 && path[n - 1] == '/') path[--n] = '\0';
-  if ((slash = strrchr(path, '/'))) slash[slash == path] = '\0';
-}
-
-/* dir cut to its longest leading directory that also leads path. */
-static void common_dir(char *dir, const char *path) {
-  size_t i, cut = 0;
-  for (i = 0; dir[i] && dir[i] == path[i]; i++)
-    if (dir[i] == '/') cut = i;
-  if (!dir[i] && (path[i] == '/' || !path[i])) cut = i;
-  dir[cut ? cut : 1] = '\0';
-}
-
-/* The report's name (JUnit suite names) and the suite root that case files
- * are named relative to, so that names do not depend on the machine: the
- * directory holding the default cases/; for case paths named on the command
- * line, the current directory, or when an absolute one lies outside it, the
- * directory the parents of the absolute ones share. */
-static void report_names(const run_cli *c, const ifm_target *t, ifm_report *rep) {
-  char *root = c->n_paths ? getcwd(NULL, 0) : ifm_paths_find("cases"), *parent = NULL;
-  size_t i, n;
-  if (root && !c->n_paths) parent_dir(root);               /* .../cases -> ... */
-  for (i = 0; root && i < c->n_paths; i++) {
-    n = strlen(root);
-    if (c->paths[i][0] != '/' || (strncmp(c->paths[i], root, n) == 0 && c->paths[i][n] == '/')) continue;
-    if (parent) {
-      common_dir(parent, c->paths[i]);
-    } else if ((parent = ifm_strdup(c->paths[i]))) {
-      parent_dir(parent);
-    } else {
-      break;
-    }
-  }
-  if (parent) {
-    free(root);
-    root = parent;
-  }
-  rep->suite_root = root;
-  rep->name = ifm_strdup(c->report_name ? c->report_name : t->name ? t->name : "ifmatch");
-}
-
 /* The target: a file, the reference target with another URL, or the
  * reference target for the embedded server. */
 static int load_target(const run_cli *c, ifm_target *t) {
@@ -710,7 +665,8 @@ static int cmd_run_or_certify(int argc, char **argv, int certify) {
   rep->target = ifm_redact(base_url, strlen(base_url), target.secrets, target.n_secrets, NULL);
   rep->profile = ifm_strdup(profile.name);
   rep->started_at = iso_now();
-  report_names(&cli, &target, rep);
+  rep->name = ifm_strdup(cli.report_name ? cli.report_name : target.name ? target.name : "ifmatch");
+  rep->suite_root = ifm_paths_suite_root(cli.paths, cli.n_paths);   /* JUnit names */
 
   probe_timeout_s = cli.timeout_s;
   if (g_stop) {
