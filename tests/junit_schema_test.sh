@@ -13,17 +13,19 @@
 #   post         another target file (reference-post-create.yaml)
 #
 # For each report: xmllint --noout --schema accepts it; no classname, suite
-# name or file= holds an absolute path or this checkout's path. Reports of two
+# name or file= holds an absolute path or this checkout's path. The reports
+# tests/report_writers_test writes (every verdict, NUL, controls, invalid
+# UTF-8, "]]>", seeded random bytes, no results) are held to the schema too. Reports of two
 # targets have no suite name in common, so merging them folds nothing. Two
 # hand-written reports, one with <properties> in a <testcase> and one with
 # skipped= on <testsuites>, are refused: the schema is not vacuous.
 source "$(dirname "$0")/lib.sh"
 XSD="$SRC/tests/data/junit-10.xsd"
 RUNS="pass fail waived unreachable named copied post"
-plan $(( $(echo $RUNS | wc -w) * 3 + 8 ))
+plan $(( $(echo $RUNS | wc -w) * 3 + 9 ))
 
 if ! command -v xmllint >/dev/null 2>&1; then
-  for i in $(seq 1 $(( $(echo $RUNS | wc -w) * 3 + 8 ))); do echo "not ok $i - # missing tool: xmllint"; done
+  for i in $(seq 1 $(( $(echo $RUNS | wc -w) * 3 + 9 ))); do echo "not ok $i - # missing tool: xmllint"; done
   exit 1
 fi
 
@@ -116,6 +118,19 @@ disjoint() {
 }
 check "pass (target reference) and post (target reference-post-create) share no suite name" \
   disjoint "$R-pass.xml" "$R-post.xml"
+
+samples_valid() {
+  local f n=0
+  mkdir -p "$TMP/samples"
+  IFM_REPORT_OUT="$TMP/samples" "${IFM_BUILD_DIR:-build}/tests/report_writers_test" test_write_samples >/dev/null ||
+    { echo "report_writers_test failed"; return 1; }
+  for f in "$TMP/samples"/*.xml; do
+    xmllint --noout --schema "$XSD" "$f" 2>&1 | grep -v ' validates$' && return 1
+    n=$((n + 1))
+  done
+  [ $n -ge 3 ] || { echo "only $n sample reports"; return 1; }
+}
+check "report_writers_test's sample, empty and random JUnit reports are valid too" samples_valid
 
 # the schema refuses what the old writer wrote
 cat >"$TMP/props.xml" <<'EOF'
