@@ -148,3 +148,92 @@ suite_dirs() {
     case "$d" in */regress/|*/profiles/) ;; *) printf '%s\n' "${d%/}" ;; esac
   done
 }
+
+# start_rclone VAR: `rclone serve webdav` over a scratch directory, as
+# tests/rclone_test.sh starts it. Returns 2 when rclone is not installed.
+_launch_rclone() {
+  mkdir -p "$TMP/rclone-root"
+  RCLONE_CONFIG="$TMP/rclone.conf" rclone serve webdav "$TMP/rclone-root" --addr "127.0.0.1:$1" \
+    >>"$TMP/rclone.out" 2>&1 &
+}
+start_rclone() {
+  command -v rclone >/dev/null || return 2
+  _start_on_free_port "$1" rclone _launch_rclone "$TMP/rclone.out"
+}
+
+# _free_port: a TCP port on 127.0.0.1 that was free a moment ago.
+_free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# start_tomcat VAR: Tomcat 10's WebDAV servlet (Debian package tomcat10-common)
+# as tests/tomcat_test.sh starts it: a CATALINA_BASE under $TMP with the
+# webapps of tests/data/tomcat/ (weak ETags at /, strong at /strong), on a
+# free port; waits up to 90 s for the JVM. Returns 2 when Tomcat is not
+# installed ($CATALINA_HOME, default /usr/share/tomcat10).
+start_tomcat() {
+  local home=${CATALINA_HOME:-/usr/share/tomcat10} b="$TMP/tomcat" port tries i pid
+  [ -x "$home/bin/catalina.sh" ] || return 2
+  for tries in 1 2 3; do
+    port=$(_free_port)
+    rm -rf "$b" && mkdir -p "$b/conf" "$b/logs" "$b/temp" "$b/work" "$b/webapps" || return 1
+    cp -r "$SRC/tests/data/tomcat/ROOT" "$SRC/tests/data/tomcat/strong" "$b/webapps/" || return 1
+    sed "s|@PORT@|$port|" "$SRC/tests/data/tomcat/server.xml.in" >"$b/conf/server.xml" || return 1
+    CATALINA_BASE="$b" CATALINA_HOME="$home" CATALINA_TMPDIR="$b/temp" \
+      "$home/bin/catalina.sh" run >>"$TMP/tomcat.out" 2>&1 &
+    pid=$!
+    _pids+=($pid)
+    for i in $(seq 1 900); do
+      if curl -s -o /dev/null "http://127.0.0.1:$port/strong/"; then
+        printf -v "$1" 'http://127.0.0.1:%s' "$port"
+        return 0
+      fi
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill "$pid" 2>/dev/null
+  done
+  echo "# Tomcat did not start: $(tail -30 "$TMP/tomcat.out")"
+  return 1
+}
+
+# start_azurite VAR: azurite-blob (tests/npm, npm ci there) in memory on a
+# free port, path-style URLs, as tests/azurite_test.sh starts it; waits up
+# to 60 s. Returns 2 when it is not installed ($AZURITE_BLOB).
+start_azurite() {
+  local blob=${AZURITE_BLOB:-$SRC/tests/npm/node_modules/.bin/azurite-blob} port tries i pid
+  [ -x "$blob" ] || return 2
+  for tries in 1 2 3; do
+    port=$(_free_port)
+    (cd "$TMP" && exec "$blob" --blobHost 127.0.0.1 --blobPort "$port" --inMemoryPersistence \
+       --disableTelemetry --disableProductStyleUrl --silent) >>"$TMP/azurite.out" 2>&1 &
+    pid=$!
+    _pids+=($pid)
+    for i in $(seq 1 600); do
+      if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
+        printf -v "$1" 'http://127.0.0.1:%s' "$port"
+        return 0
+      fi
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill "$pid" 2>/dev/null
+  done
+  echo "# Azurite did not start: $(tail -30 "$TMP/azurite.out")"
+  return 1
+}
+
+# azurite_sas: the signature of targets/azurite-blob.yaml's account SAS
+# (sv 2021-08-06, sp racwdl, se 2099-01-01, http), signed with the emulator's
+# published devstoreaccount1 key as tests/azurite_test.sh does. Exports it
+# URL-encoded in IFM_AZURITE_SIG (what the target reads) and sets
+# AZURITE_SIG_RAW to the base64 form; tests treat both as secrets.
+azurite_sas() {
+  local key=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==
+  local hexkey
+  hexkey=$(printf '%s' "$key" | base64 -d | od -An -v -tx1 | tr -d ' \n')
+  AZURITE_SIG_RAW=$(printf 'devstoreaccount1\nracwdl\nb\nsco\n\n2099-01-01T00:00:00Z\n\nhttp\n2021-08-06\n\n' |
+    openssl dgst -sha256 -mac HMAC -macopt "hexkey:$hexkey" -binary | base64 -w0)
+  IFM_AZURITE_SIG=$(printf '%s' "$AZURITE_SIG_RAW" | sed 's|+|%2B|g; s|/|%2F|g; s|=|%3D|g')
+  export IFM_AZURITE_SIG
+}
