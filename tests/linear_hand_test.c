@@ -220,8 +220,8 @@ static void linear_create_once(void) {
  * bodies: the model alone cannot tell (a server may reuse a tag for equal
  * content), so the history is linearizable, but the tag came with two bodies.
  * (b) Two PUTs without response ETag, and GETs see e5 with B1 and later e5
- * with B2: the functional check flags the two GETs, and the model too - the
- * second fresh tag cannot bind to e5, already bound before. */
+ * with B2: the functional check flags the two GETs, and the model too - a
+ * tag that came with two bodies names neither, so no state shows it. */
 static void linear_etag_functional(void) {
   ifm_lin_op a[] = {
     put(1, NONE, NULL, B1, 204, E1, 0, 1),
@@ -423,6 +423,147 @@ static void linear_pending_just_in_time(void) {
   ASSERT_EQ(res.witness[100], 7);
 }
 
+/* Azurite's DELETE answers 202 (RFC 9110 9.3.5 allows it). IM-RACE-CREATE-
+ * star-vs-delete: the read before saw the blob (its tag T0, body B0); eight
+ * clients, the even ones DELETE If-Match: *, the odd ones PUT If-Match: *, all
+ * concurrent; client 0's DELETE got 202, every other request 412, and the
+ * read after 404. Linearizable: the 202 DELETE first, then the resource is
+ * missing, "*" is false (13.1.1) and each 412 is right. The DELETEs' 412 is
+ * legal there too: 13.2.1 would have them answer 404 on a missing resource,
+ * but that is IM-ABSENT-OTHER's question, judged by its own cases; the race
+ * judges atomicity, and a 412 on a missing resource changes nothing.
+ * A PUT If-Match: * answered 412 that completed before any DELETE was sent
+ * failed while the resource certainly existed: not linearizable, and it is
+ * named; with no DELETE at all the one-op explanation says why. */
+static void linear_delete_202_star_race(void) {
+  static const char t0[] = "\"0x2124EBE1E23C400\"";
+  const ifm_lin_init in = {1, t0, sizeof t0 - 1, B0};
+  ifm_lin_op h[9], g[3];
+  size_t i, n = 0;
+  for (i = 0; i < 8; i++) {
+    double inv = 24.2 + 0.01 * (double)i;
+    if (i % 2 == 0) h[n++] = del((int)i, STAR, NULL, i == 0 ? 202 : 412, inv, 50 + (double)i);
+    else h[n++] = put((int)i, STAR, NULL, B1 + i, 412, NULL, inv, 52 + (double)i);
+  }
+  h[n++] = rd(-1, 404, NULL, 0, 61, 62);
+  EXPECT_LIN(check(&in, h, n), 1);
+  ASSERT_EQ(res.n_witness, 9);
+  ASSERT_EQ(res.witness[0], 0);
+  /* a PUT * that failed before any DELETE was sent */
+  h[1].invoke_ms = 1;
+  h[1].complete_ms = 2;
+  EXPECT_LIN(check(&in, h, n), 0);
+  ASSERT(culprit(1));
+  g[0] = put(1, STAR, NULL, B1, 412, NULL, 1, 2);
+  g[1] = rd(-1, 200, t0, B0, 3, 4);
+  EXPECT_LIN(check(&in, g, 2), 0);
+  ASSERT_CONTAINS(res.explanation, "its If-Match: * failed, but the resource always exists");
+  /* a DELETE * answered 412 while the resource exists is no better */
+  g[0] = del(1, STAR, NULL, 412, 1, 2);
+  EXPECT_LIN(check(&in, g, 2), 0);
+  /* ... nor a DELETE without precondition answered 412, missing or not */
+  g[0] = del(0, NONE, NULL, 204, 1, 2);
+  g[1] = del(1, NONE, NULL, 412, 3, 4);
+  EXPECT_LIN(check(&in, g, 2), 0);
+}
+
+/* rclone serve webdav: its strong ETag is hex(mtime) hex(size), and during a
+ * PUT of 64 KiB its GETs serve the old body with a tag of the bytes written
+ * so far (...4000, ...8000), then the new body with the PUT's tag. A strong
+ * validator "might change for reasons other than a change to the
+ * representation data" (RFC 9110 8.8.1), and no tag came with two bodies:
+ * each re-tags the state it shows - linearizable. So is a GET of the new
+ * body under a passing tag and then under the PUT's (a tag may come back to
+ * the body it names), and an If-Match of the old tag that succeeds after a
+ * re-tag while the body is still B0 (the tag still names the current data;
+ * whether the server's tag had gone back cannot be refuted). After the data
+ * changed, If-Match of a passing tag of the old data must fail: a 204 is a
+ * lost update - not linearizable. A 412 for the tag the last GET showed, with
+ * no re-tag in sight, stays a fault. */
+static void linear_retag_rclone(void) {
+  static const char t0[] = "\"18ee8ef3ccd346b8d\"", t4[] = "\"18ee8ef3ccd346b84000\"",
+                    t8[] = "\"18ee8ef3ccd346b88000\"", t10[] = "\"18ee8ef3ccd346b810000\"",
+                    tp[] = "\"18ee8ef3cd51efd08f2e\"", tf[] = "\"18ee8ef3cd51efd01000e\"";
+  const ifm_lin_init in = {1, t0, sizeof t0 - 1, B0};
+  ifm_lin_op h[] = {
+    put(0, STAR, NULL, B1, 201, tf, 3.8, 15.3),
+    rd(1, 200, t0, B0, 3.9, 5),
+    rd(2, 200, t4, B0, 4.1, 6),
+    rd(4, 200, t8, B0, 6.5, 9),
+    put(3, STAR, NULL, B2, 0, NULL, 4.2, 0),     /* 423 Locked: unknown */
+    rd(5, 200, t10, B0, 9.5, 13),
+    rd(7, 200, tp, B1, 9.6, 15.0),
+    rd(-1, 200, tf, B1, 15.6, 16.3),
+  };
+  ifm_lin_op g[] = {
+    rd(1, 200, t4, B0, 1, 2),
+    put(2, M, t0, B1, 204, E1, 3, 4),           /* the old tag, data unchanged */
+    rd(1, 200, E1, B1, 5, 6),
+  };
+  ifm_lin_op k[] = {
+    rd(1, 200, t4, B0, 1, 2),
+    put(2, STAR, NULL, B1, 204, E1, 3, 4),
+    put(3, M, t4, B2, 204, E2, 5, 6),           /* a passing tag of the old data */
+  };
+  ifm_lin_op f[] = {
+    rd(1, 200, t0, B0, 1, 2),
+    put(2, M, t0, B1, 412, NULL, 3, 4),
+    rd(1, 200, t0, B0, 5, 6),
+  };
+  EXPECT_LIN(check(&in, h, N_OF(h)), 1);
+  ASSERT_EQ(res.etag_functional, 1);
+  EXPECT_LIN(check(&in, g, N_OF(g)), 1);
+  ASSERT_EQ(res.witness[0], 0);
+  g[0].complete_ms = 3.5;                        /* overlapping: either order */
+  EXPECT_LIN(check(&in, g, N_OF(g)), 1);
+  EXPECT_LIN(check(&in, k, N_OF(k)), 0);
+  ASSERT(culprit(2));
+  k[2].status = 412;                             /* right: the data changed */
+  k[2].etag = NULL;
+  EXPECT_LIN(check(&in, k, N_OF(k)), 1);
+  EXPECT_LIN(check(&in, f, N_OF(f)), 0);
+  f[0].etag = t4;                                /* the 412 after a re-tag: right */
+  f[2].etag = t4;
+  EXPECT_LIN(check(&in, f, N_OF(f)), 1);
+}
+
+/* What re-tags do not excuse. (a) A torn read: during a PUT of B1 a GET got a
+ * body no write produced (rclone: the first 13 bytes of the new body) under a
+ * passing tag - not linearizable, that GET alone. (b) A passing tag seen with
+ * the first write's body and later with the second's (rclone: "...8f2e"): it
+ * names neither body, so no state shows it - not linearizable, and
+ * IM-ETAG-FUNCTIONAL fails on the two GETs. (c) The old tag with the new body
+ * is no re-tag either: the old tag names the old body. */
+static void linear_retag_limits(void) {
+  static const char t0[] = "\"18ee8ef3ccd346b8d\"", tx[] = "\"18ee8ef3c76ccb698f2e\"";
+  const ifm_lin_init in = {1, t0, sizeof t0 - 1, B0};
+  ifm_lin_op a[] = {
+    put(0, STAR, NULL, B1, 201, E1, 3.8, 15.3),
+    rd(1, 200, "\"18ee8ef3ccd346b810000\"", B7, 6.9, 15.6),
+  };
+  ifm_lin_op b[] = {
+    put(0, STAR, NULL, B1, 201, E1, 0, 10),
+    rd(1, 200, tx, B1, 11, 12),
+    put(2, STAR, NULL, B2, 201, E2, 13, 20),
+    rd(3, 200, tx, B2, 21, 22),
+  };
+  ifm_lin_op c[] = {
+    put(0, STAR, NULL, B1, 201, E1, 0, 10),
+    rd(1, 200, t0, B1, 5, 12),
+  };
+  EXPECT_LIN(check(&in, a, N_OF(a)), 0);
+  ASSERT_EQ(res.n_culprits, 1);
+  ASSERT_EQ(res.culprits[0], 1);
+  ASSERT_CONTAINS(res.explanation, "it saw a body that no write produced");
+  EXPECT_LIN(check(&in, b, N_OF(b)), 0);
+  ASSERT(culprit(1) || culprit(3));
+  ASSERT_EQ(res.etag_functional, 0);
+  ASSERT_EQ(res.etag_ops[0], 1);
+  ASSERT_EQ(res.etag_ops[1], 3);
+  EXPECT_LIN(check(&in, c, N_OF(c)), 0);
+  ASSERT_EQ(res.etag_functional, 0);
+}
+
 static void linear_describe(void) {
   ifm_lin_op o = put(3, M, E1, 0xab, 204, E2, 1, 2.5);
   char *s = ifm_lin_describe(&o);
@@ -443,4 +584,6 @@ IFM_TEST_MAIN(TEST(linear_sequential), TEST(linear_race_one_winner), TEST(linear
               TEST(linear_create_once), TEST(linear_etag_functional), TEST(linear_bad_status),
               TEST(linear_star_creates), TEST(linear_patch), TEST(linear_resources),
               TEST(linear_many_readers), TEST(linear_torn), TEST(linear_storm_refuted),
-              TEST(linear_pending_just_in_time), TEST(linear_describe), TEST(linear_cleanup))
+              TEST(linear_pending_just_in_time), TEST(linear_delete_202_star_race),
+              TEST(linear_retag_rclone), TEST(linear_retag_limits), TEST(linear_describe),
+              TEST(linear_cleanup))

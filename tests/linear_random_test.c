@@ -29,8 +29,6 @@ typedef struct bf {
   const ifm_lin_init *init;
   int star_creates, allow_409;
   int used[512];
-  const char *bound_tag[512];
-  size_t bound_tag_len[512];
   uint64_t bound_body[512];
 } bf;
 
@@ -47,18 +45,28 @@ static int bf_tag_eq(const char *a, size_t al, const char *b, size_t bl) {
   return al == bl && memcmp(a, b, al) == 0;
 }
 
-static int bf_tag_fixed(const bf *b, const char *t, size_t tl) {
+/* Re-tags: whether tag t names body v, i.e. every sighting of t (the
+ * initial state, a PUT's 2xx response, a GET's 200) came with v, and no
+ * PATCH answered t (its body is unknown). */
+static int bf_tag_names(const bf *b, const char *t, size_t tl, uint64_t v) {
   size_t i;
-  if (b->init->exists && b->init->etag && bf_tag_eq(b->init->etag, b->init->etag_len, t, tl))
-    return 1;
+  int seen = 0;
+  if (b->init->exists && b->init->etag && bf_tag_eq(b->init->etag, b->init->etag_len, t, tl)) {
+    if (b->init->body != v) return 0;
+    seen = 1;
+  }
   for (i = 0; i < b->n; i++) {
     const ifm_lin_op *o = &b->ops[i];
-    if ((o->kind == IFM_LIN_WRITE || o->kind == IFM_LIN_PATCH) && !bf_pending(o) &&
-        o->status >= 200 && o->status < 300 && o->etag &&
-        bf_tag_eq(o->etag, o->etag_len, t, tl))
-      return 1;
+    uint64_t with;
+    if (bf_pending(o) || o->status < 200 || o->status >= 300 || !o->etag ||
+        o->kind == IFM_LIN_DELETE || !bf_tag_eq(o->etag, o->etag_len, t, tl))
+      continue;
+    if (o->kind == IFM_LIN_PATCH) return 0;
+    with = o->kind == IFM_LIN_WRITE ? o->body : o->resp_body;
+    if (with != v) return 0;
+    seen = 1;
   }
-  return 0;
+  return seen;
 }
 
 static int bf_body_fixed(const bf *b, uint64_t v) {
@@ -76,36 +84,33 @@ static int bf_body_fixed(const bf *b, uint64_t v) {
 /* One op of the brute force's model: 1 legal (*ns the next state, bindings
  * appended), 0 not. */
 static int bf_step(bf *b, const ifm_lin_op *o, const bf_st *st, bf_st *ns, int *nt, int *nb) {
-  int ok = 0, pend = bf_pending(o), s = o->status, pre = 0;
+  int ok = 0, pend = bf_pending(o), s = o->status, pre = 0, pre_can_fail = 0;
   int succ = pend || (s >= 200 && s < 300);
   int fail = !pend && (s == 412 || (s == 409 && b->allow_409)) && o->kind != IFM_LIN_READ;
   *ns = *st;
+  (void)nt;
   switch (o->pre) {
   case IFM_LIN_PRE_NONE: pre = 1; break;
-  case IFM_LIN_PRE_MATCH:
+  case IFM_LIN_PRE_MATCH:   /* the state's own tag, or a re-tag to a tag of its body */
     pre = st->exists && !st->fresh && bf_tag_eq(st->tag, st->tag_len, o->tag, o->tag_len);
+    pre_can_fail = !pre;
+    pre = pre || (st->exists && !st->unknown_body &&
+                  bf_tag_names(b, o->tag, o->tag_len, st->body));
     break;
   case IFM_LIN_PRE_STAR: pre = st->exists || b->star_creates; break;
   default: pre = !st->exists; break;
   }
+  if (o->pre != IFM_LIN_PRE_MATCH) pre_can_fail = !pre;
   if (o->kind == IFM_LIN_READ) {
     if (s == 404) ok = !st->exists;
     else if (s >= 200 && s < 300 && st->exists) {
       ok = 1;
-      if (o->etag && st->fresh) {
-        int j;
-        if (bf_tag_fixed(b, o->etag, o->etag_len)) ok = 0;
-        for (j = 0; j < *nt; j++)
-          if (bf_tag_eq(b->bound_tag[j], b->bound_tag_len[j], o->etag, o->etag_len)) ok = 0;
-        if (ok) {
-          b->bound_tag[*nt] = o->etag;
-          b->bound_tag_len[(*nt)++] = o->etag_len;
-          ns->fresh = 0;
-          ns->tag = o->etag;
-          ns->tag_len = o->etag_len;
-        }
-      } else if (o->etag && !bf_tag_eq(st->tag, st->tag_len, o->etag, o->etag_len)) {
-        ok = 0;
+      if (o->etag && (st->fresh || !bf_tag_eq(st->tag, st->tag_len, o->etag, o->etag_len))) {
+        /* a re-tag: the tag must name the body seen */
+        ok = bf_tag_names(b, o->etag, o->etag_len, o->resp_body);
+        ns->fresh = 0;
+        ns->tag = o->etag;
+        ns->tag_len = o->etag_len;
       }
       if (ok && st->unknown_body) {
         int j;
@@ -127,8 +132,8 @@ static int bf_step(bf *b, const ifm_lin_op *o, const bf_st *st, bf_st *ns, int *
       memset(ns, 0, sizeof *ns);
     } else if (s == 404) {
       ok = !st->exists;
-    } else if (fail) {
-      ok = st->exists && !pre;
+    } else if (fail) {    /* also on a missing resource: a race does not judge 412-vs-404 */
+      ok = pre_can_fail;
     }
   } else {
     if (succ) {
@@ -140,7 +145,7 @@ static int bf_step(bf *b, const ifm_lin_op *o, const bf_st *st, bf_st *ns, int *
       ns->unknown_body = o->kind == IFM_LIN_PATCH;
       ns->body = o->kind == IFM_LIN_PATCH ? 0 : o->body;
     } else if (fail) {
-      ok = !pre;
+      ok = pre_can_fail;
     } else if (s == 404) {
       ok = o->kind == IFM_LIN_PATCH && !st->exists;
     }

@@ -16,27 +16,57 @@
  *
  * The model (one resource). State: exists, ETag, body (a 64-bit hash of the
  * bytes). Entity-tags compare as bytes (strong comparison, quotes included).
- *   GET     200 + ETag E + body B  iff exists, E is the current tag (or the
- *                                  response had no ETag) and B the body
+ *   GET     200 + ETag E + body B  iff exists, B is the body, and E is the
+ *                                  current tag or names B (a re-tag, below;
+ *                                  the state's tag becomes E); no ETag: B only
  *           404                    iff missing
- *   PUT     2xx iff the precondition holds -> exists, body = the one sent,
+ *   PUT     2xx iff the precondition can hold -> exists, body = the one sent,
  *           tag = the response ETag; 412 (and 409 when allow_409) iff it
- *           does not, nothing changes
+ *           can fail, nothing changes
  *   PATCH   as PUT, but the new body is unknown; also 404 iff missing
- *   DELETE  2xx iff exists and the precondition holds -> missing;
+ *   DELETE  2xx iff exists and the precondition can hold -> missing;
  *           404 iff missing (preconditions ignored, RFC 9110 13.2.1);
- *           412 (409) iff exists and the precondition fails
- * Preconditions: none (true), If-Match t (exists and the tag is t), If-Match *
- * (exists; always true with star_creates, the cpp profile), If-None-Match *
- * (missing). Anything else (5xx, a PUT answered 404, ...) is never legal.
+ *           412 (409) iff the precondition can fail, also when missing
+ * Preconditions: none (true), If-Match t (exists and the tag is t, or t names
+ * the body, below; it can fail unless the tag is t), If-Match * (exists;
+ * always true with star_creates, the cpp profile), If-None-Match * (missing).
+ * Anything else (5xx, a PUT answered 404, ...) is never legal.
  *
- * Unknowns. A write whose response carried no ETag leaves a "fresh" tag: it
- * matches no If-Match (a client can only send a tag it observed, and the only
- * way to observe it is a GET, which binds it), and the first GET that sees it
- * binds it to the value observed. A fresh tag may bind to value v only if v
- * is never the ETag of the initial state or of any write response, and was
- * not bound to an earlier fresh tag. A PATCH leaves an unknown body bound the
- * same way by the first GET (to a hash no PUT sent and no earlier PATCH got).
+ * A DELETE answered 412 on a missing resource. 13.2.1 says the server MUST
+ * ignore the preconditions when the answer without them would be 404, so the
+ * answer there is 404; but that is IM-ABSENT-OTHER, which its own sequential
+ * cases judge. A race judges atomicity, and this 412 changes nothing in any
+ * order, so the model takes a 412 for a DELETE whose precondition is false
+ * as it does for PUT and PATCH, whether or not the resource exists (Azurite,
+ * IM-RACE-CREATE-star-vs-delete: one DELETE If-Match: * 202, the others 412
+ * after it). A DELETE 412 while the resource exists and "*" or the tag holds
+ * is still illegal.
+ *
+ * Re-tags (RFC 9110 8.8.1: "a strong validator might change for reasons other
+ * than a change to the representation data"). A tag names body B when every
+ * sighting of it (the initial state, a PUT's 2xx response, a GET's 200) came
+ * with B and no PATCH answered it (tag_body, computed once per resource). The
+ * server may show any tag that names the body it holds: a GET that sees such
+ * a tag is legal and leaves the state with that tag (rclone serves the old
+ * body under tags of the bytes written so far, then the new body under the
+ * PUT's tag). A tag that came with two bodies names none: it is seen only
+ * where it is the state's own tag, and IM-ETAG-FUNCTIONAL reports it anyway.
+ * If-Match t can succeed when t is the state's tag or names its body: the
+ * old tag still names exactly the data held, whether the server's tag had
+ * gone back to it cannot be refuted from outside, and no update is lost; an
+ * If-Match whose tag names other data (a stale version) still cannot. It can
+ * fail only when t is not the state's tag: a re-tag nobody saw does not
+ * excuse a 412 for the current tag (the sequential cases fail that too).
+ * What a re-tag never does: make a body appear (a torn read is still legal
+ * in no state), give a tag a second body, or bring back data that was
+ * overwritten (a stale read, however it is tagged).
+ *
+ * Unknowns. A write whose response carried no ETag leaves a "fresh" tag: no
+ * If-Match equals it (a client can only send a tag it observed, and the only
+ * way to observe it is a GET, which re-tags the state to what it saw), though
+ * a tag that names the body matches as above. A
+ * PATCH leaves an unknown body that the first GET binds to the value observed,
+ * a hash no PUT sent and no earlier PATCH got.
  * An operation with no response (status 0 or complete_ms < 0: timed out,
  * connection lost) may take effect at any time after its invocation, as a
  * success with an unknown ETag, or never; its completion time is infinite.

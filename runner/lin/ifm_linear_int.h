@@ -46,20 +46,26 @@ typedef struct ifm_lin_part {
   uint64_t *body_v;           /* interned body hashes */
   size_t n_bodies, cap_bodies;
   int32_t *tag_ht, *body_ht;  /* open addressing, -1 empty */
+  /* The one body each tag names (ifm_linear.h, "Re-tags"): the body of every
+   * sighting (initial state, PUT 2xx response, GET 2xx) of the tag, or -1
+   * when it came with two bodies, only from a PATCH, or never with a body. */
+  int32_t *tag_body;
   size_t tag_ht_cap, body_ht_cap;
   const ifm_lin_init *cinit;  /* the caller's initial state */
   ifm_lin_state init;
   int star_creates, allow_409, put_404;
 } ifm_lin_part;
 
-/* What a model step may consult: the partition and, for binding, which tags
- * and bodies are fixed (never bindable) and how many linearized GETs have
- * observed each (the set of bound values is a function of the linearized
- * set, so it need not be part of the memoised state). */
+/* What a model step may consult: the partition (tag_body decides which tags
+ * a GET may see) and, for binding a PATCH's body, which bodies are fixed
+ * (never bindable) and how many linearized GETs have observed each (the set
+ * of bound values is a function of the linearized set, so it need not be
+ * part of the memoised state). tag_fixed: the tags the initial state or a
+ * write's response has (for ifm_lin_dead and the static explanations). */
 typedef struct ifm_lin_ctx {
   const ifm_lin_part *pt;
   uint8_t *tag_fixed, *body_fixed;
-  uint32_t *tag_seen, *body_seen;
+  uint32_t *body_seen;
   /* Producers not yet linearized, for ifm_lin_dead: writes answered with
    * each tag, PUTs of each body, DELETEs and writes that took effect. */
   uint32_t *tag_prod, *body_prod;

@@ -70,6 +70,29 @@ static int lin_pop_cmp(const void *a, const void *b) {
   return x->orig < y->orig ? -1 : x->orig > y->orig;
 }
 
+/* tag_body[t]: -2 no sighting yet, -1 not a re-tag target, else a body id. */
+static void lin_tag_saw(ifm_lin_part *pt, int32_t t, int32_t body) {
+  if (t < 0) return;
+  if (pt->tag_body[t] == -2) pt->tag_body[t] = body;
+  else if (pt->tag_body[t] != body) pt->tag_body[t] = -1;
+}
+
+/* The one body each tag names, over the whole partition (a static property
+ * of the history, so every search over a part of it uses the same). */
+static void lin_tag_bodies(ifm_lin_part *pt) {
+  size_t i;
+  for (i = 0; i < pt->n_tags; i++) pt->tag_body[i] = -2;
+  if (pt->init.exists && pt->init.tag_kind == LIN_TAG_KNOWN) lin_tag_saw(pt, pt->init.tag, pt->init.body);
+  for (i = 0; i < pt->n; i++) {
+    const ifm_lin_pop *q = &pt->p[i];
+    if (q->cls != LIN_R_OK || q->etag < 0) continue;
+    if (q->kind == IFM_LIN_PATCH) pt->tag_body[q->etag] = -1;   /* its body is unknown */
+    else if (q->kind == IFM_LIN_WRITE || q->kind == IFM_LIN_READ) lin_tag_saw(pt, q->etag, q->body);
+  }
+  for (i = 0; i < pt->n_tags; i++)
+    if (pt->tag_body[i] == -2) pt->tag_body[i] = -1;
+}
+
 static size_t lin_pow2(size_t n) {
   size_t c = 16;
   while (c < 2 * n + 2) c *= 2;
@@ -90,10 +113,12 @@ int ifm_lin_part_build(ifm_lin_part *pt, const ifm_lin_init *init,
   pt->tag_p = calloc(slots, sizeof *pt->tag_p);
   pt->tag_len = calloc(slots, sizeof *pt->tag_len);
   pt->body_v = calloc(slots, sizeof *pt->body_v);
+  pt->tag_body = calloc(slots, sizeof *pt->tag_body);
   pt->tag_ht_cap = pt->body_ht_cap = lin_pow2(slots);
   pt->tag_ht = malloc(pt->tag_ht_cap * sizeof *pt->tag_ht);
   pt->body_ht = malloc(pt->body_ht_cap * sizeof *pt->body_ht);
-  if (!pt->p || !pt->tag_p || !pt->tag_len || !pt->body_v || !pt->tag_ht || !pt->body_ht) {
+  if (!pt->p || !pt->tag_p || !pt->tag_len || !pt->body_v || !pt->tag_body || !pt->tag_ht ||
+      !pt->body_ht) {
     ifm_lin_part_clear(pt);
     return -1;
   }
@@ -131,6 +156,7 @@ int ifm_lin_part_build(ifm_lin_part *pt, const ifm_lin_init *init,
   }
   pt->n = n_sel;
   qsort(pt->p, n_sel, sizeof *pt->p, lin_pop_cmp);
+  lin_tag_bodies(pt);
   return 0;
 }
 
@@ -139,6 +165,7 @@ void ifm_lin_part_clear(ifm_lin_part *pt) {
   free(pt->tag_p);
   free(pt->tag_len);
   free(pt->body_v);
+  free(pt->tag_body);
   free(pt->tag_ht);
   free(pt->body_ht);
   memset(pt, 0, sizeof *pt);
@@ -150,11 +177,10 @@ int ifm_lin_ctx_init(ifm_lin_ctx *c, const ifm_lin_part *pt) {
   c->pt = pt;
   c->tag_fixed = calloc(nt, 1);
   c->body_fixed = calloc(nb, 1);
-  c->tag_seen = calloc(nt, sizeof *c->tag_seen);
   c->body_seen = calloc(nb, sizeof *c->body_seen);
   c->tag_prod = calloc(nt, sizeof *c->tag_prod);
   c->body_prod = calloc(nb, sizeof *c->body_prod);
-  if (!c->tag_fixed || !c->body_fixed || !c->tag_seen || !c->body_seen || !c->tag_prod ||
+  if (!c->tag_fixed || !c->body_fixed || !c->body_seen || !c->tag_prod ||
       !c->body_prod) {
     ifm_lin_ctx_clear(c);
     return -1;
@@ -165,7 +191,6 @@ int ifm_lin_ctx_init(ifm_lin_ctx *c, const ifm_lin_part *pt) {
 void ifm_lin_ctx_clear(ifm_lin_ctx *c) {
   free(c->tag_fixed);
   free(c->body_fixed);
-  free(c->tag_seen);
   free(c->body_seen);
   free(c->tag_prod);
   free(c->body_prod);
@@ -181,7 +206,6 @@ void ifm_lin_ctx_fix(ifm_lin_ctx *c, const ifm_lin_pop *ops, size_t m, const ifm
   size_t i;
   memset(c->tag_fixed, 0, pt->n_tags);
   memset(c->body_fixed, 0, pt->n_bodies);
-  memset(c->tag_seen, 0, pt->n_tags * sizeof *c->tag_seen);
   memset(c->body_seen, 0, pt->n_bodies * sizeof *c->body_seen);
   memset(c->tag_prod, 0, pt->n_tags * sizeof *c->tag_prod);
   memset(c->body_prod, 0, pt->n_bodies * sizeof *c->body_prod);
@@ -195,18 +219,31 @@ void ifm_lin_ctx_fix(ifm_lin_ctx *c, const ifm_lin_pop *ops, size_t m, const ifm
       c->body_fixed[o->body] = 1;
     ifm_lin_account(c, o, -1);    /* counts every producer as not yet linearized */
   }
-  memset(c->tag_seen, 0, pt->n_tags * sizeof *c->tag_seen);
   memset(c->body_seen, 0, pt->n_bodies * sizeof *c->body_seen);
 }
 
-static int lin_pre_true(const ifm_lin_ctx *c, const ifm_lin_pop *o, const ifm_lin_state *s) {
+/* Whether the server may show tag t for state s by re-tagging it: t names
+ * the body s has (a WILD body may be any). */
+static int lin_retag_ok(const ifm_lin_part *pt, int32_t t, const ifm_lin_state *s) {
+  int32_t b = t >= 0 ? pt->tag_body[t] : -1;
+  if (!s->exists || b < 0) return 0;
+  return s->body_kind == LIN_BODY_WILD || (s->body_kind == LIN_BODY_KNOWN && s->body == b);
+}
+
+/* Whether the precondition of o can be true in s (a success needs that), and
+ * whether it can be false (a 412 needs that). They differ for If-Match of a
+ * tag the server may re-tag to: true by a re-tag, false as s's tag is another. */
+static int lin_pre_can(const ifm_lin_ctx *c, const ifm_lin_pop *o, const ifm_lin_state *s,
+                       int want) {
+  int exact;
   switch (o->pre) {
-  case IFM_LIN_PRE_NONE: return 1;
+  case IFM_LIN_PRE_NONE: return want;
   case IFM_LIN_PRE_MATCH:
-    return s->exists && s->tag_kind == LIN_TAG_KNOWN && s->tag == o->pre_tag;
-  case IFM_LIN_PRE_STAR: return s->exists || c->pt->star_creates;
-  case IFM_LIN_PRE_NONE_MATCH_STAR: return !s->exists;
-  default: return 0;
+    exact = s->exists && s->tag_kind == LIN_TAG_KNOWN && s->tag == o->pre_tag;
+    return want ? exact || lin_retag_ok(c->pt, o->pre_tag, s) : !exact;
+  case IFM_LIN_PRE_STAR: return (s->exists || c->pt->star_creates) == want;
+  case IFM_LIN_PRE_NONE_MATCH_STAR: return (!s->exists) == want;
+  default: return !want;
   }
 }
 
@@ -215,15 +252,12 @@ static int lin_step_read(const ifm_lin_ctx *c, const ifm_lin_pop *o, const ifm_l
   int changed = 0;
   if (o->cls == LIN_R_404) return s->exists ? 0 : 1;
   if (o->cls != LIN_R_OK || !s->exists) return 0;
-  if (o->etag >= 0) {
-    if (s->tag_kind == LIN_TAG_KNOWN) {
-      if (s->tag != o->etag) return 0;
-    } else {        /* fresh: bind, once, to a value no state ever had */
-      if (c->tag_fixed[o->etag] || c->tag_seen[o->etag]) return 0;
-      out->tag_kind = LIN_TAG_KNOWN;
-      out->tag = o->etag;
-      changed = 1;
-    }
+  if (o->etag >= 0 && !(s->tag_kind == LIN_TAG_KNOWN && s->tag == o->etag)) {
+    /* a re-tag (or a fresh tag seen): the tag must name the body seen */
+    if (c->pt->tag_body[o->etag] != o->body) return 0;
+    out->tag_kind = LIN_TAG_KNOWN;
+    out->tag = o->etag;
+    changed = 1;
   }
   if (s->body_kind == LIN_BODY_KNOWN) {
     if (s->body != o->body) return 0;
@@ -239,27 +273,25 @@ static int lin_step_read(const ifm_lin_ctx *c, const ifm_lin_pop *o, const ifm_l
 
 int ifm_lin_step(const ifm_lin_ctx *c, const ifm_lin_pop *o, const ifm_lin_state *s,
                  ifm_lin_state *out) {
-  int pre;
   *out = *s;
   if (o->cls == LIN_R_BAD) return 0;
   if (o->kind == IFM_LIN_READ) return lin_step_read(c, o, s, out);
-  pre = lin_pre_true(c, o, s);
+  if (o->cls == LIN_R_FAIL) return lin_pre_can(c, o, s, 0);   /* DELETE too: see ifm_linear.h */
   if (o->kind == IFM_LIN_DELETE) {
     switch (o->cls) {
     case LIN_R_OK:
     case LIN_R_PENDING:
-      if (!s->exists || !pre) return 0;
+      if (!s->exists || !lin_pre_can(c, o, s, 1)) return 0;
       memset(out, 0, sizeof *out);
       return 2;
     case LIN_R_404: return s->exists ? 0 : 1;
-    case LIN_R_FAIL: return s->exists && !pre ? 1 : 0;
     default: return 0;
     }
   }
   switch (o->cls) {
   case LIN_R_OK:
   case LIN_R_PENDING:
-    if (!pre) return 0;
+    if (!lin_pre_can(c, o, s, 1)) return 0;
     memset(out, 0, sizeof *out);
     out->exists = 1;
     if (o->etag >= 0) {
@@ -275,7 +307,6 @@ int ifm_lin_step(const ifm_lin_ctx *c, const ifm_lin_pop *o, const ifm_lin_state
       out->body_kind = LIN_BODY_UNKNOWN;
     }
     return 2;
-  case LIN_R_FAIL: return pre ? 0 : 1;
   case LIN_R_404: return (o->kind == IFM_LIN_PATCH || o->kind == IFM_LIN_WRITE) && !s->exists ? 1 : 0;
   default: return 0;
   }
@@ -285,7 +316,6 @@ void ifm_lin_account(ifm_lin_ctx *c, const ifm_lin_pop *o, int delta) {
   int takes_effect = o->cls == LIN_R_OK || o->cls == LIN_R_PENDING;
   if (o->kind == IFM_LIN_READ) {
     if (o->cls != LIN_R_OK) return;
-    if (o->etag >= 0) c->tag_seen[o->etag] += (uint32_t)delta;
     c->body_seen[o->body] += (uint32_t)delta;
     return;
   }
@@ -301,14 +331,18 @@ void ifm_lin_account(ifm_lin_ctx *c, const ifm_lin_pop *o, int delta) {
 
 /* Whether some state reachable from s has tag t / body b / exists / is
  * missing. Only fixed values are judged: a bindable one may still appear. */
-static int lin_can_tag(const ifm_lin_ctx *c, const ifm_lin_state *s, int32_t t) {
-  if (!c->tag_fixed[t]) return 1;
-  return (s->exists && s->tag_kind == LIN_TAG_KNOWN && s->tag == t) || c->tag_prod[t] > 0;
-}
-
 static int lin_can_body(const ifm_lin_ctx *c, const ifm_lin_state *s, int32_t b) {
   if (!c->body_fixed[b] || s->body_kind == LIN_BODY_WILD) return 1;
   return (s->exists && s->body_kind == LIN_BODY_KNOWN && s->body == b) || c->body_prod[b] > 0;
+}
+
+/* A fixed tag comes back with a write that answers it or by a re-tag of a
+ * state with the body it names. */
+static int lin_can_tag(const ifm_lin_ctx *c, const ifm_lin_state *s, int32_t t) {
+  int32_t b = c->pt->tag_body[t];
+  if (!c->tag_fixed[t]) return 1;
+  if ((s->exists && s->tag_kind == LIN_TAG_KNOWN && s->tag == t) || c->tag_prod[t] > 0) return 1;
+  return b >= 0 && lin_can_body(c, s, b);
 }
 
 int ifm_lin_dead(const ifm_lin_ctx *c, const ifm_lin_pop *o, const ifm_lin_state *s) {
@@ -391,8 +425,9 @@ static const char *lin_impossible_one(const ifm_lin_ctx *c, const lin_reach *r,
     return r->can_missing ? NULL : "it got 404 but the resource is never missing";
   if (o->kind == IFM_LIN_READ) {
     if (!r->can_exist) return "it got 2xx but the resource never exists";
-    if (o->etag >= 0 && !r->tag[o->etag] && !(r->fresh && !c->tag_fixed[o->etag]))
-      return "it saw an ETag that no state of the resource ever has";
+    if (o->etag >= 0 && !r->tag[o->etag] && c->pt->tag_body[o->etag] != o->body)
+      return "it saw an ETag that no write produced and that also came with another body, so "
+             "it is no re-tag of this body";
     if (!r->body[o->body] && !r->wild_body && !(r->unknown_body && !c->body_fixed[o->body]))
       return "it saw a body that no write produced";
     return NULL;
@@ -401,8 +436,8 @@ static const char *lin_impossible_one(const ifm_lin_ctx *c, const lin_reach *r,
     switch (o->pre) {
     case IFM_LIN_PRE_NONE:
       return o->kind == IFM_LIN_DELETE && !r->can_exist ? "the resource never exists" : NULL;
-    case IFM_LIN_PRE_MATCH:   /* the tag must be one a state can have (maybe by binding) */
-      if (r->can_exist && t >= 0 && (r->tag[t] || (r->fresh && !c->tag_fixed[t]))) return NULL;
+    case IFM_LIN_PRE_MATCH:   /* the tag must be one a state can have (maybe by a re-tag) */
+      if (r->can_exist && t >= 0 && (r->tag[t] || c->pt->tag_body[t] >= 0)) return NULL;
       return "it succeeded with If-Match, but no state of the resource ever has that ETag";
     case IFM_LIN_PRE_STAR:
       if (r->can_exist || (o->kind != IFM_LIN_DELETE && c->pt->star_creates)) return NULL;
@@ -422,11 +457,13 @@ static const char *lin_impossible_one(const ifm_lin_ctx *c, const lin_reach *r,
   case IFM_LIN_PRE_NONE:
     return "it failed a precondition it did not send";
   case IFM_LIN_PRE_MATCH:
-    if (r->can_exist && other_tag) return NULL;
-    if (o->kind != IFM_LIN_DELETE && r->can_missing) return NULL;
+    if ((r->can_exist && other_tag) || r->can_missing) return NULL;
     return "its If-Match failed, but the resource always has exactly that ETag";
   case IFM_LIN_PRE_STAR:
-    if (o->kind != IFM_LIN_DELETE && r->can_missing && !c->pt->star_creates) return NULL;
+    if (c->pt->star_creates)
+      return "its If-Match: * failed, but under this profile \"*\" is true on a missing resource "
+             "too, so it never fails";
+    if (r->can_missing) return NULL;
     return "its If-Match: * failed, but the resource always exists";
   case IFM_LIN_PRE_FALSE:
     return NULL;
@@ -461,7 +498,10 @@ int ifm_lin_impossible(const ifm_lin_ctx *c, const size_t *idx, size_t m,
       r.can_missing = 1;
       continue;
     }
-    if (o->kind == IFM_LIN_READ) continue;
+    if (o->kind == IFM_LIN_READ) {   /* a re-tag: a state with the tag it saw */
+      if (o->cls == LIN_R_OK && o->etag >= 0 && pt->tag_body[o->etag] >= 0) r.tag[o->etag] = 1;
+      continue;
+    }
     r.can_exist = 1;
     if (o->etag >= 0) r.tag[o->etag] = 1;
     else r.fresh = 1;
@@ -511,12 +551,16 @@ static size_t lin_between(const ifm_lin_part *pt, const size_t *chg, const size_
 
 static int lin_overwritten_one(const ifm_lin_part *pt, const lin_prod *pr, int32_t v, size_t x,
                                const size_t *chg, const size_t *sufmin, size_t n_chg,
-                               size_t found[3]) {
+                               const lin_prod *bodies, size_t found[3]) {
   const ifm_lin_pop *o = &pt->p[x];
   size_t w, z;
   double wcomp = -HUGE_VAL;
+  int32_t b;
   if (v < 0 || pr->n[v] != 1) return 0;
   w = pr->at[v];
+  /* a tag (bodies != NULL) also comes back by a re-tag of a state with the
+   * body it names, unless that body too has no other producer */
+  if (bodies && (b = pt->tag_body[v]) >= 0 && (bodies->n[b] != 1 || bodies->at[b] != w)) return 0;
   if (w != SIZE_MAX) {
     if (o->comp < pt->p[w].inv) {      /* seen before it was made */
       found[0] = x;
@@ -574,13 +618,13 @@ int ifm_lin_overwritten(const ifm_lin_part *pt, size_t found[3], int *is_body) {
     const ifm_lin_pop *o = &pt->p[i];
     if (o->cls != LIN_R_OK) continue;
     if (o->kind == IFM_LIN_READ) {
-      rc = lin_overwritten_one(pt, &tp, o->etag, i, chg, sufmin, n_chg, found);
-      if (!rc && lin_overwritten_one(pt, &bp, o->body, i, chg, sufmin, n_chg, found)) {
+      rc = lin_overwritten_one(pt, &tp, o->etag, i, chg, sufmin, n_chg, &bp, found);
+      if (!rc && lin_overwritten_one(pt, &bp, o->body, i, chg, sufmin, n_chg, NULL, found)) {
         rc = 1;
         *is_body = 1;
       }
     } else if (o->pre == IFM_LIN_PRE_MATCH) {
-      rc = lin_overwritten_one(pt, &tp, o->pre_tag, i, chg, sufmin, n_chg, found);
+      rc = lin_overwritten_one(pt, &tp, o->pre_tag, i, chg, sufmin, n_chg, &bp, found);
     }
   }
 out:
