@@ -216,9 +216,12 @@ static void par_round_done(ifm_case_run *cr) {
     char got[64];
     if (refused && refused->status) snprintf(got, sizeof got, "status %d", refused->status);
     ifm_buf_printf(&m, "round %u: only %u of %u requests got an answer that shows they were processed "
-                   "(the first other: %s), and a race needs 2; if the server caps parallel connections, "
-                   "say so in the target file (max_connections)", ps->round + 1, outcomes, par_clients(cr),
-                   refused ? (refused->error ? refused->error : got) : "none");
+                   "(the first other: %s), and a race needs 2; %s", ps->round + 1, outcomes, par_clients(cr),
+                   refused ? (refused->error ? refused->error : got) : "none",
+                   refused && refused->status == 423
+                       ? "the server locked the resource while one request was processed (423, RFC 4918 11.3), "
+                         "so the others never reached their preconditions"
+                       : "if the server caps parallel connections, say so in the target file (max_connections)");
     par_finish(cr, IFM_SKIP, ifm_buf_detach(&m), NULL, NULL, 0);
     return;
   }
