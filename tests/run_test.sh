@@ -3,7 +3,7 @@
 # the embedded default, seeded flaws through --url, bad input, an unreachable
 # target, an interrupted run, secrets kept out of every report.
 source "$(dirname "$0")/lib.sh"
-plan 21
+plan 25
 
 # 1. The embedded reference server passes the whole suite; all reports written.
 R="$TMP/clean"
@@ -87,4 +87,9 @@ check "a read-only server with a creating target exits 3, naming the 405" \
 
 # 8. list
 check "ifmatch list prints the cases" bash -c "'$IFMATCH' list | grep -q '^IM-STALE-412-put '"
+# Each subcommand has its own --help (issue 15: certify and list printed run's).
+check "run --help is run's" bash -c "'$IFMATCH' run --help | head -1 | grep -q '^usage: ifmatch run '"
+check "certify --help is certify's, and names --out" bash -c "'$IFMATCH' certify --help >'$TMP/ch'; head -1 '$TMP/ch' | grep -q '^usage: ifmatch certify' && grep -q -- '--out DIR' '$TMP/ch'"
+check "list --help is list's" bash -c "'$IFMATCH' list --help | head -1 | grep -q '^usage: ifmatch list '"
+check "fuzz replay --help is help, exit 0" bash -c "'$IFMATCH' fuzz replay --help | grep -q 'ifmatch fuzz replay FILE'"
 finish

@@ -4,7 +4,11 @@
 #ifndef IFM_CMD_H
 #define IFM_CMD_H
 
+#include <stdio.h>
+
 int ifm_cmd_run(int argc, char **argv);
+/* The --help text of cmd ("run", "certify" or "list"). */
+void ifm_cmd_usage(const char *cmd, FILE *out);
 /* Installs run's SIGINT/SIGTERM handler (an orderly stop that still writes
  * every report); main calls it first thing for run and certify, before
  * libcurl's slow start. */

@@ -113,6 +113,10 @@ int ifm_cmd_fuzz(int argc, char **argv) {
   }
   for (i = 2; i < argc; i++) {
     const char **dst = NULL;
+    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {   /* fuzz replay --help */
+      fuzz_usage(stdout);
+      return 0;
+    }
     if (strcmp(argv[i], "--out") == 0) dst = &outp;
     else if (strcmp(argv[i], "--profile") == 0) dst = &prof;
     else if (strcmp(argv[i], "--flaw") == 0 || strcmp(argv[i], "--flaws") == 0) dst = &flaws;

@@ -55,42 +55,6 @@ typedef struct run_cli {
   const char *report_name;  /* --report-name: JUnit suite names; default the target's name */
 } run_cli;
 
-static void run_usage(FILE *out) {
-  fputs("usage: ifmatch run [CASE_PATH...] [options]\n"
-        "\n"
-        "Runs the If-Match conformance suite against a target. With neither --target\n"
-        "nor --url it starts the embedded reference server on a free loopback port.\n"
-        "\n"
-        "  -t, --target FILE     target file (targets/README.md)            IFMATCH_TARGET\n"
-        "  -u, --url URL         base URL; alone: a server like the reference one IFMATCH_URL\n"
-        "  -p, --profile NAME    rfc9110 | rfc9110-428 | cpp | FILE          IFMATCH_PROFILE\n"
-        "  -f, --filter GLOB     only cases whose id or requirement match     IFMATCH_FILTER\n"
-        "  -j, --jobs N          cases in flight at once (default 8)          IFMATCH_JOBS\n"
-        "      --timeout SEC     per request (default: the target's, 10)      IFMATCH_TIMEOUT\n"
-        "      --max-time SEC    the whole run (default 1800)                  IFMATCH_MAX_TIME\n"
-        "      --var KEY=VALUE   a template variable for the cases (repeatable)\n"
-        "      --tap FILE|-      TAP 14 report (- = stdout)\n"
-        "      --junit FILE      JUnit XML report\n"
-        "      --json FILE       JSON report (reports/README.md)\n"
-        "      --html FILE       HTML report\n"
-        "      --report-name NAME  in front of the JUnit suite names, so that reports of\n"
-        "                        several targets merge (default: the target's name)\n"
-        "                                                     IFMATCH_REPORT_NAME\n"
-        "      --waivers FILE    known failures with reasons: expected (TAP TODO), not FAILs\n"
-        "      --baseline FILE   an earlier --json report: say what newly fails / passes;\n"
-        "                        the exit code is then 1 only for new failures\n"
-        "      --allow-empty     a selection that matches no case is not an error\n"
-        "  -q, --quiet           only the verdict line\n"
-        "  -v, --verbose         a line for every case\n"
-        "  -h, --help\n"
-        "\n"
-        "Exit: 0 conformant; 1 a case failed (a FAIL not waived; it wins over ERRORs);\n"
-        "2 bad command line / target / case file, or a selection that matches no case;\n"
-        "3 not tested or not completed: the target does not answer, its setup or the\n"
-        "preflight failed (the verdict is NOT TESTED), the run was interrupted, a case\n"
-        "ERRORed, or a report could not be written.\n",
-        out);
-}
 
 static int parse_number(const char *opt, const char *s, double min, double max, double *out) {
   char *end;
@@ -134,7 +98,7 @@ static void run_cli_free(run_cli *c) {
 
 /* Options, with IFMATCH_* environment variables as defaults. Returns 0, 1
  * (help printed) or -1 (bad usage, message printed). */
-static int run_cli_parse(int argc, char **argv, run_cli *c) {
+static int run_cli_parse(int argc, char **argv, run_cli *c, const char *cmd) {
   static const struct option opts[] = {
       {"target", required_argument, 0, 't'}, {"url", required_argument, 0, 'u'},
       {"profile", required_argument, 0, 'p'}, {"filter", required_argument, 0, 'f'},
@@ -192,12 +156,12 @@ static int run_cli_parse(int argc, char **argv, run_cli *c) {
       case 'O': c->out_dir = optarg; break;
       case 'E': c->allow_empty = 1; break;
       case 'N': c->report_name = optarg; break;
-      case 'h': run_usage(stdout); return 1;
+      case 'h': ifm_cmd_usage(cmd, stdout); return 1;
       case ':':
-        fprintf(stderr, "ifmatch run: option '%s' needs a value\n", argv[optind - 1]);
+        fprintf(stderr, "ifmatch %s: option '%s' needs a value\n", cmd, argv[optind - 1]);
         return -1;
       default:
-        fprintf(stderr, "ifmatch run: unknown option '%s' (see ifmatch run --help)\n", argv[optind - 1]);
+        fprintf(stderr, "ifmatch %s: unknown option '%s' (see ifmatch %s --help)\n", cmd, argv[optind - 1], cmd);
         return -1;
     }
   }
@@ -597,7 +561,7 @@ static int cmd_run_or_certify(int argc, char **argv, int certify) {
   memset(&target, 0, sizeof target);
   memset(&profile, 0, sizeof profile);
   memset(&waivers, 0, sizeof waivers);
-  rc = run_cli_parse(argc, argv, &cli);
+  rc = run_cli_parse(argc, argv, &cli, certify ? "certify" : "run");
   if (rc != 0) {
     run_cli_free(&cli);
     return rc > 0 ? 0 : 2;
@@ -750,7 +714,7 @@ int ifm_cmd_list(int argc, char **argv) {
   run_cli cli;
   ifm_suite suite = {0};
   size_t f, k, i, total = 0;
-  int rc = run_cli_parse(argc, argv, &cli), by_req = 0;
+  int rc = run_cli_parse(argc, argv, &cli, "list"), by_req = 0;
   if (rc != 0) {
     run_cli_free(&cli);
     return rc > 0 ? 0 : 2;
