@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -238,7 +239,32 @@ static int load_profile(const char *name, ifm_profile *p) {
 
 typedef struct progress_ctx {
   int tty, verbose, quiet;
+  double last_line_ms;          /* off a terminal: when the last progress line went out */
 } progress_ctx;
+
+/* The exchange of the step that failed, as one line: method, path (no
+ * scheme, host or query: nothing that may hold a credential), the
+ * precondition fields, and the status. */
+static void print_failed_exchange(const ifm_result *res) {
+  const ifm_exchange *x = NULL;
+  size_t i, k;
+  const char *path;
+  /* the first exchange of that step: later ones may be the 13.2.1 twin's */
+  for (i = 0; i < res->n_exchanges && !x; i++)
+    if (res->exchanges[i].step == res->failed_step) x = &res->exchanges[i];
+  if (!x && res->n_exchanges) x = &res->exchanges[res->n_exchanges - 1];
+  if (!x || !x->method) return;
+  path = x->url ? strstr(x->url, "://") : NULL;
+  path = path ? strchr(path + 3, '/') : NULL;
+  fprintf(stderr, "        exchange %s %.*s", x->method, path ? (int)strcspn(path, "?#") : 1, path ? path : "/");
+  for (k = 0; k < x->n_req_headers; k++) {
+    const char *n = x->req_headers[k].name;
+    if (strncasecmp(n, "If-", 3) == 0)
+      fprintf(stderr, " [%s: %.60s]", n, x->req_headers[k].value);
+  }
+  if (x->status) fprintf(stderr, " -> %d\n", x->status);
+  else fprintf(stderr, " -> no answer (%.80s)\n", x->error ? x->error : "?");
+}
 
 static void progress_cb(const ifm_result *res, size_t done, size_t total, void *ctx) {
   progress_ctx *p = ctx;
@@ -248,9 +274,15 @@ static void progress_cb(const ifm_result *res, size_t done, size_t total, void *
   if (p->verbose || notable)
     fprintf(stderr, "%-5s %s (%s)%s%s\n", ifm_verdict_name(res->verdict), res->case_id,
             res->requirement, res->message ? ": " : "", res->message ? res->message : "");
+  if (notable && res->spec && *res->spec) fprintf(stderr, "        rule     %s\n", res->spec);
   if (notable && res->expected) fprintf(stderr, "        expected %s\n", res->expected);
   if (notable && res->got) fprintf(stderr, "        got      %s\n", res->got);
+  if (notable && res->verdict != IFM_INFO) print_failed_exchange(res);
   if (p->tty) fprintf(stderr, "[%zu/%zu] %s", done, total, res->case_id);
+  if (!p->tty && !p->verbose && (ifm_now_ms() - p->last_line_ms >= 5000 || done == total)) {
+    fprintf(stderr, "ifmatch: %zu of %zu cases done\n", done, total);    /* CI logs see it move */
+    p->last_line_ms = ifm_now_ms();
+  }
   if (p->tty && done == total) fprintf(stderr, "\r\033[K");
 }
 
@@ -646,6 +678,13 @@ static int cmd_run_or_certify(int argc, char **argv, int certify) {
   } else {
     memset(&ro, 0, sizeof ro);
     pc.tty = isatty(2);
+    pc.last_line_ms = ifm_now_ms();
+    if (!cli.quiet) {
+      size_t n = 0, f;
+      for (f = 0; f < suite.n_files; f++) n += suite.files[f].n_cases;
+      fprintf(stderr, "ifmatch: %zu cases loaded%s; target %s, profile %s\n", n,
+              cli.filter && *cli.filter ? " (a --filter selects among them)" : "", rep->target, rep->profile);
+    }
     pc.verbose = cli.verbose;
     pc.quiet = cli.quiet;
     ro.suite = &suite;
