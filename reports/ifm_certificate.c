@@ -83,9 +83,44 @@ static int finish(FILE *out) {
 
 /* NOT TESTED when nothing was judged (ifm_report_verdict); otherwise a
  * filtered run or anything short of conformant is NOT CONFORMANT. */
-static const char *cert_verdict(const ifm_report *r, const ifm_cert_info *ci) {
+static size_t n_waived_fails(const ifm_report *r) {
+  size_t i, n = 0;
+  for (i = 0; i < r->n_results; i++) n += r->results[i].waived && r->results[i].verdict == IFM_FAIL;
+  return n;
+}
+
+/* A conformant run with waived failures says so in its verdict: "CONFORMANT
+ * WITH N WAIVERS", never a bare CONFORMANT. buf holds the text. */
+static const char *cert_verdict_buf(const ifm_report *r, const ifm_cert_info *ci, char *buf, size_t len) {
+  size_t w = n_waived_fails(r);
   if (ifm_report_not_tested(r)) return "NOT TESTED";
-  return ifm_certificate_conformant(r, ci) ? "CONFORMANT" : "NOT CONFORMANT";
+  if (!ifm_certificate_conformant(r, ci)) return "NOT CONFORMANT";
+  if (!w) return "CONFORMANT";
+  snprintf(buf, len, "CONFORMANT WITH %zu WAIVER%s", w, w == 1 ? "" : "S");
+  return buf;
+}
+
+static const char *cert_verdict(const ifm_report *r, const ifm_cert_info *ci) {
+  static char buf[64];
+  return cert_verdict_buf(r, ci, buf, sizeof buf);
+}
+
+/* One line of the list: what, the case, its requirement, and why. */
+static void text_line(FILE *out, const char *what, const ifm_result *res) {
+  /* messages quote what servers sent: escaped like a TAP line, one line each */
+  fputs(what, out);
+  ifm_escape_puts(out, IFM_ESCAPE_TAP, res->case_id);
+  fputs(" (", out);
+  ifm_escape_puts(out, IFM_ESCAPE_TAP, res->requirement ? res->requirement : "?");
+  fputs(")", out);
+  if (res->waived && res->waiver_reason) {
+    fputs(": ", out);
+    ifm_escape_puts(out, IFM_ESCAPE_TAP, res->waiver_reason);
+  } else if (res->message) {
+    fputs(": ", out);
+    ifm_escape_puts(out, IFM_ESCAPE_TAP, res->message);
+  }
+  fputc('\n', out);
 }
 
 int ifm_certificate_write_json(const ifm_report *r, const ifm_cert_info *ci, FILE *out) {
@@ -143,10 +178,17 @@ int ifm_certificate_write_text(const ifm_report *r, const ifm_cert_info *ci, FIL
   size_t counts[3][IFM_VERDICT_COUNT], i;
   int l, conformant = ifm_certificate_conformant(r, ci);
   count_levels(r, counts);
-  fprintf(out, "ifmatch certificate\n===================\n\n");
   (void)conformant;
+  /* the verdict first, and the waived failures right under it */
+  fprintf(out, "ifmatch certificate: %s\n===================\n\n", cert_verdict(r, ci));
   fprintf(out, "Verdict:      %s\n", cert_verdict(r, ci));
   if (r->not_tested) fprintf(out, "Not tested:   %s\n", r->not_tested);
+  if (n_waived_fails(r)) {
+    fprintf(out, "Waived:       %zu failure%s the vendor declared (each with its reason):\n", n_waived_fails(r),
+            n_waived_fails(r) == 1 ? "" : "s");
+    for (i = 0; i < r->n_results; i++)
+      if (r->results[i].waived && r->results[i].verdict == IFM_FAIL) text_line(out, "  WAIVED ", &r->results[i]);
+  }
   fprintf(out, "Target:       %s%s%s%s\n", r->target ? r->target : "?", ci->target_file ? " (" : "",
           ci->target_file ? ci->target_file : "", ci->target_file ? ")" : "");
   fprintf(out, "Profile:      %s\n", r->profile ? r->profile : "?");
@@ -165,22 +207,8 @@ int ifm_certificate_write_text(const ifm_report *r, const ifm_cert_info *ci, FIL
   for (i = 0; i < r->n_results; i++) {
     const ifm_result *res = &r->results[i];
     const char *what = pick_failure(res) ? "FAIL   " : pick_error(res) ? "ERROR  " :
-                       res->waived && res->verdict == IFM_FAIL ? "WAIVED " : pick_stale(res) ? "STALE  " : NULL;
-    if (!what) continue;
-    /* messages quote what servers sent: escaped like a TAP line, one line each */
-    fputs(what, out);
-    ifm_escape_puts(out, IFM_ESCAPE_TAP, res->case_id);
-    fputs(" (", out);
-    ifm_escape_puts(out, IFM_ESCAPE_TAP, res->requirement ? res->requirement : "?");
-    fputs(")", out);
-    if (res->waived && res->waiver_reason) {
-      fputs(": ", out);
-      ifm_escape_puts(out, IFM_ESCAPE_TAP, res->waiver_reason);
-    } else if (res->message) {
-      fputs(": ", out);
-      ifm_escape_puts(out, IFM_ESCAPE_TAP, res->message);
-    }
-    fputc('\n', out);
+                       pick_stale(res) ? "STALE  " : NULL;     /* the waived ones are listed above */
+    if (what) text_line(out, what, res);
   }
   return finish(out);
 }

@@ -1,6 +1,6 @@
 /* waiver_test.c: waiver files (runner/load/ifm_waiver.c). What must hold is
- * ifm_waiver.h: a waiver names a case id or a shell glob of ids and gives a
- * reason; a waived case that FAILs is expected (it does not break
+ * ifm_waiver.h: a waiver names one case id exactly (a glob is refused) and
+ * gives a reason, and maybe a day after which it waives nothing; a waived case that FAILs is expected (it does not break
  * conformance), one that passes is counted as stale, and a waiver that names
  * no case of the suite is an error with its position, so that a typo never
  * waives nothing silently. Files are written to a temporary directory. */
@@ -26,18 +26,27 @@ static void test_load(void) {
                                 "waivers:\n"
                                 "  - case: IM-EMPTY-VALUE\n"
                                 "    reason: \"treated as absent; tracked as BUG-123\"\n"
-                                "  - case: \"IM-LIST-*\"\n"
-                                "    reason: first member only\n");
+                                "  - case: IM-LIST-ANY-middle\n"
+                                "    reason: first member only\n"
+                                "    expires: 2999-12-31\n"
+                                "  - case: IM-LIST-ANY-last\n"
+                                "    reason: old\n"
+                                "    expires: 2001-01-01\n");
   ifm_waivers w;
   ifm_errors err = {0};
   ASSERT(path != NULL);
   ASSERT_EQ(ifm_waivers_load(path, &w, &err), 0);
   ASSERT_EQ(err.n, 0);
   ASSERT_STREQ(w.path, path);
-  ASSERT_EQ(w.n, 2);
+  ASSERT_EQ(w.n, 3);
   ASSERT_STREQ(w.items[0].pattern, "IM-EMPTY-VALUE");
+  ASSERT_STREQ(w.items[0].expires, "");
+  ASSERT_EQ(w.items[0].expired, 0);
+  ASSERT_STREQ(w.items[1].expires, "2999-12-31");
+  ASSERT_EQ(w.items[1].expired, 0);
+  ASSERT_EQ(w.items[2].expired, 1);                  /* 2001: it waives nothing now */
   ASSERT_STREQ(w.items[0].reason, "treated as absent; tracked as BUG-123");
-  ASSERT_STREQ(w.items[1].pattern, "IM-LIST-*");
+  ASSERT_STREQ(w.items[1].pattern, "IM-LIST-ANY-middle");
   ASSERT_STREQ(w.items[1].reason, "first member only");
   ASSERT_STREQ(w.items[1].pos.file, path);          /* where each waiver is, 1-based */
   ASSERT_EQ(w.items[0].pos.line, 2);
@@ -89,6 +98,10 @@ static void test_refusals(void) {
   refused("waivers:\n  - &a {case: IM-A, reason: r}\n  - *a\n", "&a", &ok);   /* aliases are refused */
   ASSERT(ok);
   refused("other: 1\n", "other", &ok);
+  refused("waivers:\n  - case: \"IM-LIST-*\"\n    reason: r\n", "exactly", &ok);   /* no globs */
+  refused("waivers:\n  - case: IM-[AB]\n    reason: r\n", "exactly", &ok);
+  refused("waivers:\n  - case: IM-A\n    reason: r\n    expires: 2027-02-30\n", "YYYY-MM-DD", &ok);
+  refused("waivers:\n  - case: IM-A\n    reason: r\n    expires: 31.12.2027\n", "YYYY-MM-DD", &ok);
   ASSERT(ok);
   /* a file that is not there */
   ASSERT_EQ(ifm_waivers_load("/nonexistent/ifm/known.yaml", &w, &err), -1);
@@ -103,9 +116,14 @@ static void test_check_and_apply(void) {
                                 "waivers:\n"
                                 "  - case: IM-EMPTY-VALUE\n"
                                 "    reason: bug 1\n"
-                                "  - case: \"IM-LIST-*\"\n"
-                                "    reason: bug 2\n");
-  ifm_case a[3];
+                                "  - case: IM-LIST-1\n"
+                                "    reason: bug 2\n"
+                                "  - case: IM-LIST-2\n"
+                                "    reason: bug 2\n"
+                                "  - case: IM-OTHER\n"
+                                "    reason: expired\n"
+                                "    expires: 2001-01-01\n");
+  ifm_case a[4];
   ifm_case_file file;
   ifm_suite suite;
   ifm_waivers w;
@@ -116,17 +134,18 @@ static void test_check_and_apply(void) {
   size_t i;
   ASSERT(r != NULL);
   memset(a, 0, sizeof a);
-  for (i = 0; i < 3; i++) a[i].id = (char *)ids[i];
+  for (i = 0; i < 4; i++) a[i].id = (char *)ids[i];
   file.path = "cases/x.yaml";
   file.cases = a;
-  file.n_cases = 3;
+  file.n_cases = 4;
   suite.files = &file;
   suite.n_files = 1;
   ASSERT_EQ(ifm_waivers_load(path, &w, &err), 0);
   ASSERT_EQ(ifm_waivers_check(&w, &suite, &err), 0);
   ASSERT_EQ(err.n, 0);
   ASSERT_EQ(w.items[0].matched, 1);
-  ASSERT_EQ(w.items[1].matched, 2);                 /* a glob names several */
+  ASSERT_EQ(w.items[1].matched, 1);                 /* one id, one case */
+  ASSERT_EQ(w.items[3].matched, 1);
   for (i = 0; i < 4; i++) {
     ifm_result *res = ifm_report_add(r);
     res->case_id = strdup(ids[i]);
@@ -139,7 +158,7 @@ static void test_check_and_apply(void) {
   ASSERT_EQ(r->results[1].waived, 1);
   ASSERT_EQ(r->results[2].waived, 1);
   ASSERT_STREQ(r->results[2].waiver_reason, "bug 2");
-  ASSERT_EQ(r->results[3].waived, 0);               /* not named: still a failure */
+  ASSERT_EQ(r->results[3].waived, 0);               /* its waiver expired: still a failure */
   ASSERT(r->results[3].waiver_reason == NULL);
   ASSERT_EQ(ifm_report_conformant(r), 0);
   r->results[3].verdict = IFM_PASS;
@@ -150,14 +169,14 @@ static void test_check_and_apply(void) {
   /* a waiver that names no case is an error, at its position */
   file.n_cases = 1;                                  /* only IM-EMPTY-VALUE left */
   ASSERT_EQ(ifm_waivers_check(&w, &suite, &err), -1);
-  ASSERT_EQ(err.n, 1);
+  ASSERT_EQ(err.n, 3);
   ASSERT_EQ(w.items[1].matched, 0);
   {
     char want[160];
     snprintf(want, sizeof want, "%s:4:5: ", path);
     ASSERT(strncmp(err.msgs[0], want, strlen(want)) == 0);
   }
-  ASSERT_CONTAINS(err.msgs[0], "IM-LIST-*");
+  ASSERT_CONTAINS(err.msgs[0], "IM-LIST-1");
   ifm_errors_clear(&err);
   ifm_waivers_clear(&w);
 }

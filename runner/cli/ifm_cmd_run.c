@@ -433,6 +433,11 @@ static int load_waivers(const run_cli *c, const ifm_suite *suite, ifm_waivers *w
   if (!c->waivers) return 0;
   if (ifm_waivers_load(c->waivers, w, &err) != 0 || ifm_waivers_check(w, suite, &err) != 0) rc = -1;
   if (rc) ifm_errors_print(&err, stderr);
+  for (size_t i = 0; !rc && i < w->n; i++)
+    if (w->items[i].expired)
+      fprintf(stderr, "ifmatch: %s:%d:%d: the waiver of %s expired on %s: it waives nothing now\n",
+              w->items[i].pos.file ? w->items[i].pos.file : c->waivers, w->items[i].pos.line, w->items[i].pos.col,
+              w->items[i].pattern, w->items[i].expires);
   ifm_errors_clear(&err);
   return rc;
 }

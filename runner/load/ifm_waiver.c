@@ -1,15 +1,48 @@
 /* ifm_waiver.c: waiver files (see ifm_waiver.h): loaded with the same strict
  * YAML reader as case files, checked against the suite, applied to a
  * report. The ifm_waivers owns its patterns, reasons and path. */
-#include <fnmatch.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "ifm_buf.h"
 #include "ifm_waiver.h"
 #include "ifm_yaml.h"
 
 static int w_case(ifm_yaml *y, void *obj, const ifm_yaml_node *key, const ifm_yaml_node *value) {
-  return ifm_yaml_string(y, value, "case", &((ifm_waiver *)obj)->pattern);
+  ifm_waiver *w = obj;
+  if (ifm_yaml_string(y, value, "case", &w->pattern) != 0) return -1;
+  if (strpbrk(w->pattern, "*?[")) {
+    ifm_yaml_error(y, value, "case: a waiver names one case id exactly ('%s' is a pattern): a glob could "
+                   "waive failures it was not written for", w->pattern);
+    return -1;
+  }
+  return 0;
+}
+
+/* expires: YYYY-MM-DD, a real calendar day. */
+static int w_expires(ifm_yaml *y, void *obj, const ifm_yaml_node *key, const ifm_yaml_node *value) {
+  ifm_waiver *w = obj;
+  char *s = NULL, today[11];
+  int yy, mm, dd, n = 0, ok;
+  static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  time_t now = time(NULL);
+  struct tm tm;
+  if (ifm_yaml_string(y, value, "expires", &s) != 0) return -1;
+  ok = strlen(s) == 10 && sscanf(s, "%4d-%2d-%2d%n", &yy, &mm, &dd, &n) == 3 && n == 10 && s[4] == '-' &&
+       s[7] == '-' && yy >= 2000 && mm >= 1 && mm <= 12 && dd >= 1 && dd <= mdays[mm - 1] &&
+       !(mm == 2 && dd == 29 && (yy % 4 || (yy % 100 == 0 && yy % 400)));
+  if (!ok) {
+    ifm_yaml_error(y, value, "expires: '%s' is not a day as YYYY-MM-DD", s);
+    free(s);
+    return -1;
+  }
+  memcpy(w->expires, s, 11);
+  free(s);
+  gmtime_r(&now, &tm);
+  strftime(today, sizeof today, "%Y-%m-%d", &tm);
+  w->expired = strcmp(w->expires, today) < 0;
+  return 0;
 }
 
 static int w_reason(ifm_yaml *y, void *obj, const ifm_yaml_node *key, const ifm_yaml_node *value) {
@@ -25,6 +58,7 @@ static int w_reason(ifm_yaml *y, void *obj, const ifm_yaml_node *key, const ifm_
 static const ifm_yaml_field waiver_fields[] = {
     {"case", IFM_YF_REQUIRED, w_case},
     {"reason", IFM_YF_REQUIRED, w_reason},
+    {"expires", 0, w_expires},
 };
 
 static int top_waivers(ifm_yaml *y, void *obj, const ifm_yaml_node *key, const ifm_yaml_node *value) {
@@ -97,7 +131,7 @@ int ifm_waivers_check(ifm_waivers *w, const ifm_suite *suite, ifm_errors *err) {
     wv->matched = 0;
     for (f = 0; f < suite->n_files; f++)
       for (k = 0; k < suite->files[f].n_cases; k++)
-        wv->matched += fnmatch(wv->pattern, suite->files[f].cases[k].id, 0) == 0;
+        wv->matched += strcmp(wv->pattern, suite->files[f].cases[k].id) == 0;
     if (!wv->matched) {
       ifm_errors_add(err, &wv->pos, "waiver '%s' names no case of the suite", wv->pattern);
       rc = -1;
@@ -111,7 +145,7 @@ size_t ifm_waivers_apply(const ifm_waivers *w, ifm_report *rep) {
   for (r = 0; r < rep->n_results; r++) {
     ifm_result *res = &rep->results[r];
     for (i = 0; i < w->n; i++) {
-      if (fnmatch(w->items[i].pattern, res->case_id, 0) != 0) continue;
+      if (w->items[i].expired || strcmp(w->items[i].pattern, res->case_id) != 0) continue;
       res->waived = 1;
       free(res->waiver_reason);
       res->waiver_reason = ifm_strdup(w->items[i].reason);

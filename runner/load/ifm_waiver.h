@@ -1,8 +1,9 @@
 /* ifm_waiver.h: waivers, the known failures a vendor declares up front.
  *
  *   waivers:
- *     - case: IM-EMPTY-VALUE            # a case id, or a shell glob of ids
+ *     - case: IM-EMPTY-VALUE            # one case id, exactly (no globs)
  *       reason: "treated as absent; tracked as BUG-123"
+ *       expires: 2027-03-31             # optional: after that day it waives nothing
  *
  * A waived case that FAILs is an expected failure (TAP "# TODO"): it does
  * not break conformance, and the certificate lists it. A waived case that
@@ -15,8 +16,10 @@
 #include "ifm_result.h"
 
 typedef struct ifm_waiver {
-  char *pattern;
+  char *pattern;      /* the case id */
   char *reason;
+  char expires[11];   /* YYYY-MM-DD, or "" */
+  int expired;        /* expires is before today (UTC, when loaded): it waives nothing */
   ifm_pos pos;
   size_t matched;     /* cases of the suite it names */
 } ifm_waiver;
