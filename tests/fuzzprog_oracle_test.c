@@ -122,7 +122,8 @@ static void accepted(const char *prof, const uint8_t *in, size_t len, trace_fn f
   used += (size_t)snprintf(out, n, "[");
   for (st = 100; st <= 599; st++) {
     ifm_fp_trace t;
-    if (st == 408 || st == 429 || st == 503) continue;   /* not outcomes: unknown (test_unknown) */
+    /* not outcomes: unknown (test_unknown), as the judge's ifm_judge_is_outcome says; 423 Locked too */
+    if (st == 408 || st == 423 || st == 429 || st == 503) continue;
     ifm_fp_verdict v;
     ifm_fp_oracle *o = ifm_fp_oracle_new(&p, pr);
     size_t i;
@@ -237,9 +238,11 @@ static void cond_missing_cb(ifm_fp_trace *t, const ifm_fp_prog *p, int st) {
   add(t, p, -1, 0, "GET", NULL, NULL, NULL, NULL, 404, NULL, "no");
 }
 
+/* A read turned away with 401 or 403 says nothing of the state: unknown, as
+ * in the suite's races (ifm_judge_is_outcome), so it is no finding. */
 static void test_cond_read_missing(void) {
-  ASSERT_ACCEPTS("rfc9110", prog_cond_missing, cond_missing_cb, "[404, 410]", "[404, 410]");
-  ASSERT_ACCEPTS("cpp", prog_cond_missing, cond_missing_cb, "[404, 410]", "[404, 410]");
+  ASSERT_ACCEPTS("rfc9110", prog_cond_missing, cond_missing_cb, "[401, 403, 404, 410]", "[404, 410]");
+  ASSERT_ACCEPTS("cpp", prog_cond_missing, cond_missing_cb, "[401, 403, 404, 410]", "[404, 410]");
 }
 
 /* 1c 00: If-None-Match current alone; 1c 04: with If-Match stale 0. */
@@ -256,9 +259,9 @@ static void inm_cb(ifm_fp_trace *t, const ifm_fp_prog *p, int st) { cond_read(t,
 static void inm_im_cb(ifm_fp_trace *t, const ifm_fp_prog *p, int st) { cond_read(t, p, st, "\"none\""); }
 
 static void test_cond_read_order(void) {
-  ASSERT_ACCEPTS("rfc9110", prog_inm, inm_cb, "[304]", "304");
-  ASSERT_ACCEPTS("rfc9110", prog_inm_im, inm_im_cb, "[412]", "412");
-  ASSERT_ACCEPTS("cpp", prog_inm_im, inm_im_cb, "[412]", "412");
+  ASSERT_ACCEPTS("rfc9110", prog_inm, inm_cb, "[304, 401, 403]", "304");
+  ASSERT_ACCEPTS("rfc9110", prog_inm_im, inm_im_cb, "[401, 403, 412]", "412");
+  ASSERT_ACCEPTS("cpp", prog_inm_im, inm_im_cb, "[401, 403, 412]", "412");
 }
 
 /* 04 07 06: a conditional write, no If-Match, If-Unmodified-Since 1994;

@@ -312,6 +312,7 @@ static void race(ifm_exchange x[4], int second_status) {
   x[0].status = 200;
   add_field(&x[0].resp_headers, &x[0].n_resp_headers, "ETag", "\"e0\"");
   x[0].resp_body_hash = ifm_hash64("v0", 2);
+  x[0].resp_payload_hash = x[0].resp_body_hash;
   x[0].t_start = 1;
   x[0].t_done = 2;
   for (i = 1; i <= 2; i++) {
@@ -319,6 +320,7 @@ static void race(ifm_exchange x[4], int second_status) {
     x[i].method = strdup("PUT");
     add_field(&x[i].req_headers, &x[i].n_req_headers, "If-Match", "\"e0\"");
     x[i].req_body_hash = ifm_hash64(bodies[i - 1], 2);
+    x[i].req_payload_hash = x[i].req_body_hash;   /* no wrapper: payload = body */
     x[i].t_start = 10;
     x[i].t_done = 20 + i;
   }
@@ -330,6 +332,7 @@ static void race(ifm_exchange x[4], int second_status) {
   x[3].status = 200;
   add_field(&x[3].resp_headers, &x[3].n_resp_headers, "ETag", second_status == 204 ? "\"e2\"" : "\"e1\"");
   x[3].resp_body_hash = ifm_hash64(second_status == 204 ? "w1" : "w0", 2);
+  x[3].resp_payload_hash = x[3].resp_body_hash;
   x[3].t_start = 30;
   x[3].t_done = 31;
 }
