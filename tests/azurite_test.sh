@@ -110,39 +110,14 @@ if [ ! -x "$AZURITE_BLOB" ]; then
 fi
 echo "TAP version 13"
 
-# start_azurite VAR: azurite-blob in memory on a free port; waits up to 60 s.
-start_azurite() {
-  local port tries i pid
-  for tries in 1 2 3; do
-    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-    (cd "$TMP" && exec "$AZURITE_BLOB" --blobHost 127.0.0.1 --blobPort "$port" --inMemoryPersistence \
-       --disableTelemetry --disableProductStyleUrl --silent) >>"$TMP/azurite.out" 2>&1 &
-    pid=$!
-    _pids+=($pid)
-    for i in $(seq 1 600); do
-      if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
-        printf -v "$1" 'http://127.0.0.1:%s' "$port"
-        return 0
-      fi
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill "$pid" 2>/dev/null
-  done
-  echo "# Azurite did not start: $(tail -30 "$TMP/azurite.out")"
-  return 1
-}
+# start_azurite and azurite_sas are in tests/lib.sh (probe_new_test.sh starts it too).
 start_azurite AZ || { echo "not ok 1 - Azurite starts"; echo "1..1"; exit 1; }
 
 # The account SAS of targets/azurite-blob.yaml, signed with the emulator's
 # published key for devstoreaccount1 (not a secret, but the signature is
 # treated as one: it is what the reports must not show).
-KEY=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==
-HEXKEY=$(printf '%s' "$KEY" | base64 -d | od -An -v -tx1 | tr -d ' \n')
-SIG=$(printf 'devstoreaccount1\nracwdl\nb\nsco\n\n2099-01-01T00:00:00Z\n\nhttp\n2021-08-06\n\n' |
-  openssl dgst -sha256 -mac HMAC -macopt "hexkey:$HEXKEY" -binary | base64 -w0)
-IFM_AZURITE_SIG=$(printf '%s' "$SIG" | sed 's|+|%2B|g; s|/|%2F|g; s|=|%3D|g')
-export IFM_AZURITE_SIG
+azurite_sas
+SIG=$AZURITE_SIG_RAW
 
 R="$TMP/azurite"
 check "the suite runs against Azurite and finds failures (exit 1)" \

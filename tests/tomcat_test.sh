@@ -83,32 +83,7 @@ if [ ! -x "$CATALINA_HOME/bin/catalina.sh" ]; then
 fi
 echo "TAP version 13"
 
-# start_tomcat VAR: a CATALINA_BASE under $TMP with both webapps, on a free
-# port; waits up to 90 s (the JVM is slow beside the sanitizer builds).
-start_tomcat() {
-  local b="$TMP/tomcat" port tries i pid
-  for tries in 1 2 3; do
-    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-    rm -rf "$b" && mkdir -p "$b/conf" "$b/logs" "$b/temp" "$b/work" "$b/webapps" || return 1
-    cp -r "$SRC/tests/data/tomcat/ROOT" "$SRC/tests/data/tomcat/strong" "$b/webapps/" || return 1
-    sed "s|@PORT@|$port|" "$SRC/tests/data/tomcat/server.xml.in" >"$b/conf/server.xml" || return 1
-    CATALINA_BASE="$b" CATALINA_HOME="$CATALINA_HOME" CATALINA_TMPDIR="$b/temp" \
-      "$CATALINA_HOME/bin/catalina.sh" run >>"$TMP/tomcat.out" 2>&1 &
-    pid=$!
-    _pids+=($pid)
-    for i in $(seq 1 900); do
-      if curl -s -o /dev/null "http://127.0.0.1:$port/strong/"; then
-        printf -v "$1" 'http://127.0.0.1:%s' "$port"
-        return 0
-      fi
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill "$pid" 2>/dev/null
-  done
-  echo "# Tomcat did not start: $(tail -30 "$TMP/tomcat.out")"
-  return 1
-}
+# start_tomcat is in tests/lib.sh (probe_new_test.sh starts it too).
 start_tomcat DAV || { echo "not ok 1 - Tomcat starts"; echo "1..1"; exit 1; }
 
 for kind in weak strong; do
