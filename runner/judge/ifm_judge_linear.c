@@ -58,8 +58,17 @@ static int op_precondition(const ifm_exchange *x, ifm_lin_op *op, char *err, siz
   return 0;
 }
 
-int ifm_judge_lin_op(const ifm_exchange *x, ifm_lin_op *op, char *err, size_t errlen) {
+/* The response's ETag as the checker may use it: a strong one. A weak
+ * entity-tag claims no byte equality (RFC 9110 8.8.1: two representations may
+ * share one), so the register model, whose tags name one body each, does
+ * not see it; it is as if the server had sent none. */
+static const ifm_field *strong_etag(const ifm_exchange *x) {
   int n;
+  const ifm_field *etag = ifm_field_find(x->resp_headers, x->n_resp_headers, "ETag", &n);
+  return etag && !(etag->value_len >= 2 && etag->value[0] == 'W' && etag->value[1] == '/') ? etag : NULL;
+}
+
+int ifm_judge_lin_op(const ifm_exchange *x, ifm_lin_op *op, char *err, size_t errlen) {
   const ifm_field *etag;
   memset(op, 0, sizeof *op);
   op->client = x->client;
@@ -76,7 +85,7 @@ int ifm_judge_lin_op(const ifm_exchange *x, ifm_lin_op *op, char *err, size_t er
   if (op_precondition(x, op, err, errlen) != 0) return -1;
   op->body = x->req_payload_hash;     /* payloads, as the case sees them (through extract) */
   op->status = ifm_judge_is_outcome(x) ? x->status : 0;    /* else unknown: it may or may not have happened */
-  etag = ifm_field_find(x->resp_headers, x->n_resp_headers, "ETag", &n);
+  etag = strong_etag(x);
   if (etag) {
     op->etag = etag->value;
     op->etag_len = etag->value_len;
@@ -100,7 +109,7 @@ int ifm_judge_linear(const ifm_judge_ctx *jc, const ifm_exchange *x, size_t n, i
   ifm_lin_opts lo;
   ifm_lin_result res;
   ifm_lin_op *ops;
-  int etag_count, rc;
+  int rc;
   const ifm_field *etag;
   if (n < 2 || x[0].client != -1 || x[n - 1].client != -1) {
     snprintf(err, errlen, "the round's reads before and after are missing");
@@ -111,7 +120,7 @@ int ifm_judge_linear(const ifm_judge_ctx *jc, const ifm_exchange *x, size_t n, i
   if (pre->status == 200) {
     init.exists = 1;
     init.body = pre->resp_payload_hash;
-    etag = ifm_field_find(pre->resp_headers, pre->n_resp_headers, "ETag", &etag_count);
+    etag = strong_etag(pre);
     if (etag) init.etag = etag->value, init.etag_len = etag->value_len;
   } else if (pre->status != 404 && pre->status != 410) {
     snprintf(err, errlen, "the read before the race answered %d, not 200 or 404", pre->status);
