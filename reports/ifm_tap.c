@@ -21,8 +21,9 @@
  * YAMLish reader of Perl's TAP::Parser read them. Descriptions and reasons go
  * through IFM_ESCAPE_TAP: no raw newline, '#' as "\#", '\' as "\\".
  *
- * An empty report is "1..0 # SKIP no cases were run". An interrupted run ends
- * with "Bail out!", since its results are partial.
+ * A report with no results is one failing "NOT TESTED: why" point (plan
+ * 1..1), never "1..0 # SKIP", which consumers read as a pass. A run stopped
+ * by the preflight or interrupted ends with "Bail out!".
  */
 #include "ifm_reports.h"
 #include "ifm_escape.h"
