@@ -176,9 +176,8 @@ int ifm_certificate_write_json(const ifm_report *r, const ifm_cert_info *ci, FIL
 
 int ifm_certificate_write_text(const ifm_report *r, const ifm_cert_info *ci, FILE *out) {
   size_t counts[3][IFM_VERDICT_COUNT], i;
-  int l, conformant = ifm_certificate_conformant(r, ci);
+  int l;
   count_levels(r, counts);
-  (void)conformant;
   /* the verdict first, and the waived failures right under it */
   fprintf(out, "ifmatch certificate: %s\n===================\n\n", cert_verdict(r, ci));
   fprintf(out, "Verdict:      %s\n", cert_verdict(r, ci));

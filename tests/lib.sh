@@ -166,13 +166,25 @@ _free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
+# _await_http PORT PATH PID TENTHS: true once http://127.0.0.1:PORT/PATH answers,
+# within TENTHS tenths of a second, while PID lives.
+_await_http() {
+  local i
+  for i in $(seq 1 "$4"); do
+    curl -s -o /dev/null "http://127.0.0.1:$1$2" && return 0
+    kill -0 "$3" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  return 1
+}
+
 # start_tomcat VAR: Tomcat 10's WebDAV servlet (Debian package tomcat10-common)
 # as tests/tomcat_test.sh starts it: a CATALINA_BASE under $TMP with the
 # webapps of tests/data/tomcat/ (weak ETags at /, strong at /strong), on a
 # free port; waits up to 90 s for the JVM. Returns 2 when Tomcat is not
 # installed ($CATALINA_HOME, default /usr/share/tomcat10).
 start_tomcat() {
-  local home=${CATALINA_HOME:-/usr/share/tomcat10} b="$TMP/tomcat" port tries i pid
+  local home=${CATALINA_HOME:-/usr/share/tomcat10} b="$TMP/tomcat" port tries pid
   [ -x "$home/bin/catalina.sh" ] || return 2
   for tries in 1 2 3; do
     port=$(_free_port)
@@ -183,14 +195,7 @@ start_tomcat() {
       "$home/bin/catalina.sh" run >>"$TMP/tomcat.out" 2>&1 &
     pid=$!
     _pids+=($pid)
-    for i in $(seq 1 900); do
-      if curl -s -o /dev/null "http://127.0.0.1:$port/strong/"; then
-        printf -v "$1" 'http://127.0.0.1:%s' "$port"
-        return 0
-      fi
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
+    _await_http "$port" /strong/ "$pid" 900 && { printf -v "$1" 'http://127.0.0.1:%s' "$port"; return 0; }
     kill "$pid" 2>/dev/null
   done
   echo "# Tomcat did not start: $(tail -30 "$TMP/tomcat.out")"
@@ -201,7 +206,7 @@ start_tomcat() {
 # free port, path-style URLs, as tests/azurite_test.sh starts it; waits up
 # to 60 s. Returns 2 when it is not installed ($AZURITE_BLOB).
 start_azurite() {
-  local blob=${AZURITE_BLOB:-$SRC/tests/npm/node_modules/.bin/azurite-blob} port tries i pid
+  local blob=${AZURITE_BLOB:-$SRC/tests/npm/node_modules/.bin/azurite-blob} port tries pid
   [ -x "$blob" ] || return 2
   for tries in 1 2 3; do
     port=$(_free_port)
@@ -209,14 +214,7 @@ start_azurite() {
        --disableTelemetry --disableProductStyleUrl --silent) >>"$TMP/azurite.out" 2>&1 &
     pid=$!
     _pids+=($pid)
-    for i in $(seq 1 600); do
-      if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
-        printf -v "$1" 'http://127.0.0.1:%s' "$port"
-        return 0
-      fi
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
+    _await_http "$port" / "$pid" 600 && { printf -v "$1" 'http://127.0.0.1:%s' "$port"; return 0; }
     kill "$pid" 2>/dev/null
   done
   echo "# Azurite did not start: $(tail -30 "$TMP/azurite.out")"

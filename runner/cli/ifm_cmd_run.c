@@ -372,13 +372,13 @@ static void probe_cb(ifm_xfer *x, void *ctx) {
   if (r->error) snprintf(probe_err, sizeof probe_err, "%s", r->error);
 }
 
-static double probe_timeout_s;   /* --timeout: the startup check obeys it too */
-
-static int probe_target(const char *base_url, const ifm_target *t) {
+/* The startup check: does the target answer at all? timeout_s: --timeout
+ * (0: the target's, else 10 s), which this wait obeys like every other. */
+static int probe_target(const char *base_url, const ifm_target *t, double timeout_s) {
   ifm_exec *e = ifm_exec_new();
   ifm_xfer_opts xo = {0};
   ifm_xfer *x;
-  xo.timeout_s = probe_timeout_s > 0 ? probe_timeout_s : t->timeout_s > 0 ? t->timeout_s : 10;
+  xo.timeout_s = timeout_s > 0 ? timeout_s : t->timeout_s > 0 ? t->timeout_s : 10;
   xo.http_version = (int)t->http_version;
   xo.ca_file = t->ca_file;
   xo.tls_verify = t->tls_verify;
@@ -669,11 +669,10 @@ static int cmd_run_or_certify(int argc, char **argv, int certify) {
   rep->name = ifm_strdup(cli.report_name ? cli.report_name : target.name ? target.name : "ifmatch");
   rep->suite_root = ifm_paths_suite_root(cli.paths, cli.n_paths);   /* JUnit names */
 
-  probe_timeout_s = cli.timeout_s;
   if (g_stop) {
     rep->interrupted = 1;
     rep->not_tested = ifm_strdup("interrupted before any case ran");
-  } else if (probe_target(base_url, &target) != 0) {
+  } else if (probe_target(base_url, &target, cli.timeout_s) != 0) {
     fprintf(stderr, "ifmatch: target %s does not answer: %s\n", rep->target, probe_err);
     {
       ifm_buf m = IFM_BUF_INIT;
