@@ -19,18 +19,31 @@ PKGS_FUZZ="clang libclang-rt-14-dev"
 
 say() { printf 'setup: %s\n' "$*" >&2; }
 
+# phase "what": a numbered headline for each long step, with the time so far,
+# so a silent minute (apt, a build, the fuzzers) is never a mystery.
+PHASE=0
+PHASES=1
+phase() {
+  PHASE=$((PHASE + 1))
+  say "[$PHASE/$PHASES] $* (${SECONDS} s so far)"
+}
+
 need_pkgs() {
   local missing=() p
   for p in "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done
-  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ ${#missing[@]} -eq 0 ]; then
+    say "all $# Debian packages needed are installed"
+    return 0
+  fi
   local sudo=""
   if [ "$(id -u)" != 0 ]; then
     command -v sudo >/dev/null || { say "need root or sudo to install: ${missing[*]}"; exit 2; }
     sudo="sudo"
   fi
-  say "installing ${missing[*]}"
+  say "${#missing[@]} of $# Debian packages to install: ${missing[*]}"
+  say "apt-get update: reading the package lists..."
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
   # Servers installed for the tests (lighttpd, nginx) must not start as system
   # services: the tests start their own on loopback. policy-rc.d (Debian's
@@ -39,50 +52,100 @@ need_pkgs() {
   if [ ! -e "$policy" ]; then
     $sudo sh -c "printf '#!/bin/sh\nexit 101\n' > $policy && chmod +x $policy" && added=1
   fi
-  local rc=0
+  local rc=0 t0=$SECONDS
+  say "apt-get install: downloading and installing ${#missing[@]} packages (often a minute or more; apt prints nothing meanwhile)..."
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || rc=$?
   [ -n "$added" ] && $sudo rm -f "$policy"
+  if [ $rc = 0 ]; then say "installed in $((SECONDS - t0)) s"; else say "apt-get install failed (exit $rc)"; fi
   return $rc
 }
 
 build() { # build DIR [cmake args...]
   local dir=$1; shift
+  say "configuring $dir/ (cmake)"
   cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+  say "compiling in $dir/ with $JOBS jobs"
   cmake --build "$dir" -j "$JOBS"
 }
 
 run_tests() { # run_tests DIR
+  say "ctest in $1/: $(ctest --test-dir "$1" -N 2>/dev/null | sed -n 's/^Total Tests: //p') tests, $JOBS at a time (the real-server and mutation tests take minutes)"
   ctest --test-dir "$1" --output-on-failure -j "$JOBS"
 }
 
+# The reports `run` writes, and what each is for.
+REPORTS="results/ifmatch.tap:TAP results/ifmatch.junit.xml:JUnit results/ifmatch.json:JSON results/ifmatch.html:HTML"
+
 cmd=${1:-run}
 case "$cmd" in
-  deps)  need_pkgs $PKGS_BUILD $PKGS_TEST $PKGS_FUZZ ;;
-  build) need_pkgs $PKGS_BUILD; build build ;;
-  run)
+  deps)
+    phase "Debian packages for building, testing and fuzzing"
+    need_pkgs $PKGS_BUILD $PKGS_TEST $PKGS_FUZZ
+    ;;
+  build)
+    PHASES=2
+    phase "Debian packages for building"
     need_pkgs $PKGS_BUILD
+    phase "building build/ifmatch"
+    build build
+    ;;
+  run)
+    PHASES=3
+    phase "Debian packages for building"
+    need_pkgs $PKGS_BUILD
+    phase "building build/ifmatch"
     build build
     mkdir -p results
     shift || true
-    exec ./build/ifmatch run --tap results/ifmatch.tap --junit results/ifmatch.junit.xml \
-      --json results/ifmatch.json --html results/ifmatch.html "$@"
+    if [ $# -gt 0 ]; then phase "running the suite: ifmatch run $*"
+    else phase "running the suite against the embedded reference server"; fi
+    # Not exec: after the run, say where the reports are; the exit code stays
+    # ifmatch's (0 conformant, 1 a FAIL, 2 bad usage or an empty selection, 3 not tested).
+    stamp=$(mktemp)
+    rc=0
+    ./build/ifmatch run --tap results/ifmatch.tap --junit results/ifmatch.junit.xml \
+      --json results/ifmatch.json --html results/ifmatch.html "$@" || rc=$?
+    written=""
+    for r in $REPORTS; do
+      f=${r%%:*}
+      if [ -f "$f" ] && [ "$f" -nt "$stamp" ]; then written="$written  ${r##*:}: $PWD/$f"$'\n'; fi
+    done
+    rm -f "$stamp"
+    if [ -n "$written" ]; then
+      say "reports of this run (open the HTML one in a browser):"
+      printf '%s' "$written" | sed 's/^/setup: /' >&2
+    else
+      say "no report was written under results/ (see the messages above)"
+    fi
+    say "ifmatch exited $rc after ${SECONDS} s (0 conformant, 1 a case failed, 2 bad usage or nothing selected, 3 not tested)"
+    exit $rc
     ;;
   test)
+    PHASES=7
+    phase "Debian packages for building, testing and fuzzing"
     need_pkgs $PKGS_BUILD $PKGS_TEST $PKGS_FUZZ
     # Azurite (tests/azurite_test.sh) comes from the npm registry, pinned by
     # tests/npm/package-lock.json; without it that test is SKIP.
+    phase "Azurite for its test (npm, pinned by tests/npm/package-lock.json)"
     command -v npm >/dev/null || need_pkgs nodejs npm
-    grep -qs '"version": "3.35.0"' tests/npm/node_modules/azurite/package.json ||
+    if grep -qs '"version": "3.35.0"' tests/npm/node_modules/azurite/package.json; then
+      say "Azurite 3.35.0 is already in tests/npm/node_modules"
+    else
+      say "npm ci in tests/npm..."
       (cd tests/npm && npm ci --no-audit --no-fund --loglevel=error) || say "npm ci failed: Azurite's test will SKIP"
-    say "plain build (warnings are errors)"
+    fi
+    phase "plain build (warnings are errors)"
     build build -DIFM_WERROR=ON
+    phase "the project's tests, plain build"
     run_tests build
-    say "ASan+UBSan build"
+    phase "ASan+UBSan build"
     build build-asan -DIFM_WERROR=ON -DIFM_SANITIZE=ON
+    phase "the project's tests under ASan+UBSan"
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
       run_tests build-asan
-    say "fuzzing smoke (clang, libFuzzer, ASan+UBSan), ${FUZZ_SECONDS:-60} s per harness"
+    phase "fuzzing smoke (clang, libFuzzer, ASan+UBSan), ${FUZZ_SECONDS:-60} s per harness"
     FUZZ_BUILD_DIR=build-fuzz-smoke bash fuzz/run_smoke.sh
+    say "all done in ${SECONDS} s"
     ;;
   *) say "usage: ./setup.sh [run|test|deps|build]"; exit 2 ;;
 esac

@@ -26,10 +26,11 @@ case " $harnesses " in *" interleave "*) ;; *) shapes="" ;; esac
 [ "$shape_seconds" = 0 ] && shapes=""
 
 mkdir -p "$build"
-echo "# building the fuzzers in $build"
+echo "# building the fuzzers in $build (clang, ASan+UBSan; a few minutes the first time, log: $build/smoke-build.log)"
 CC=${CC:-clang} cmake -S "$top" -B "$build" -DIFM_FUZZ=ON -DIFM_SANITIZE=ON >"$build/smoke-build.log" 2>&1 &&
   cmake --build "$build" -j"$(nproc)" --target $(printf 'fuzz_%s ' $harnesses) >>"$build/smoke-build.log" 2>&1 ||
   { cat "$build/smoke-build.log"; echo "not ok - fuzzer build failed"; exit 2; }
+echo "# fuzzers built after ${SECONDS} s"
 
 art=$build/artifacts
 scratch=$(mktemp -d)
@@ -43,6 +44,7 @@ run_one() {   # name: fuzz it, log to $scratch/name.log, status to $scratch/name
     -dict="$here/ifmatch.dict" -artifact_prefix="$art/$name-" -print_final_stats=1 \
     "$scratch/$name" "$here/corpus/$name" >"$scratch/$name.log" 2>&1
   echo $? >"$scratch/$name.rc"
+  echo "# fuzz_$name: finished ($(verdict "$scratch/$name"))"
 }
 
 shape_one() {   # shape: the clean server in that shape, for shape_seconds
@@ -53,15 +55,33 @@ shape_one() {   # shape: the clean server in that shape, for shape_seconds
     -timeout=30 -rss_limit_mb=2048 -max_len=128 -artifact_prefix="$art/interleave-$shape-" -print_final_stats=1 \
     "$scratch/shape-$shape" "$here/corpus/interleave" >"$scratch/shape-$shape.log" 2>&1
   echo $? >"$scratch/shape-$shape.rc"
+  echo "# fuzz_interleave, shape $shape: finished ($(verdict "$scratch/shape-$shape"))"
 }
 
+verdict() {   # prefix: "no finding, N runs" or "FINDING, exit N" from prefix.rc/.log
+  local rc execs
+  rc=$(cat "$1.rc")
+  execs=$(grep -a 'stat::number_of_executed_units' "$1.log" | awk '{print $2}')
+  if [ "$rc" = 0 ]; then echo "no finding, ${execs:-?} runs"; else echo "FINDING, exit $rc"; fi
+}
+
+n_h=$(echo $harnesses | wc -w)
+n_s=$(echo $shapes | wc -w)
+echo "# fuzzing $n_h harnesses for $seconds s each, then the clean server in $n_s shapes for" \
+  "$shape_seconds s each, $jobs at a time: about $(( (n_h * seconds + n_s * shape_seconds + jobs - 1) / jobs )) s"
 running=0
+k=0
 for name in $harnesses; do
+  k=$((k + 1))
+  echo "# fuzz_$name: started ($k of $n_h, $seconds s)"
   run_one "$name" &
   running=$((running + 1))
   if [ "$running" -ge "$jobs" ]; then wait -n; running=$((running - 1)); fi
 done
+k=0
 for shape in $shapes; do
+  k=$((k + 1))
+  echo "# fuzz_interleave, shape $shape: started against the clean server ($k of $n_s, $shape_seconds s)"
   shape_one "$shape" &
   running=$((running + 1))
   if [ "$running" -ge "$jobs" ]; then wait -n; running=$((running - 1)); fi
