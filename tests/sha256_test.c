@@ -1,4 +1,4 @@
-/* sha256_test.c: runner/ifm_sha256.c against the examples of FIPS 180-4
+/* sha256_test.c: runner/model/ifm_sha256.c against the examples of FIPS 180-4
  * (NIST's "SHA256.pdf" example values) and block-boundary lengths. */
 #include "ifm_sha256.h"
 #include "ifm_test.h"

@@ -16,12 +16,16 @@ void ifm_cmd_usage(const char *cmd, FILE *out) {
         "  -p, --profile NAME    rfc9110 | rfc9110-428 | cpp | FILE          IFMATCH_PROFILE\n"
         "      --out DIR         where the certificate and reports go (default results)\n"
         "      --waivers FILE    known failures with reasons (they are listed on the certificate)\n"
+        "      --sign KEY        sign it with an Ed25519 private key (PEM; make one with\n"
+        "                        openssl genpkey -algorithm ed25519 -out KEY)\n"
         "  -j, --jobs N, --timeout SEC, --max-time SEC, --var KEY=VALUE, --report-name NAME,\n"
         "  --tap/--junit/--json/--html FILE (instead of DIR/ifmatch.*), -q, -v: as for run\n"
         "  -h, --help\n"
         "\n"
-        "The certificate's verdict: CONFORMANT, NOT CONFORMANT, or NOT TESTED (nothing\n"
-        "was judged). Exit codes as for run.\n",
+        "The certificate's verdict: CONFORMANT, CONFORMANT WITH N WAIVERS, NOT CONFORMANT,\n"
+        "or NOT TESTED (nothing was judged). It pins the case files, the profile, the target\n"
+        "file (secrets removed) and every report by SHA-256; 'ifmatch verify' checks it.\n"
+        "Exit codes as for run.\n",
           out);
   else if (cmd && strcmp(cmd, "list") == 0)
     fputs("usage: ifmatch list [CASE_PATH...] [--filter GLOB] [--requirements]\n"
@@ -51,6 +55,8 @@ void ifm_cmd_usage(const char *cmd, FILE *out) {
         "      --junit FILE      JUnit XML report\n"
         "      --json FILE       JSON report (reports/README.md)\n"
         "      --html FILE       HTML report\n"
+        "      --out DIR         the reports no option above places go to DIR/ifmatch.*;\n"
+        "                        with no report option at all they all go to results/\n"
         "      --report-name NAME  in front of the JUnit suite names, so that reports of\n"
         "                        several targets merge (default: the target's name)\n"
         "                                                     IFMATCH_REPORT_NAME\n"

@@ -18,7 +18,7 @@
 #include <unistd.h>
 #include "ifm_baseline.h"
 #include "ifm_catalogue.h"
-#include "ifm_certificate.h"
+#include "ifm_certify.h"
 #include "ifm_cmd.h"
 #include "ifm_exec.h"
 #include "ifm_load.h"
@@ -28,7 +28,7 @@
 #include "ifm_reports.h"
 #include "ifm_run.h"
 #include "ifm_server.h"
-#include "ifm_sha256.h"
+#include "ifm_out_file.h"
 #include "ifm_waiver.h"
 
 static volatile int g_stop;
@@ -52,7 +52,8 @@ typedef struct run_cli {
   int requirements;     /* list: the catalogue with case counts */
   const char *waivers, *baseline;
   int certify;          /* ifmatch certify */
-  const char *out_dir;  /* certify: where everything goes */
+  const char *out_dir;  /* --out: where the reports go that no option of their own places */
+  const char *sign_key; /* certify --sign: an Ed25519 private key (PEM) */
   const char *report_name;  /* --report-name: JUnit suite names; default the target's name */
 } run_cli;
 
@@ -111,7 +112,7 @@ static int run_cli_parse(int argc, char **argv, run_cli *c, const char *cmd) {
       {"requirements", no_argument, 0, 'R'},  {"help", no_argument, 0, 'h'},
       {"waivers", required_argument, 0, 'W'}, {"baseline", required_argument, 0, 'B'},
       {"out", required_argument, 0, 'O'},     {"allow-empty", no_argument, 0, 'E'},
-      {"report-name", required_argument, 0, 'N'},
+      {"report-name", required_argument, 0, 'N'}, {"sign", required_argument, 0, 'K'},
       {0, 0, 0, 0}};
   const char *env;
   double d;
@@ -157,6 +158,7 @@ static int run_cli_parse(int argc, char **argv, run_cli *c, const char *cmd) {
       case 'O': c->out_dir = optarg; break;
       case 'E': c->allow_empty = 1; break;
       case 'N': c->report_name = optarg; break;
+      case 'K': c->sign_key = optarg; break;
       case 'h': ifm_cmd_usage(cmd, stdout); return 1;
       case ':':
         fprintf(stderr, "ifmatch %s: option '%s' needs a value\n", cmd, argv[optind - 1]);
@@ -288,52 +290,21 @@ static void progress_cb(const ifm_result *res, size_t done, size_t total, void *
 
 typedef int (*writer_fn)(const ifm_report *, FILE *);
 
-/* Writes one report through a temporary file, so a half-written report never
- * replaces a good one. Returns 0 or -1 (message printed). */
-/* One report or certificate: what to write and with what. */
-typedef struct out_job {
-  writer_fn report;                     /* either this... */
-  int (*cert)(const ifm_report *, const ifm_cert_info *, FILE *);   /* ...or this */
+typedef struct report_job {
+  writer_fn fn;
   const ifm_report *rep;
-  const ifm_cert_info *ci;
-} out_job;
+} report_job;
 
-static int out_job_run(const out_job *j, FILE *f) {
-  return j->report ? j->report(j->rep, f) : j->cert(j->rep, j->ci, f);
-}
-
-/* Writes through a temporary file renamed into place, so a half-written
- * report never replaces a good one; "-" is stdout. Returns 0 or -1
- * (message printed). */
-static int write_out(const char *path, const out_job *j) {
-  char tmp[4200];
-  FILE *f;
-  int rc;
-  if (!path) return 0;
-  if (strcmp(path, "-") == 0) {
-    rc = out_job_run(j, stdout);
-    fflush(stdout);
-    return rc;
-  }
-  snprintf(tmp, sizeof tmp, "%s.tmp", path);
-  f = fopen(tmp, "w");
-  if (!f) {
-    fprintf(stderr, "ifmatch: cannot write %s: %s\n", path, strerror(errno));
-    return -1;
-  }
-  rc = out_job_run(j, f);
-  if (fclose(f) != 0) rc = -1;
-  if (rc != 0 || rename(tmp, path) != 0) {
-    fprintf(stderr, "ifmatch: cannot write %s: %s\n", path, strerror(errno));
-    unlink(tmp);
-    return -1;
-  }
-  return 0;
+static int report_cb(FILE *out, void *ctx) {
+  report_job *j = ctx;
+  return j->fn(j->rep, out);
 }
 
 static int write_report(const char *path, writer_fn fn, const ifm_report *rep) {
-  out_job j = {fn, NULL, rep, NULL};
-  return write_out(path, &j);
+  report_job j;
+  j.fn = fn;
+  j.rep = rep;
+  return ifm_out_write(path, report_cb, &j);
 }
 
 static void print_summary(const ifm_report *rep, int conformant, FILE *out) {
@@ -395,38 +366,6 @@ static int probe_target(const char *base_url, const ifm_target *t, double timeou
 }
 
 
-/* certify: every report goes into --out DIR (default results/), unless a
- * report's own option names another place. */
-static int certify_defaults(run_cli *c) {
-  static char paths[4][4096];
-  static const char *const names[4] = {"ifmatch.tap", "ifmatch.junit.xml", "ifmatch.json", "ifmatch.html"};
-  const char **slots[4];
-  int i;
-  slots[0] = &c->tap, slots[1] = &c->junit, slots[2] = &c->json, slots[3] = &c->html;
-  /* a certificate speaks for the whole suite: a subset certifies nothing */
-  if (c->n_paths) {
-    fprintf(stderr, "ifmatch certify: '%s': a certificate covers the whole suite; case paths are refused "
-            "(use 'ifmatch run' for a subset)\n", c->paths[0]);
-    return -1;
-  }
-  if (c->filter && *c->filter) {
-    fprintf(stderr, "ifmatch certify: --filter / IFMATCH_FILTER ('%s'): a certificate covers the whole suite; "
-            "a filter is refused (use 'ifmatch run' for a subset)\n", c->filter);
-    return -1;
-  }
-  if (!c->out_dir) c->out_dir = "results";
-  if (mkdir(c->out_dir, 0777) != 0 && errno != EEXIST) {
-    fprintf(stderr, "ifmatch certify: cannot create %s: %s\n", c->out_dir, strerror(errno));
-    return -1;
-  }
-  for (i = 0; i < 4; i++) {
-    if (*slots[i]) continue;
-    snprintf(paths[i], sizeof paths[i], "%s/%s", c->out_dir, names[i]);
-    *slots[i] = paths[i];
-  }
-  return 0;
-}
-
 static int load_waivers(const run_cli *c, const ifm_suite *suite, ifm_waivers *w) {
   ifm_errors err = {0};
   int rc = 0;
@@ -453,77 +392,6 @@ static int check_baseline(const run_cli *c) {
   rc = ifm_baseline_compare(c->baseline, empty, err, sizeof err);
   if (rc) fprintf(stderr, "ifmatch: --baseline %s\n", err);
   ifm_report_free(empty);
-  return rc;
-}
-
-static int path_cmp(const void *a, const void *b) {
-  return strcmp(((const ifm_case_file *)a)->path, ((const ifm_case_file *)b)->path);
-}
-
-/* SHA-256 over the contents of the suite's case files, in path order, each
- * prefixed by its length: the certificate names exactly what was run. */
-static int suite_sha256(const ifm_suite *suite, char hex[65], size_t *n_cases) {
-  ifm_case_file *files = malloc((suite->n_files ? suite->n_files : 1) * sizeof *files);
-  ifm_sha256 sha;
-  size_t i;
-  int rc = 0;
-  if (!files) return -1;
-  memcpy(files, suite->files, suite->n_files * sizeof *files);
-  qsort(files, suite->n_files, sizeof *files, path_cmp);
-  ifm_sha256_init(&sha);
-  *n_cases = 0;
-  for (i = 0; i < suite->n_files && rc == 0; i++) {
-    char chunk[65536], len[32];
-    size_t n, total = 0;
-    FILE *f = fopen(files[i].path, "rb");
-    *n_cases += files[i].n_cases;
-    if (!f) {
-      rc = -1;
-      break;
-    }
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) total += n;
-    snprintf(len, sizeof len, "%zu\n", total);
-    ifm_sha256_update(&sha, len, strlen(len));
-    rewind(f);
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) ifm_sha256_update(&sha, chunk, n);
-    if (ferror(f)) rc = -1;
-    fclose(f);
-  }
-  ifm_sha256_final_hex(&sha, hex);
-  free(files);
-  return rc;
-}
-
-typedef int (*cert_fn)(const ifm_report *, const ifm_cert_info *, FILE *);
-
-static int write_cert_file(const char *dir, const char *name, cert_fn fn, const ifm_report *rep,
-                           const ifm_cert_info *ci) {
-  char path[4096];
-  out_job j = {NULL, fn, rep, ci};
-  snprintf(path, sizeof path, "%s/%s", dir, name);
-  return write_out(path, &j);
-}
-
-/* certify: the certificate as JSON and text in --out, the text on stdout. */
-static int write_certificate(const run_cli *c, const ifm_suite *suite, const ifm_report *rep,
-                             int *conformant) {
-  ifm_cert_info ci;
-  char hex[65];
-  int rc = 0;
-  memset(&ci, 0, sizeof ci);
-  ci.target_file = c->target_file;
-  ci.suite_files = suite->n_files;
-  ci.filter = c->filter && *c->filter ? c->filter : NULL;
-  ci.waivers_file = c->waivers;
-  if (suite_sha256(suite, hex, &ci.suite_cases) != 0) {
-    fprintf(stderr, "ifmatch: cannot read the case files again to hash them\n");
-    return -1;
-  }
-  ci.suite_sha256 = hex;
-  *conformant = ifm_certificate_conformant(rep, &ci);
-  rc |= write_cert_file(c->out_dir, "certificate.json", ifm_certificate_write_json, rep, &ci);
-  rc |= write_cert_file(c->out_dir, "certificate.txt", ifm_certificate_write_text, rep, &ci);
-  if (ifm_certificate_write_text(rep, &ci, stdout) != 0) rc = -1;
   return rc;
 }
 
@@ -574,6 +442,34 @@ static int has_unwaived_fail(const ifm_report *rep) {
   return 0;
 }
 
+/* Where the reports go: --out DIR (certify: results/ by default) holds each
+ * one its own option does not place; a plain run with no report option
+ * writes them all to results/, so that a run always leaves its evidence. */
+static int out_defaults(run_cli *c) {
+  static char paths[IFM_OUT_KINDS][4096];
+  const char **slots[IFM_OUT_KINDS];
+  int k;
+  slots[IFM_OUT_TAP] = &c->tap, slots[IFM_OUT_JUNIT] = &c->junit;
+  slots[IFM_OUT_JSON] = &c->json, slots[IFM_OUT_HTML] = &c->html;
+  if (!c->out_dir && (c->certify || (!c->tap && !c->junit && !c->json && !c->html))) c->out_dir = "results";
+  if (!c->out_dir) return 0;
+  if (mkdir(c->out_dir, 0777) != 0 && errno != EEXIST) {
+    fprintf(stderr, "ifmatch: --out %s: cannot create it: %s\n", c->out_dir, strerror(errno));
+    return -1;
+  }
+  for (k = 0; k < IFM_OUT_KINDS; k++) {
+    if (*slots[k]) continue;
+    snprintf(paths[k], sizeof paths[k], "%s/%s", c->out_dir, ifm_out_names[k]);
+    *slots[k] = paths[k];
+  }
+  return 0;
+}
+
+static void print_where(const run_cli *c, int certify) {
+  fprintf(stderr, "ifmatch: reports: %s, %s, %s, %s%s%s%s\n", c->tap, c->junit, c->json, c->html,
+          certify ? "; certificate: " : "", certify ? c->out_dir : "", certify ? "/certificate.{txt,json}" : "");
+}
+
 /* From here on a signal asks for an orderly stop: even while the suite
  * loads, the reports are written (saying nothing was judged). */
 void ifm_cmd_run_catch_signals(void) {
@@ -605,12 +501,13 @@ static int cmd_run_or_certify(int argc, char **argv, int certify) {
   }
   cli.certify = certify;
   ifm_cmd_run_catch_signals();
-  if (certify && certify_defaults(&cli) != 0) {
+  if (out_defaults(&cli) != 0 ||
+      (certify && ifm_certify_check(cli.n_paths, cli.paths[0], cli.filter, cli.json, cli.out_dir, cli.sign_key))) {
     exit_code = 2;
     goto out;
   }
-  if (!certify && cli.out_dir) {
-    fprintf(stderr, "ifmatch run: --out belongs to 'ifmatch certify'\n");
+  if (!certify && cli.sign_key) {
+    fprintf(stderr, "ifmatch run: --sign belongs to 'ifmatch certify'\n");
     exit_code = 2;
     goto out;
   }
@@ -729,7 +626,15 @@ static int cmd_run_or_certify(int argc, char **argv, int certify) {
   wrc |= write_report(cli.json, ifm_report_write_json, rep);
   wrc |= write_report(cli.html, ifm_report_write_html, rep);
   conformant = ifm_report_conformant(rep) && !rep->interrupted;
-  if (certify) wrc |= write_certificate(&cli, &suite, rep, &conformant);
+  if (certify && !wrc) {
+    ifm_certify_in ci = {&suite, &target, &profile, cli.target_file, cli.waivers, cli.out_dir, cli.sign_key,
+                         rep->suite_root, {cli.tap, cli.junit, cli.json, cli.html}, cli.quiet};
+    wrc |= ifm_certify_write(&ci, &conformant);
+  } else if (certify) {
+    conformant = 0;
+    fprintf(stderr, "ifmatch certify: a report could not be written: no certificate\n");
+  }
+  if (!cli.quiet && cli.out_dir) print_where(&cli, certify);
   print_summary(rep, conformant, stderr);
   print_news(rep, stderr);
   if (empty_selection > 0) exit_code = 2;

@@ -14,6 +14,7 @@ static void usage(FILE *out) {
         "  run      run the suite against a target (default: the embedded reference server)\n"
         "  list     list the cases (--requirements: the catalogue with case counts)\n"
         "  certify  run the suite and write a certificate (results/certificate.{json,txt})\n"
+        "  verify   check a certificate: its digest, signature, reports; --url/--target: run again\n"
         "  serve    start the reference server (profiles, seeded flaws)\n"
         "  probe    find a server's shape and write a target file for it\n"
         "  fuzz     replay a stateful-fuzzer input, or turn it into a case (fuzz replay|to-case FILE)\n"
@@ -34,7 +35,8 @@ int main(int argc, char **argv) {
     printf("ifmatch %s (%s)\n", IFM_VERSION, curl_version());
     return 0;
   }
-  if (strcmp(cmd, "run") == 0 || strcmp(cmd, "certify") == 0) ifm_cmd_run_catch_signals();
+  if (strcmp(cmd, "run") == 0 || strcmp(cmd, "certify") == 0 || strcmp(cmd, "verify") == 0)
+    ifm_cmd_run_catch_signals();
   if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
     fprintf(stderr, "ifmatch: libcurl failed to initialise\n");
     return 3;
@@ -44,6 +46,7 @@ int main(int argc, char **argv) {
   else if (strcmp(cmd, "certify") == 0) rc = ifm_cmd_certify(argc - 1, argv + 1);
   else if (strcmp(cmd, "fuzz") == 0) rc = ifm_cmd_fuzz(argc - 1, argv + 1);
   else if (strcmp(cmd, "probe") == 0) rc = ifm_cmd_probe(argc - 1, argv + 1);
+  else if (strcmp(cmd, "verify") == 0) rc = ifm_cmd_verify(argc - 1, argv + 1);
   else if (strcmp(cmd, "serve") == 0) rc = ifm_serve_main(argc - 1, argv + 1);
   else {
     fprintf(stderr, "ifmatch: unknown command '%s'\n", cmd);

@@ -8,32 +8,9 @@
 #include "ifm_baseline.h"
 #include "ifm_buf.h"
 #include "ifm_json_read.h"
+#include "ifm_report_read.h"
 
 #define BASELINE_MAX_BYTES (512u * 1024 * 1024)
-
-static int read_all(const char *path, ifm_buf *b, char *err, size_t errlen) {
-  char chunk[65536];
-  size_t n;
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-    return -1;
-  }
-  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-    if (b->len + n > BASELINE_MAX_BYTES || ifm_buf_append(b, chunk, n) != 0) {
-      snprintf(err, errlen, "%s: larger than 512 MiB or out of memory", path);
-      fclose(f);
-      return -1;
-    }
-  }
-  if (ferror(f)) {
-    snprintf(err, errlen, "%s: read error: %s", path, strerror(errno));
-    fclose(f);
-    return -1;
-  }
-  fclose(f);
-  return 0;
-}
 
 static int failing(const char *verdict) {
   return verdict && (strcmp(verdict, "FAIL") == 0 || strcmp(verdict, "ERROR") == 0);
@@ -73,7 +50,7 @@ int ifm_baseline_compare(const char *path, ifm_report *rep, char *err, size_t er
   const char *format;
   size_t i;
   int rc = -1;
-  if (read_all(path, &b, err, errlen) != 0) goto out;
+  if (ifm_file_read_all(path, BASELINE_MAX_BYTES, &b, err, errlen) != 0) goto out;
   if (ifm_json_parse(b.p ? b.p : "", b.len, &root, &je) != 0) {
     snprintf(err, errlen, "%s:%d:%d: %s", path, je.line, je.col, je.msg);
     goto out;

@@ -69,3 +69,10 @@ void ifm_sha256_final_hex(ifm_sha256 *s, char hex[65]) {
   ifm_sha256_update(s, len, 8);
   for (i = 0; i < 8; i++) snprintf(hex + 8 * i, 9, "%08x", s->h[i]);
 }
+
+void ifm_sha256_hex(const void *data, size_t len, char hex[65]) {
+  ifm_sha256 s;
+  ifm_sha256_init(&s);
+  ifm_sha256_update(&s, data, len);
+  ifm_sha256_final_hex(&s, hex);
+}

@@ -1,5 +1,6 @@
-/* ifm_sha256.h: SHA-256 (FIPS 180-4), for the suite hash on a certificate:
- * it pins exactly which case files a verdict was reached with. */
+/* ifm_sha256.h: SHA-256 (FIPS 180-4), for what a certificate pins: the
+ * case files, the profile, the target file and the reports a verdict was
+ * reached with, and the certificate's own digest. */
 #ifndef IFM_SHA256_H
 #define IFM_SHA256_H
 
@@ -17,5 +18,7 @@ void ifm_sha256_init(ifm_sha256 *s);
 void ifm_sha256_update(ifm_sha256 *s, const void *data, size_t len);
 /* Writes the digest as 64 lowercase hex digits and a NUL into hex[65]. */
 void ifm_sha256_final_hex(ifm_sha256 *s, char hex[65]);
+/* The digest of data[0..len) in one call. */
+void ifm_sha256_hex(const void *data, size_t len, char hex[65]);
 
 #endif

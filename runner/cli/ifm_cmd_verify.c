@@ -1,0 +1,342 @@
+/* ifm_cmd_verify.c: `ifmatch verify CERT`, a third party's check of a
+ * certificate.
+ *
+ * A certificate holds (ifm_certificate.h) its digest, maybe a signature, and
+ * the SHA-256 of each report it was issued with. verify checks, in order:
+ *   1. the digest covers the certificate's bytes (any edit shows);
+ *   2. the signature, when there is one, verifies with the public key it
+ *      names, and that key is --pubkey's when one is given;
+ *   3. each report beside it has the bytes it pins;
+ *   4. the certificate is exactly what its JSON report gives: the writer
+ *      issues it again from that report and its pinned inputs, and the bytes
+ *      must be the same (certificate.txt too, when it is beside it);
+ *   5. with --url or --target, the suite run again agrees verdict by verdict.
+ * Exit: 0 it holds; 1 it does not (what and where is printed); 2 bad command
+ * line or not a certificate; 3 it could not be checked (a report missing, the
+ * re-run not completed).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "ifm_cert_read.h"
+#include "ifm_certificate.h"
+#include "ifm_certify.h"
+#include "ifm_cmd.h"
+#include "ifm_out_file.h"
+#include "ifm_report_read.h"
+#include "ifm_sha256.h"
+#include "ifm_sign.h"
+
+#define CERT_MAX_BYTES (64u << 20)
+
+typedef struct verify_cli {
+  const char *cert, *pubkey, *url, *target, *profile, *timeout, *reports_dir;
+  int quiet;
+} verify_cli;
+
+static void usage(FILE *out) {
+  fputs("usage: ifmatch verify CERTIFICATE.json [options]\n"
+        "\n"
+        "Checks a certificate written by 'ifmatch certify': its digest (any edited byte shows), its\n"
+        "signature, the reports it pins by SHA-256, and that it is exactly what its JSON report\n"
+        "gives. With --url or --target the suite is run again and compared verdict by verdict.\n"
+        "\n"
+        "options:\n"
+        "  --pubkey PEM      the signer's Ed25519 public key: the certificate must be signed by it\n"
+        "  --reports DIR     where its reports are (default: the certificate's folder)\n"
+        "  --url URL         run the suite again against URL and compare the verdicts\n"
+        "  --target FILE     run it again through a target file and compare\n"
+        "  --profile NAME    profile for the re-run (default: the certificate's)\n"
+        "  --timeout S       per-request timeout of the re-run\n"
+        "  -q, --quiet       only problems\n"
+        "  -h, --help        this text\n"
+        "\n"
+        "exit: 0 the certificate holds; 1 it does not; 2 bad command line or not a certificate;\n"
+        "3 it could not be checked (a report missing, the re-run not completed)\n",
+        out);
+}
+
+static int parse(int argc, char **argv, verify_cli *c) {
+  static const struct option opts[] = {{"pubkey", required_argument, 0, 'k'}, {"url", required_argument, 0, 'u'},
+                                       {"target", required_argument, 0, 't'}, {"profile", required_argument, 0, 'p'},
+                                       {"timeout", required_argument, 0, 'T'}, {"reports", required_argument, 0, 'r'},
+                                       {"quiet", no_argument, 0, 'q'},        {"help", no_argument, 0, 'h'},
+                                       {0, 0, 0, 0}};
+  int ch;
+  memset(c, 0, sizeof *c);
+  optind = 1;
+  opterr = 0;
+  while ((ch = getopt_long(argc, argv, ":qh", opts, NULL)) != -1) {
+    switch (ch) {
+      case 'k': c->pubkey = optarg; break;
+      case 'u': c->url = optarg; break;
+      case 't': c->target = optarg; break;
+      case 'p': c->profile = optarg; break;
+      case 'T': c->timeout = optarg; break;
+      case 'r': c->reports_dir = optarg; break;
+      case 'q': c->quiet = 1; break;
+      case 'h': usage(stdout); return 1;
+      case ':': fprintf(stderr, "ifmatch verify: option '%s' needs a value\n", argv[optind - 1]); return -1;
+      default:
+        fprintf(stderr, "ifmatch verify: unknown option '%s' (see ifmatch verify --help)\n", argv[optind - 1]);
+        return -1;
+    }
+  }
+  if (optind != argc - 1) {
+    fprintf(stderr, "ifmatch verify: name one certificate (certificate.json; see ifmatch verify --help)\n");
+    return -1;
+  }
+  c->cert = argv[optind];
+  if (c->url && c->target) {
+    fprintf(stderr, "ifmatch verify: --url and --target: name one\n");
+    return -1;
+  }
+  return 0;
+}
+
+/* dir of path with its slash ("" when none), into out. */
+static void dir_of(const char *path, char *out, size_t len) {
+  const char *s = strrchr(path, '/');
+  snprintf(out, len, "%.*s", s ? (int)(s - path + 1) : 0, path);
+}
+
+static void report_path(const verify_cli *c, const char *name, char *out, size_t len) {
+  char dir[4096];
+  if (name[0] == '/') {
+    snprintf(out, len, "%s", name);
+    return;
+  }
+  if (c->reports_dir) snprintf(dir, sizeof dir, "%s/", c->reports_dir);
+  else dir_of(c->cert, dir, sizeof dir);
+  snprintf(out, len, "%s%s", dir, name);
+}
+
+/* The first line where a and b differ, both quoted, into a message. */
+static void first_difference(const char *file, const char *a, size_t alen, const char *b, size_t blen) {
+  size_t i = 0, line = 1, start = 0, ea, eb;
+  while (i < alen && i < blen && a[i] == b[i]) {
+    if (a[i] == '\n') {
+      line++;
+      start = i + 1;
+    }
+    i++;
+  }
+  for (ea = start; ea < alen && a[ea] != '\n'; ea++) continue;
+  for (eb = start; eb < blen && b[eb] != '\n'; eb++) continue;
+  fprintf(stderr, "ifmatch verify: %s:%zu: it says\n    %.*s\n  where its report gives\n    %.*s\n", file, line,
+          (int)(ea - start > 200 ? 200 : ea - start), a + start, (int)(eb - start > 200 ? 200 : eb - start),
+          b + start);
+}
+
+/* Writes the certificate (json or text) again into a buffer. */
+static char *issue_again(const ifm_report *rep, const ifm_certinfo *ci, int json, size_t *len) {
+  char *buf = NULL, err[300];
+  FILE *m = open_memstream(&buf, len);
+  int rc;
+  if (!m) return NULL;
+  rc = json ? ifm_certificate_write_json(rep, ci, m, err, sizeof err) : ifm_certificate_write_text(rep, ci, m);
+  if (fclose(m) != 0 || rc != 0) {
+    free(buf);
+    return NULL;
+  }
+  return buf;
+}
+
+/* Steps 3 and 4. Returns 0 holds, 1 does not, 3 cannot check. */
+static int check_reports(const verify_cli *c, const ifm_certinfo *ci, const ifm_buf *cert, ifm_report *rep) {
+  char path[4200], hex[65], err[600];
+  const char *json = NULL;
+  size_t i, len;
+  char *again;
+  ifm_buf txt = IFM_BUF_INIT;
+  int bad = 0;
+  for (i = 0; i < ci->n_reports; i++) {
+    report_path(c, ci->reports[i].name, path, sizeof path);
+    if (ifm_out_sha256_file(path, hex) != 0) {
+      fprintf(stderr, "ifmatch verify: cannot check: the report %s is not there (%s)%s\n", path, strerror(errno),
+              c->reports_dir ? "" : "; --reports DIR names where the reports are");
+      return 3;
+    }
+    if (strcmp(hex, ci->reports[i].sha256) != 0) {
+      fprintf(stderr, "ifmatch verify: the report %s is not the one certified: its SHA-256 is %s, the "
+              "certificate pins %s\n", path, hex, ci->reports[i].sha256);
+      bad = 1;
+    }
+    len = strlen(ci->reports[i].name);
+    if (len > 5 && strcmp(ci->reports[i].name + len - 5, ".json") == 0) json = ci->reports[i].name;
+  }
+  if (!json) {
+    fprintf(stderr, "ifmatch verify: the certificate pins no JSON report: nothing to check it against\n");
+    return 1;
+  }
+  report_path(c, json, path, sizeof path);
+  if (ifm_report_read_json(path, rep, err, sizeof err) != 0) {
+    fprintf(stderr, "ifmatch verify: %s\n", err);
+    return 1;
+  }
+  if (!(again = issue_again(rep, ci, 1, &len))) return 3;
+  if (len != cert->len || memcmp(again, cert->p, len) != 0) {
+    fprintf(stderr, "ifmatch verify: %s is not what its report %s gives:\n", c->cert, path);
+    first_difference(c->cert, cert->p, cert->len, again, len);
+    bad = 1;
+  }
+  free(again);
+  /* certificate.txt beside it: the same verdict for people */
+  dir_of(c->cert, path, sizeof path);
+  strncat(path, "certificate.txt", sizeof path - strlen(path) - 1);
+  if (access(path, F_OK) == 0) {
+    if (ifm_file_read_all(path, CERT_MAX_BYTES, &txt, err, sizeof err) != 0 || !(again = issue_again(rep, ci, 0, &len))) {
+      ifm_buf_clear(&txt);
+      return 3;
+    }
+    if (len != txt.len || memcmp(again, txt.p, len) != 0) {
+      fprintf(stderr, "ifmatch verify: %s does not say what certificate.json says:\n", path);
+      first_difference(path, txt.p ? txt.p : "", txt.len, again, len);
+      bad = 1;
+    }
+    free(again);
+    ifm_buf_clear(&txt);
+  }
+  return bad;
+}
+
+/* Steps 1 and 2. */
+static int check_digest_and_signature(const verify_cli *c, const ifm_certinfo *ci, const ifm_buf *cert,
+                                      const char *digest) {
+  size_t body = ifm_certificate_signed_len(cert->p, cert->len);
+  char hex[65], err[300], pub[128];
+  int ok;
+  ifm_sha256_hex(cert->p, body, hex);
+  if (!body || strcmp(hex, digest) != 0) {
+    fprintf(stderr, "ifmatch verify: %s was changed after it was issued: its digest is sha256:%s, its "
+            "bytes hash to sha256:%s\n", c->cert, digest, hex);
+    return 1;
+  }
+  if (c->pubkey) {
+    if (ifm_sign_public_from_pem(c->pubkey, pub, sizeof pub, err, sizeof err) != 0) {
+      fprintf(stderr, "ifmatch verify: --pubkey %s\n", err);
+      return 2;
+    }
+    if (!ci->sig_algorithm) {
+      fprintf(stderr, "ifmatch verify: %s is not signed, and --pubkey asks for a signature\n", c->cert);
+      return 1;
+    }
+    if (strcmp(pub, ci->sig_public_key) != 0) {
+      fprintf(stderr, "ifmatch verify: %s is signed by the key %s, not by --pubkey's %s\n", c->cert,
+              ci->sig_public_key, pub);
+      return 1;
+    }
+  }
+  if (!ci->sig_algorithm) return 0;
+  if (strcmp(ci->sig_algorithm, "ed25519") != 0) {
+    fprintf(stderr, "ifmatch verify: %s: unknown signature algorithm '%s'\n", c->cert, ci->sig_algorithm);
+    return 1;
+  }
+  ok = ifm_sign_verify(ci->sig_public_key, ci->sig_value, cert->p, body, err, sizeof err);
+  if (ok != 1) {
+    fprintf(stderr, "ifmatch verify: %s: the signature does not hold: %s\n", c->cert, err);
+    return ok < 0 && strstr(err, "libcrypto") ? 3 : 1;
+  }
+  return 0;
+}
+
+/* Step 5: certify again into a fresh folder, compare case by case. */
+static int rerun(const verify_cli *c, const ifm_certinfo *ci, const ifm_report *rep) {
+  char dir[4096], path[4200];
+  const char *tmpdir = getenv("TMPDIR");
+  const char *argv[16];
+  int argc = 0, rc, diff = 0, k;
+  ifm_report *now = ifm_report_new();
+  char err[600];
+  size_t i, j;
+  snprintf(dir, sizeof dir, "%s/ifmatch-verify-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+  if (!now || !mkdtemp(dir)) {
+    ifm_report_free(now);
+    return 3;
+  }
+  argv[argc++] = "certify";
+  argv[argc++] = "--quiet";
+  argv[argc++] = "--out";
+  argv[argc++] = dir;
+  argv[argc++] = c->url ? "--url" : "--target";
+  argv[argc++] = c->url ? c->url : c->target;
+  argv[argc++] = "--profile";
+  argv[argc++] = c->profile ? c->profile : rep->profile ? rep->profile : "rfc9110";
+  if (c->timeout) {
+    argv[argc++] = "--timeout";
+    argv[argc++] = c->timeout;
+  }
+  argv[argc] = NULL;
+  if (!c->quiet) fprintf(stderr, "ifmatch verify: running the suite again against %s\n", argv[5]);
+  rc = ifm_cmd_certify(argc, (char **)argv);
+  snprintf(path, sizeof path, "%s/%s", dir, ifm_out_names[IFM_OUT_JSON]);
+  if (rc > 1 || ifm_report_read_json(path, now, err, sizeof err) != 0 || ifm_report_not_tested(now)) {
+    fprintf(stderr, "ifmatch verify: cannot compare: the re-run did not complete (exit %d)\n", rc);
+    diff = -1;
+  }
+  for (i = 0; diff >= 0 && i < rep->n_results; i++) {
+    const ifm_result *a = &rep->results[i], *b = NULL;
+    for (j = 0; j < now->n_results && !b; j++)
+      if (strcmp(now->results[j].case_id, a->case_id) == 0) b = &now->results[j];
+    if (!b || b->verdict != a->verdict) {
+      fprintf(stderr, "ifmatch verify: %s: certified %s, now %s%s%s\n", a->case_id, ifm_verdict_name(a->verdict),
+              b ? ifm_verdict_name(b->verdict) : "not run", b && b->message ? ": " : "",
+              b && b->message ? b->message : "");
+      diff++;
+    }
+  }
+  if (diff >= 0 && now->n_results != rep->n_results) {
+    fprintf(stderr, "ifmatch verify: the suite has %zu cases now, %zu were certified (suite sha256 %s)\n",
+            now->n_results, rep->n_results, ci->suite_sha256);
+    diff++;
+  }
+  if (diff == 0 && !c->quiet)
+    fprintf(stderr, "ifmatch verify: the re-run agrees verdict by verdict (%zu cases)\n", now->n_results);
+  for (k = 0; k < IFM_OUT_KINDS; k++) {
+    snprintf(path, sizeof path, "%s/%s", dir, ifm_out_names[k]);
+    unlink(path);
+  }
+  snprintf(path, sizeof path, "%s/certificate.txt", dir);
+  unlink(path);
+  snprintf(path, sizeof path, "%s/certificate.json", dir);
+  unlink(path);
+  rmdir(dir);
+  ifm_report_free(now);
+  return diff < 0 ? 3 : diff ? 1 : 0;
+}
+
+int ifm_cmd_verify(int argc, char **argv) {
+  verify_cli c;
+  ifm_buf cert = IFM_BUF_INIT;
+  ifm_certinfo ci;
+  ifm_report *rep = NULL;
+  char digest[65], err[600], vbuf[64];
+  int rc = parse(argc, argv, &c);
+  memset(&ci, 0, sizeof ci);
+  if (rc != 0) return rc > 0 ? 0 : 2;
+  if (ifm_file_read_all(c.cert, CERT_MAX_BYTES, &cert, err, sizeof err) != 0 ||
+      ifm_cert_read_json(c.cert, cert.p ? cert.p : "", cert.len, &ci, digest, err, sizeof err) != 0) {
+    fprintf(stderr, "ifmatch verify: %s\n", err);
+    ifm_buf_clear(&cert);
+    return 2;
+  }
+  rc = check_digest_and_signature(&c, &ci, &cert, digest);
+  if (rc == 0 && !(rep = ifm_report_new())) rc = 3;
+  if (rc == 0) rc = check_reports(&c, &ci, &cert, rep);
+  if (rc == 0 && !c.quiet)
+    printf("ifmatch verify: %s holds: %s, %zu cases against %s (profile %s); digest%s and %zu reports checked\n",
+           c.cert, ifm_certificate_verdict(rep, &ci, vbuf, sizeof vbuf), rep->n_results,
+           rep->target ? rep->target : "?", rep->profile ? rep->profile : "?",
+           ci.sig_algorithm ? ", Ed25519 signature" : "", ci.n_reports);
+  if (rc == 0 && !c.quiet && ci.sig_algorithm && !c.pubkey)
+    printf("ifmatch verify: signed by the key %s (--pubkey checks that it is the one you expect)\n",
+           ci.sig_public_key);
+  if (rc == 0 && (c.url || c.target)) rc = rerun(&c, &ci, rep);
+  ifm_report_free(rep);
+  ifm_certinfo_clear(&ci);
+  ifm_buf_clear(&cert);
+  return rc;
+}
