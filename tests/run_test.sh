@@ -3,7 +3,7 @@
 # the embedded default, seeded flaws through --url, bad input, an unreachable
 # target, an interrupted run, secrets kept out of every report.
 source "$(dirname "$0")/lib.sh"
-plan 25
+plan 30
 
 # 1. The embedded reference server passes the whole suite; all reports written.
 R="$TMP/clean"
@@ -92,4 +92,26 @@ check "run --help is run's" bash -c "'$IFMATCH' run --help | head -1 | grep -q '
 check "certify --help is certify's, and names --out" bash -c "'$IFMATCH' certify --help >'$TMP/ch'; head -1 '$TMP/ch' | grep -q '^usage: ifmatch certify' && grep -q -- '--out DIR' '$TMP/ch'"
 check "list --help is list's" bash -c "'$IFMATCH' list --help | head -1 | grep -q '^usage: ifmatch list '"
 check "fuzz replay --help is help, exit 0" bash -c "'$IFMATCH' fuzz replay --help | grep -q 'ifmatch fuzz replay FILE'"
+
+# 9. Where reports go (issue 15: a plain run wrote none). With no report
+# option a run writes all four to results/ and says so; --out DIR places the
+# ones no option of their own places; a destination that is not a regular
+# file is refused, never followed or replaced (issue 10).
+start_server PLAIN || exit 1
+mkdir -p "$TMP/plain" && (cd "$TMP/plain" && "$IFMATCH" run --url "$PLAIN" --filter 'IM-STALE-412-*' >out 2>&1)
+check "a plain run --url writes every report to results/ and says where" bash -c "
+  cd '$TMP/plain' && test -s results/ifmatch.tap -a -s results/ifmatch.junit.xml -a -s results/ifmatch.json -a -s results/ifmatch.html &&
+  grep -q 'reports: results/ifmatch.tap, results/ifmatch.junit.xml, results/ifmatch.json, results/ifmatch.html' out"
+check "--out DIR with --json elsewhere: the JSON where asked, the rest in DIR" bash -c "
+  '$IFMATCH' run -q --url '$PLAIN' --filter 'IM-STALE-412-*' --out '$TMP/o' --json '$TMP/elsewhere.json' &&
+  test -s '$TMP/elsewhere.json' -a -s '$TMP/o/ifmatch.tap' -a ! -e '$TMP/o/ifmatch.json'"
+ln -s "$TMP/victim" "$TMP/link.json"
+echo keep >"$TMP/victim"
+check "a symlink as report path is refused (exit 3), its target untouched" bash -c "
+  '$IFMATCH' run -q --url '$PLAIN' --filter 'IM-STALE-412-put' --json '$TMP/link.json' 2>'$TMP/l.err'; rc=\$?
+  [ \$rc = 3 ] && grep -q 'symbolic link' '$TMP/l.err' && [ \"\$(cat '$TMP/victim')\" = keep ] && [ -L '$TMP/link.json' ]"
+check "a device as report path is refused (exit 3), the device left alone" bash -c "
+  '$IFMATCH' run -q --url '$PLAIN' --filter 'IM-STALE-412-put' --tap /dev/null 2>'$TMP/d.err'; rc=\$?
+  [ \$rc = 3 ] && grep -q 'not a regular file' '$TMP/d.err' && [ -c /dev/null ]"
+check "no temporary file is left behind" bash -c "! ls -a '$TMP' '$TMP/o' '$TMP/plain/results' | grep -q '.ifmatch-'"
 finish
