@@ -7,7 +7,7 @@
 # target file is pinned with its secrets removed; --url runs the suite again
 # and names the cases whose verdict changed.
 source "$(dirname "$0")/lib.sh"
-plan 27
+plan 30
 
 # exits_saying CODE PATTERN COMMAND...: the command exits CODE and its output
 # matches PATTERN (grep -E)
@@ -159,5 +159,37 @@ check "verify --url against a server with a flaw names the changed cases (exit 1
   exits_saying 1 'IM-WEAK-NEVER-weak-of-current: certified PASS, now FAIL' "$IFMATCH" verify --url "$WEAK" "$R/certificate.json"
 check "verify --url against nothing listening: cannot compare (exit 3)" \
   exits_saying 3 'did not complete' "$IFMATCH" verify --url http://127.0.0.1:1 --timeout 2 "$R/certificate.json"
+
+# the certificate's JSON Schema (reports/certificate.schema.json), on every
+# verdict a certificate can carry
+N="$TMP/n"; WV="$TMP/wv"
+"$IFMATCH" certify -q --url "$WEAK" --out "$N" >/dev/null 2>&1
+/usr/bin/python3 -c "
+import json; c=json.load(open('$N/certificate.json'))
+print('waivers:'); [print('  - case: %s\n    reason: known' % i) for i in c['failures']]" >"$TMP/w.yaml"
+"$IFMATCH" certify -q --url "$WEAK" --waivers "$TMP/w.yaml" --out "$WV" >/dev/null 2>&1
+"$IFMATCH" certify -q --url http://127.0.0.1:1 --timeout 2 --out "$TMP/nt" >/dev/null 2>&1
+check "the schema accepts CONFORMANT, signed, NOT CONFORMANT, WITH N WAIVERS and NOT TESTED certificates" \
+  /usr/bin/python3 -c "
+import json,sys,jsonschema
+v=jsonschema.Draft202012Validator(json.load(open('$SRC/reports/certificate.schema.json')))
+want={'$C':'CONFORMANT','$N':'NOT CONFORMANT','$WV':'CONFORMANT WITH','$TMP/nt':'NOT TESTED'}
+if '${S:-}': want['${S:-}']='CONFORMANT'
+for d,verdict in want.items():
+  c=json.load(open(d+'/certificate.json'))
+  errs=[e.message for e in v.iter_errors(c)]
+  assert not errs, (d, errs[:3])
+  assert c['verdict'].startswith(verdict), (d, c['verdict'])
+print(len(want), 'certificates valid')"
+check "the schema rejects a verdict it does not know, a missing key and a short digest" /usr/bin/python3 -c "
+import json,jsonschema
+v=jsonschema.Draft202012Validator(json.load(open('$SRC/reports/certificate.schema.json')))
+c=json.load(open('$C/certificate.json'))
+bad=[dict(c, verdict='GREEN'), {k: c[k] for k in c if k != 'inputs'}, dict(c, digest='sha256:abc'),
+     dict(c, verdict='CONFORMANT', failures=['X'])]
+assert all(list(v.iter_errors(b)) for b in bad)"
+check "verify checks the waived and the NOT TESTED certificates too (exit 0)" bash -c "
+  '$IFMATCH' verify -q '$WV/certificate.json' && '$IFMATCH' verify -q '$TMP/nt/certificate.json' &&
+  head -1 '$WV/certificate.txt' | grep -q 'CONFORMANT WITH [0-9]* WAIVER'"
 check "verify --help describes the exit codes" bash -c "'$IFMATCH' verify --help | grep -q 'exit: 0 the certificate holds'"
 finish
