@@ -45,6 +45,7 @@ typedef struct run_cli {
   const char *tap, *junit, *json, *html;
   unsigned jobs;
   double timeout_s, max_time_s;
+  double max_memory_mib;  /* --max-memory; 0: the executor's default */
   const char **var_names, **var_values;
   size_t n_vars;
   int quiet, verbose;
@@ -113,6 +114,7 @@ static int run_cli_parse(int argc, char **argv, run_cli *c, const char *cmd) {
       {"waivers", required_argument, 0, 'W'}, {"baseline", required_argument, 0, 'B'},
       {"out", required_argument, 0, 'O'},     {"allow-empty", no_argument, 0, 'E'},
       {"report-name", required_argument, 0, 'N'}, {"sign", required_argument, 0, 'K'},
+      {"max-memory", required_argument, 0, 'm'},
       {0, 0, 0, 0}};
   const char *env;
   double d;
@@ -131,6 +133,9 @@ static int run_cli_parse(int argc, char **argv, run_cli *c, const char *cmd) {
   }
   if ((env = getenv("IFMATCH_TIMEOUT")) && *env && parse_number("IFMATCH_TIMEOUT", env, 0.001, 86400, &c->timeout_s)) return -1;
   if ((env = getenv("IFMATCH_MAX_TIME")) && *env && parse_number("IFMATCH_MAX_TIME", env, 1, 864000, &c->max_time_s)) return -1;
+  if ((env = getenv("IFMATCH_MAX_MEMORY")) && *env &&
+      parse_number("IFMATCH_MAX_MEMORY", env, 16, 1048576, &c->max_memory_mib))
+    return -1;
   optind = 1;
   opterr = 0;
   while ((ch = getopt_long(argc, argv, ":t:u:p:f:j:qvh", opts, NULL)) != -1) {
@@ -159,6 +164,7 @@ static int run_cli_parse(int argc, char **argv, run_cli *c, const char *cmd) {
       case 'E': c->allow_empty = 1; break;
       case 'N': c->report_name = optarg; break;
       case 'K': c->sign_key = optarg; break;
+      case 'm': if (parse_number("--max-memory", optarg, 16, 1048576, &c->max_memory_mib)) return -1; break;
       case 'h': ifm_cmd_usage(cmd, stdout); return 1;
       case ':':
         fprintf(stderr, "ifmatch %s: option '%s' needs a value\n", cmd, argv[optind - 1]);
@@ -596,6 +602,7 @@ static int cmd_run_or_certify(int argc, char **argv, int certify) {
     ro.jobs = cli.jobs;
     ro.timeout_s = cli.timeout_s;
     ro.max_time_s = cli.max_time_s;
+    ro.max_memory = (size_t)(cli.max_memory_mib * 1048576.0);
     ro.var_names = cli.var_names;
     ro.var_values = cli.var_values;
     ro.n_vars = cli.n_vars;

@@ -8,7 +8,9 @@
 #include <time.h>
 #include "ifm_exec.h"
 
-#define EXEC_MAX_BODY (64u * 1024 * 1024)   /* a response body larger than this is an error */
+#define EXEC_MAX_BODY (64u * 1024 * 1024)   /* a response larger than this is an error */
+#define EXEC_MAX_FIELDS 10000                /* so is one with more header fields */
+#define EXEC_FIELD_COST 48                   /* bytes a kept field costs beyond its text */
 
 struct ifm_xfer {
   CURL *easy;
@@ -27,6 +29,9 @@ struct ifm_xfer {
   size_t slot;                    /* index in exec->active */
   int paused, released;
   int has_content_type;           /* the caller set a Content-Type field */
+  size_t resp_bytes;              /* what the response holds so far (fields and body) */
+  size_t limit_hit;               /* non-zero: the response passed this cap and was cut */
+  int fields_hit;                 /* ...or had more than EXEC_MAX_FIELDS fields */
 };
 
 #define EXEC_POOL 64   /* idle easy handles kept for reuse */
@@ -39,6 +44,8 @@ struct ifm_exec {
   size_t n_active, cap_active;
   int check_groups;               /* a group may have become complete */
   int added;                      /* a transfer was added since the last perform */
+  size_t budget;                  /* bytes all responses in flight may hold together */
+  size_t held;                    /* what they hold now */
 };
 
 double ifm_now_ms(void) {
@@ -47,9 +54,32 @@ double ifm_now_ms(void) {
   return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+/* Takes add more bytes into x's response, within the budget: a response may
+ * hold at most its share of the budget (the budget over the transfers in
+ * flight, and never more than EXEC_MAX_BODY), and all of them together at
+ * most the budget. Returns 0, or -1 when x must stop (limit_hit says why). */
+static int response_take(ifm_xfer *x, size_t add) {
+  ifm_exec *e = x->exec;
+  size_t share = e->budget / (e->n_active ? e->n_active : 1);
+  if (share > EXEC_MAX_BODY) share = EXEC_MAX_BODY;
+  if (x->resp_bytes + add > share || e->held + add > e->budget) {
+    x->limit_hit = share;
+    return -1;
+  }
+  x->resp_bytes += add;
+  e->held += add;
+  return 0;
+}
+
+static void response_release(ifm_xfer *x) {
+  if (x->exec) x->exec->held -= x->resp_bytes < x->exec->held ? x->resp_bytes : x->exec->held;
+  x->resp_bytes = 0;
+}
+
 /* Forgets the response so far (a 1xx came first, or the transfer ends). */
 static void response_clear(ifm_xfer *x) {
   size_t i;
+  response_release(x);
   for (i = 0; i < x->ex.n_resp_headers; i++) {
     free(x->ex.resp_headers[i].name);
     free(x->ex.resp_headers[i].value);
@@ -97,6 +127,11 @@ static size_t header_cb(char *data, size_t size, size_t nitems, void *userp) {
   ve = len;
   while (vs < ve && (data[vs] == ' ' || data[vs] == '\t')) vs++;
   while (ve > vs && (data[ve - 1] == ' ' || data[ve - 1] == '\t')) ve--;
+  if (x->ex.n_resp_headers >= EXEC_MAX_FIELDS) {
+    x->fields_hit = 1;
+    return 0;                                  /* aborts the transfer */
+  }
+  if (response_take(x, nlen + (ve - vs) + EXEC_FIELD_COST) != 0) return 0;
   if (field_push(&x->ex.resp_headers, &x->ex.n_resp_headers, &x->cap_resp_headers, data, nlen,
                  data + vs, ve - vs) != 0)
     return 0;                                  /* aborts the transfer: out of memory */
@@ -106,7 +141,7 @@ static size_t header_cb(char *data, size_t size, size_t nitems, void *userp) {
 static size_t write_cb(char *data, size_t size, size_t nitems, void *userp) {
   ifm_xfer *x = userp;
   size_t len = size * nitems;
-  if (x->resp_body.len + len > EXEC_MAX_BODY) return 0;
+  if (response_take(x, len) != 0) return 0;
   if (ifm_buf_append(&x->resp_body, data, len) != 0) return 0;
   return len;
 }
@@ -309,12 +344,17 @@ static int xfer_setup(ifm_xfer *x) {
 ifm_exec *ifm_exec_new(void) {
   ifm_exec *e = calloc(1, sizeof *e);
   if (!e) return NULL;
+  e->budget = IFM_EXEC_DEFAULT_BUDGET;
   e->multi = curl_multi_init();
   if (!e->multi) {
     free(e);
     return NULL;
   }
   return e;
+}
+
+void ifm_exec_set_memory_budget(ifm_exec *e, size_t bytes) {
+  e->budget = bytes ? bytes : IFM_EXEC_DEFAULT_BUDGET;
 }
 
 void ifm_exec_limit_connections(ifm_exec *e, unsigned n) {
@@ -398,6 +438,7 @@ static void xfer_finish(ifm_exec *e, ifm_xfer *x, CURLcode rc, const char *why) 
     e->check_groups = 1;
   }
   x->ex.t_done = ifm_now_ms();
+  response_release(x);      /* the response leaves the executor with its record */
   curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
   x->ex.status = (int)status;
   if (!why && rc != CURLE_OK && response_complete(x, rc)) rc = CURLE_OK;
@@ -408,9 +449,16 @@ static void xfer_finish(ifm_exec *e, ifm_xfer *x, CURLcode rc, const char *why) 
     ifm_buf_printf(&msg, "%s", x->errbuf[0] ? x->errbuf : curl_easy_strerror(rc));
     x->ex.error = ifm_buf_detach(&msg);
     x->ex.timed_out = rc == CURLE_OPERATION_TIMEDOUT;
-    if (rc == CURLE_WRITE_ERROR && x->resp_body.len >= EXEC_MAX_BODY - 1) {
+    if (rc == CURLE_WRITE_ERROR && (x->limit_hit || x->fields_hit)) {
+      ifm_buf m = IFM_BUF_INIT;
       free(x->ex.error);
-      x->ex.error = ifm_strdup("response body larger than 64 MiB");
+      if (x->fields_hit)
+        ifm_buf_printf(&m, "the response has more than %u header fields: cut there", (unsigned)EXEC_MAX_FIELDS);
+      else
+        ifm_buf_printf(&m, "the response is larger than its share of the memory budget: %zu bytes of fields "
+                       "and body (--max-memory %zu MiB over the requests in flight): cut there",
+                       x->limit_hit, x->exec->budget >> 20);
+      x->ex.error = ifm_buf_detach(&m);
     }
   }
   xfer_seal(x);

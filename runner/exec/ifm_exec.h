@@ -48,6 +48,12 @@ ifm_exec *ifm_exec_new(void);
  * at most one idle connection open between requests, so that a race of n - 1
  * fresh connections fits beside it. */
 void ifm_exec_limit_connections(ifm_exec *e, unsigned n);
+/* The memory the responses in flight may hold together (fields and bodies;
+ * 0: the default). Each response may hold at most its share (the budget
+ * over the transfers in flight, and at most 64 MiB) and 10,000 fields; past
+ * that it is cut and its exchange ends with an error saying so. */
+#define IFM_EXEC_DEFAULT_BUDGET ((size_t)256 << 20)
+void ifm_exec_set_memory_budget(ifm_exec *e, size_t bytes);
 void ifm_exec_free(ifm_exec *e);       /* aborts and frees unfinished transfers */
 
 /* Creates a transfer; the exec owns it once added. Header lines are "Name:

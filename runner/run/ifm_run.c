@@ -155,6 +155,7 @@ int ifm_run_suite(const ifm_run_opts *o, ifm_report *rep, char *err, size_t errl
   rl.cases = calloc(rl.n_cases ? rl.n_cases : 1, sizeof *rl.cases);
   rl.env.exec = ifm_exec_new();
   if (rl.env.exec) ifm_exec_limit_connections(rl.env.exec, o->target->max_connections);
+  if (rl.env.exec) ifm_exec_set_memory_budget(rl.env.exec, o->max_memory);
   if (!rl.cases || !rl.env.exec) {
     free(rl.cases);
     ifm_exec_free(rl.env.exec);

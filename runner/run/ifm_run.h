@@ -20,6 +20,7 @@ typedef struct ifm_run_opts {
   const char *const *var_names; /* --var KEY=VALUE */
   const char *const *var_values;
   size_t n_vars;
+  size_t max_memory;            /* bytes the responses in flight may hold; 0: the executor's default */
   volatile int *stop;           /* set asynchronously (SIGINT) to cut the run short */
   void (*progress)(const ifm_result *res, size_t done, size_t total, void *ctx);
   void *progress_ctx;

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# memory_budget_test.sh: --max-memory bounds what responses hold (issue 10).
+# Against tests/hostile_server.py: a 64-client race whose every writer gets an
+# endless body (each response is cut at its share of the budget, and the
+# run's peak RSS stays near the budget, where it used to reach 4 GB), and a
+# server whose every response has 100,000 header fields (cut at 10,000: the
+# run says so and its report stays small).
+source "$(dirname "$0")/lib.sh"
+plan 8
+
+# start_hostile VAR MODE: the hostile server on a free port, its URL in VAR
+start_hostile() {
+  local var=$1 mode=$2 pf="$TMP/port.$2" i
+  python3 "$SRC/tests/hostile_server.py" "$mode" "$pf" >"$TMP/hs.$mode.log" 2>&1 &
+  _pids+=($!)
+  for i in $(seq 1 100); do [ -s "$pf" ] && break; sleep 0.1; done
+  [ -s "$pf" ] || { echo "# hostile server ($mode) did not start: $(cat "$TMP/hs.$mode.log")"; return 1; }
+  printf -v "$var" 'http://127.0.0.1:%s' "$(cat "$pf")"
+}
+
+start_hostile ENDLESS endless-if-match || exit 1
+R="$TMP/endless"
+/usr/bin/time -f '%M' -o "$R.rss" "$IFMATCH" run -q --url "$ENDLESS" --filter 'IM-RACE-ONE-WINNER-64' \
+  --max-memory 64 --json "$R.json" --tap "$R.tap" >"$R.out" 2>&1
+rc=$?
+check "the run against endless bodies ends by itself, reports written (exit $rc)" \
+  bash -c "[ $rc -le 3 ] && test -s '$R.json' -a -s '$R.tap'"
+check "peak RSS stays within the 64 MiB budget plus 100 MiB of the program's own ($(( $(tail -1 "$R.rss") / 1024 )) MiB)" \
+  test "$(tail -1 "$R.rss")" -lt $(( (64 + 100) * 1024 ))
+check "the report says the responses were cut at their share of the budget" \
+  grep -q 'larger than its share of the memory budget: 1048576 bytes.*--max-memory 64 MiB' "$R.json"
+check "no FAIL comes of a cut response (an answer cut short is not an outcome)" /usr/bin/python3 -c "
+import json,sys; r=json.load(open('$R.json'))
+sys.exit(0 if not any(x['verdict']=='FAIL' for x in r['results']) else 1)"
+
+start_hostile MANY many-headers || exit 1
+M="$TMP/many"
+/usr/bin/time -f '%M' -o "$M.rss" "$IFMATCH" run -q --url "$MANY" --filter 'IM-STALE-412-*' \
+  --json "$M.json" >"$M.out" 2>&1
+rc=$?
+check "100,000 header fields: not tested (exit 3), the cut named" \
+  bash -c "[ $rc = 3 ] && grep -q 'more than 10000 header fields' '$M.out'"
+check "its JSON report stays small ($(stat -c %s "$M.json") bytes < 1 MB) and peak RSS under 100 MiB" \
+  bash -c "[ $(stat -c %s "$M.json") -lt 1000000 ] && [ $(tail -1 "$M.rss") -lt $((100 * 1024)) ]"
+check "--max-memory below 16 MiB is refused (exit 2)" bash -c "'$IFMATCH' run -q --max-memory 8 >/dev/null 2>&1; [ \$? = 2 ]"
+check "--max-memory not a number is refused, naming the option (exit 2)" bash -c "
+  '$IFMATCH' run -q --max-memory lots >/dev/null 2>'$TMP/mm.err'; rc=\$?
+  [ \$rc = 2 ] && grep -q -- '--max-memory' '$TMP/mm.err'"
+finish
