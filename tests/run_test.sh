@@ -3,7 +3,7 @@
 # the embedded default, seeded flaws through --url, bad input, an unreachable
 # target, an interrupted run, secrets kept out of every report.
 source "$(dirname "$0")/lib.sh"
-plan 30
+plan 32
 
 # 1. The embedded reference server passes the whole suite; all reports written.
 R="$TMP/clean"
@@ -113,5 +113,21 @@ check "a symlink as report path is refused (exit 3), its target untouched" bash 
 check "a device as report path is refused (exit 3), the device left alone" bash -c "
   '$IFMATCH' run -q --url '$PLAIN' --filter 'IM-STALE-412-put' --tap /dev/null 2>'$TMP/d.err'; rc=\$?
   [ \$rc = 3 ] && grep -q 'not a regular file' '$TMP/d.err' && [ -c /dev/null ]"
+# 10. A signal during the startup check is an interruption, not a dead target.
+python3 -c "
+import socket,sys,time
+s=socket.socket(); s.bind(('127.0.0.1',0)); s.listen(16)
+open(sys.argv[1],'w').write(str(s.getsockname()[1])); time.sleep(60)" "$TMP/mute.port" &
+_pids+=($!)
+for i in $(seq 1 50); do [ -s "$TMP/mute.port" ] && break; sleep 0.1; done
+"$IFMATCH" run -q --url "http://127.0.0.1:$(cat "$TMP/mute.port")" --timeout 30 --json "$TMP/mute.json" >/dev/null 2>&1 &
+mute=$!
+sleep 1.5
+kill -TERM $mute
+wait $mute
+check "SIGTERM during the startup check: exit 3" test "$?" = 3
+check "...the report says interrupted, not that the target does not answer" /usr/bin/python3 -c "
+import json,sys; r=json.load(open('$TMP/mute.json'))
+sys.exit(0 if r['interrupted'] and 'interrupted' in r['not_tested'] and 'does not answer' not in r['not_tested'] else 1)"
 check "no temporary file is left behind" bash -c "! ls -a '$TMP' '$TMP/o' '$TMP/plain/results' | grep -q '.ifmatch-'"
 finish

@@ -575,7 +575,10 @@ static int cmd_run_or_certify(int argc, char **argv, int certify) {
   if (g_stop) {
     rep->interrupted = 1;
     rep->not_tested = ifm_strdup("interrupted before any case ran");
-  } else if (probe_target(base_url, &target, cli.timeout_s) != 0) {
+  } else if (probe_target(base_url, &target, cli.timeout_s) != 0 && g_stop) {
+    rep->interrupted = 1;          /* the signal, not the target, ended the startup check */
+    rep->not_tested = ifm_strdup("interrupted before any case ran (during the startup check)");
+  } else if (probe_cb_status <= 0) {
     fprintf(stderr, "ifmatch: target %s does not answer: %s\n", rep->target, probe_err);
     {
       ifm_buf m = IFM_BUF_INIT;

@@ -170,6 +170,9 @@ int ifm_run_suite(const ifm_run_opts *o, ifm_report *rep, char *err, size_t errl
   ifm_plan_clear(&plan);
 
   if (run_setup(&rl, err, errlen) != 0 || (rl.n_cases && ifm_preflight(&rl.env, err, errlen) != 0)) {
+    /* a signal during setup or the preflight is not the target file's fault */
+    if (o->stop && *o->stop) snprintf(err, errlen, "interrupted before any case ran (during the target's setup "
+                                      "or the preflight)");
     for (i = 0; i < rl.n_cases; i++) {      /* nothing ran: every case says why */
       ifm_result *res = &rep->results[first + i];
       if (res->verdict == IFM_SKIP) continue;
