@@ -16,6 +16,7 @@ void ifm_cmd_usage(const char *cmd, FILE *out) {
         "  -p, --profile NAME    rfc9110 | rfc9110-428 | cpp | FILE          IFMATCH_PROFILE\n"
         "      --out DIR         where the certificate and reports go (default results)\n"
         "      --waivers FILE    known failures with reasons (they are listed on the certificate)\n"
+        "      --baseline FILE   an earlier --json report: say what newly fails / passes\n"
         "      --sign KEY        sign it with an Ed25519 private key (PEM; make one with\n"
         "                        openssl genpkey -algorithm ed25519 -out KEY)\n"
         "  -j, --jobs N, --timeout SEC, --max-time SEC, --max-memory MIB, --var KEY=VALUE,\n"
