@@ -41,9 +41,10 @@ static int dup_field(const ifm_jval *obj, const char *key, char **out) {
   return *out ? 0 : -1;
 }
 
+/* An optional boolean: absent leaves *out as it is. */
 static int get_bool(const ifm_jval *obj, const char *key, int *out) {
   const ifm_jval *v = ifm_json_get(obj, key);
-  if (!v) return -1;
+  if (!v) return 0;
   if (v->type != IFM_J_BOOL) return -1;
   *out = v->b;
   return 0;
@@ -59,7 +60,9 @@ static int name_index(const char *s, const char *(*name)(int), int n) {
 static const char *verdict_name(int v) { return ifm_verdict_name((ifm_verdict)v); }
 static const char *level_name(int l) { return ifm_level_name((ifm_level)l); }
 
-/* One result; returns NULL or the key at fault. */
+/* One result; returns NULL or the key at fault. Only case_id and verdict
+ * are required (a baseline may be written by hand); verify compares what it
+ * issues from the report byte for byte, so leniency here hides nothing. */
 static const char *read_result(const ifm_jval *o, ifm_result *res) {
   const ifm_jval *step = ifm_json_get(o, "failed_step");
   int v, l;
@@ -74,7 +77,9 @@ static const char *read_result(const ifm_jval *o, ifm_result *res) {
   if (dup_field(o, "got", &res->got)) return "got";
   if (dup_field(o, "waiver_reason", &res->waiver_reason)) return "waiver_reason";
   if ((v = name_index(ifm_json_get_str(o, "verdict"), verdict_name, IFM_VERDICT_COUNT)) < 0) return "verdict";
-  if ((l = name_index(ifm_json_get_str(o, "level"), level_name, 3)) < 0) return "level";
+  /* a level may be left out (MUST), as a hand-made baseline may */
+  l = ifm_json_get(o, "level") ? name_index(ifm_json_get_str(o, "level"), level_name, 3) : (int)IFM_MUST;
+  if (l < 0) return "level";
   res->verdict = (ifm_verdict)v;
   res->level = (ifm_level)l;
   if (get_bool(o, "waived", &res->waived)) return "waived";
