@@ -4,12 +4,24 @@
  * can hold: the 412 the server gives is the right answer, and a case that
  * needed the precondition to hold cannot test what it tests there. The case
  * IM-WEAK-NEVER-strong-issued warns about such a server once. */
+#include <string.h>
 #include <strings.h>
 #include "ifm_judge.h"
 #include "ifm_etag.h"
 
+/* 1 when the list also holds the strong form of weak tag w: then the tag
+ * the server issued was strong (the case made the weak one from it), and
+ * weakness cannot explain a 412. */
+static int strong_twin(const ifm_list *l, const ifm_etag *w) {
+  size_t i;
+  for (i = 0; i < l->n; i++)
+    if (!l->tags[i].weak && l->tags[i].len == w->len && memcmp(l->tags[i].opaque, w->opaque, w->len) == 0)
+      return 1;
+  return 0;
+}
+
 /* Whether the request's If-Match (all its field lines) is a list holding a
- * weak entity-tag. */
+ * weak entity-tag whose strong form it does not also hold. */
 int ifm_judge_if_match_weak(const ifm_exchange *r) {
   ifm_list l;
   size_t i;
@@ -18,7 +30,7 @@ int ifm_judge_if_match_weak(const ifm_exchange *r) {
   for (i = 0; i < r->n_req_headers && !bad; i++)
     if (strcasecmp(r->req_headers[i].name, "If-Match") == 0)
       bad = ifm_list_add_line(&l, r->req_headers[i].value, r->req_headers[i].value_len, NULL) != 0;
-  for (i = 0; !bad && !l.star && i < l.n; i++) weak |= l.tags[i].weak;
+  for (i = 0; !bad && !l.star && i < l.n; i++) weak |= l.tags[i].weak && !strong_twin(&l, &l.tags[i]);
   ifm_list_clear(&l);
   return weak;
 }
