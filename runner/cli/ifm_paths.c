@@ -1,5 +1,6 @@
 /* ifm_paths.c: see ifm_paths.h. */
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -7,36 +8,103 @@
 #include "ifm_buf.h"
 #include "ifm_paths.h"
 
-static char *try_path(const char *dir, const char *rel) {
+#ifndef IFM_DATA_REL
+#define IFM_DATA_REL "../share/ifmatch"   /* CMake passes the real one */
+#endif
+
+static const char *g_suite;              /* --suite DIR, or NULL */
+static char g_check_msg[PATH_MAX + 160];
+
+void ifm_paths_set_suite(const char *dir) { g_suite = dir; }
+
+/* The suite named by the user, or NULL; *what says how it was named. */
+static const char *named_suite(const char **what) {
+  static const char *const env[] = {"IFMATCH_SUITE", "IFMATCH_HOME"};
+  const char *v;
+  size_t i;
+  if (g_suite) {
+    *what = "--suite";
+    return g_suite;
+  }
+  for (i = 0; i < sizeof env / sizeof *env; i++)
+    if ((v = getenv(env[i])) && *v) {
+      *what = env[i];
+      return v;
+    }
+  return NULL;
+}
+
+/* dir/rel, malloc'd, when it exists (a directory when want_dir). */
+static char *try_path(const char *dir, const char *rel, int want_dir) {
   ifm_buf b = IFM_BUF_INIT;
   struct stat st;
   if (!dir || !*dir) return NULL;
   ifm_buf_printf(&b, "%s/%s", dir, rel);
-  if (b.p && stat(b.p, &st) == 0) return ifm_buf_detach(&b);
+  if (b.p && stat(b.p, &st) == 0 && (!want_dir || S_ISDIR(st.st_mode))) return ifm_buf_detach(&b);
   ifm_buf_clear(&b);
   return NULL;
 }
 
-char *ifm_paths_find(const char *rel) {
-  char exe[PATH_MAX], *slash, *p;
-  ssize_t n;
-  if ((p = try_path(getenv("IFMATCH_HOME"), rel))) return p;
-  n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-  if (n > 0) {
-    exe[n] = '\0';
-    if ((slash = strrchr(exe, '/'))) {
-      *slash = '\0';
-      if ((p = try_path(exe, rel))) return p;
-      if ((slash = strrchr(exe, '/'))) {
-        *slash = '\0';
-        if ((p = try_path(exe, rel))) return p;
-      }
-    }
+/* dir resolved (malloc'd) when it holds a cases/ directory, else NULL. */
+static char *suite_at(const char *dir) {
+  char *cases = try_path(dir, "cases", 1);
+  if (!cases) return NULL;
+  free(cases);
+  return realpath(dir, NULL);
+}
+
+/* The suite relative to the program's folder: the install prefix first,
+ * then (build tree only) beside the program and its parent. */
+static char *suite_near_program(void) {
+  char exe[PATH_MAX], *slash, *p = NULL;
+  ifm_buf b = IFM_BUF_INIT;
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (n <= 0) return NULL;
+  exe[n] = '\0';
+  if (!(slash = strrchr(exe, '/'))) return NULL;
+  *slash = '\0';                                        /* the program's folder */
+  ifm_buf_printf(&b, "%s/%s", exe, IFM_DATA_REL);
+  if (b.p) p = suite_at(b.p);
+  ifm_buf_clear(&b);
+#ifndef IFM_INSTALLED_BUILD
+  if (!p) p = suite_at(exe);
+  if (!p && (slash = strrchr(exe, '/'))) {
+    *slash = '\0';
+    p = suite_at(slash == exe ? "/" : exe);
   }
-#ifdef IFM_SOURCE_DIR
-  if ((p = try_path(IFM_SOURCE_DIR, rel))) return p;
 #endif
-  return try_path(".", rel);
+  return p;
+}
+
+char *ifm_paths_home(void) {
+  const char *what, *named = named_suite(&what);
+  char *p;
+  if (named) return suite_at(named);
+  if ((p = suite_near_program())) return p;
+#if defined(IFM_SOURCE_DIR) && !defined(IFM_INSTALLED_BUILD)
+  if ((p = suite_at(IFM_SOURCE_DIR))) return p;
+#endif
+  return NULL;
+}
+
+const char *ifm_paths_check(void) {
+  const char *what, *named = named_suite(&what);
+  char *p;
+  if (!named) return NULL;
+  if ((p = suite_at(named))) {
+    free(p);
+    return NULL;
+  }
+  snprintf(g_check_msg, sizeof g_check_msg,
+           "%s %.*s: no cases/ directory there (name the folder that holds cases/ and targets/)",
+           what, PATH_MAX, named);
+  return g_check_msg;
+}
+
+char *ifm_paths_find(const char *rel) {
+  char *home = ifm_paths_home(), *p = try_path(home, rel, 0);
+  free(home);
+  return p;
 }
 
 /* path cut to its parent directory ("/x/cases/" -> "/x", "/x" -> "/"). */
@@ -66,13 +134,10 @@ static int path_under(const char *path, const char *dir) {
 
 /* See ifm_paths.h. */
 char *ifm_paths_suite_root(const char *const *paths, size_t n_paths) {
-  char *dflt = ifm_paths_find("cases"), *home = NULL, *cwd, *common = NULL, *root;
+  char *home = ifm_paths_home(), *cwd, *common = NULL, *root;
   int in_home = 1, in_cwd = 1;
   size_t i;
-  if (dflt) parent_dir(dflt);                           /* .../cases -> ... */
-  if (!n_paths) return dflt;
-  if (dflt) home = realpath(dflt, NULL);
-  free(dflt);
+  if (!n_paths) return home;
   cwd = getcwd(NULL, 0);
   for (i = 0; i < n_paths; i++) {
     if (paths[i][0] != '/') continue;
