@@ -71,17 +71,12 @@ ifm_pos ifm_yaml_pos(const ifm_yaml *y, const ifm_yaml_node *n) {
   return p;
 }
 
-static size_t utf8_chars(const char *s, size_t len) {
-  size_t i, c = 0;
-  for (i = 0; i < len; i++)
-    if (((unsigned char)s[i] & 0xC0) != 0x80) c++;
-  return c;
-}
-
+/* Columns count bytes, and an EXACT scalar's value is its source byte for
+ * byte: byte off is off bytes (and the opening quote) after the node. */
 ifm_pos ifm_yaml_pos_at(const ifm_yaml *y, const ifm_yaml_node *n, size_t off) {
   ifm_pos p = ifm_yaml_pos(y, n);
   if (!ifm_yaml_is_scalar(n) || off > ifm_yaml_scalar_len(n) || !(n->flags & IFM_YAML_EXACT)) return p;
-  p.col += (int)((n->flags & IFM_YAML_QUOTED ? 1 : 0) + utf8_chars(ifm_yaml_scalar(y, n), off));
+  p.col += (int)((n->flags & IFM_YAML_QUOTED ? 1 : 0) + off);
   return p;
 }
 

@@ -23,6 +23,19 @@
  * Every error goes through ifm_yaml_error*() as "file:line:col: message"
  * (1-based) and is counted in y->n_errors, so a loader checks that one
  * number at the end instead of threading results through every helper.
+ *
+ * Positions (cases/README.md says the same to users). LINE is 1 plus the
+ * line ends before the byte: LF, CR LF (one end) or a CR alone; NEL, LS and
+ * PS, which YAML 1.1 also breaks lines at but editors do not, are not line
+ * ends here. COL is 1 plus the bytes between the start of the line and the
+ * byte: a tab is one column, "é" two, an emoji four; a UTF-8 byte order mark
+ * is not counted, so the byte after it is 1:1. Bytes, not characters, as
+ * clang, vim's col() and gcc -fdiagnostics-column-unit=byte count them:
+ * a byte position can point inside a line that is not valid UTF-8, which a
+ * character count cannot. Invalid UTF-8 is reported at the first byte of the
+ * first ill-formed sequence; an error at the end of the file at the byte
+ * after the last one, on the last line even without a final newline.
+ * libyaml's own marks follow none of this (ifm_yaml_tree.c).
  */
 #ifndef IFM_YAML_H
 #define IFM_YAML_H
@@ -37,7 +50,7 @@ typedef enum ifm_yaml_type { IFM_YAML_SCALAR = 0, IFM_YAML_LIST, IFM_YAML_MAP } 
 
 /* Scalar flags. */
 #define IFM_YAML_PLAIN 1u   /* plain style: may read as a number, boolean or null */
-#define IFM_YAML_EXACT 2u   /* one line, and the value is its source character for character */
+#define IFM_YAML_EXACT 2u   /* one line, and the value is its source byte for byte */
 #define IFM_YAML_QUOTED 4u  /* '...' or "..." (with EXACT: the value starts one column in) */
 #define IFM_YAML_NUL 8u     /* the value holds a NUL byte */
 #define IFM_YAML_INLINE 16u /* the value is short and held in the node (text) */
@@ -56,7 +69,7 @@ typedef struct ifm_yaml_node {
     char text[8];
   };
   uint32_t line;           /* 1-based */
-  unsigned col : 24;       /* 1-based, in characters as libyaml counts them */
+  unsigned col : 24;       /* 1-based, in bytes (see Positions above) */
   unsigned type : 2;       /* ifm_yaml_type */
   unsigned flags : 6;      /* IFM_YAML_PLAIN ... (scalars) */
 } ifm_yaml_node;

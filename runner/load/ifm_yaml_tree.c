@@ -18,6 +18,14 @@
  * what lets ifm_yaml_release free blocks from the front while a loader reads
  * on. Memory: 16 bytes a node, in 64 KiB blocks, plus the scalars' bytes,
  * all owned by y; the scratch stack is freed before ifm_yaml_parse returns.
+ *
+ * Positions are the loader's own (ifm_yaml.h, "Positions"), not libyaml's:
+ * its marks count characters, break lines at NEL, LS and PS as well, put the
+ * end of a file without a final newline on a line that is not there, and
+ * its reader reports invalid UTF-8 where decoding gave up, not where the
+ * broken sequence starts. So the bytes are checked for UTF-8 here first,
+ * and of a mark only mark.index (characters from the start, after the BOM)
+ * is used: a cursor walks the bytes to it.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -33,10 +41,23 @@ typedef struct frame {
   size_t first;           /* its first child's place on the scratch stack */
 } frame;
 
+/* Where libyaml's character index mark.index is in the bytes. The bytes
+ * are valid UTF-8 (utf8_check) and libyaml counts one character for each
+ * sequence (CR LF is two), so characters are counted by their first bytes.
+ * Events come in document order, so the cursor mostly walks forward; a mark
+ * before it (an empty scalar, the context of a parser error) walks it back. */
+typedef struct cursor {
+  const unsigned char *buf;
+  size_t len, start;        /* start: 3 after a UTF-8 BOM, else 0 */
+  size_t index, byte;       /* a character index and where it starts */
+  size_t line, line_start;  /* byte's line (1-based) and where that starts */
+} cursor;
+
 typedef struct builder {
   ifm_yaml *y;
   const char *buf;
   size_t len;
+  cursor at;
   ifm_yaml_node *scratch; /* complete nodes whose parent is still open */
   size_t n_scratch, cap_scratch;
   size_t cap_blocks, cap_bytes;
@@ -93,52 +114,169 @@ int ifm_yaml_read_file(const char *path, char **buf, size_t *len, ifm_errors *er
   return 0;
 }
 
+/* ---- positions ---- */
+
+#define UTF8_BOM "\xEF\xBB\xBF"
+
+static void cursor_init(cursor *c, const char *buf, size_t len) {
+  c->buf = (const unsigned char *)buf;
+  c->len = len;
+  c->start = len >= 3 && memcmp(buf, UTF8_BOM, 3) == 0 ? 3 : 0;
+  c->index = 0;
+  c->byte = c->line_start = c->start;
+  c->line = 1;
+}
+
+/* 1 when byte i ends a line: LF, or CR but not the CR of CR LF. */
+static int line_end_at(const cursor *c, size_t i) {
+  return c->buf[i] == '\n' || (c->buf[i] == '\r' && (i + 1 >= c->len || c->buf[i + 1] != '\n'));
+}
+
+static void cursor_forward(cursor *c) {   /* over one character */
+  size_t i = c->byte;
+  if (line_end_at(c, i)) {
+    c->line++;
+    c->line_start = i + 1;
+  }
+  for (i++; i < c->len && (c->buf[i] & 0xC0) == 0x80; i++) {}
+  c->byte = i;
+  c->index++;
+}
+
+static void cursor_back(cursor *c) {   /* onto the character before */
+  size_t i = c->byte - 1;
+  while (i > c->start && (c->buf[i] & 0xC0) == 0x80) i--;
+  c->byte = i;
+  c->index--;
+  if (line_end_at(c, i)) {   /* the line it ends: where does that start? */
+    c->line--;
+    while (i > c->start && !line_end_at(c, i - 1)) i--;
+    c->line_start = i;
+  }
+}
+
+/* The position of character index (libyaml's mark.index); the end of the
+ * file for an index past it. */
+static ifm_pos pos_of_index(builder *b, size_t index) {
+  cursor *c = &b->at;
+  ifm_pos p;
+  if (index < c->index && index < c->index - index) cursor_init(c, b->buf, b->len);   /* nearer the start */
+  while (c->index > index && c->byte > c->start) cursor_back(c);
+  while (c->index < index && c->byte < c->len) cursor_forward(c);
+  p.file = b->y->file;
+  p.line = (int)c->line;
+  p.col = (int)(c->byte - c->line_start) + 1;
+  return p;
+}
+
+/* The position of byte off of buf (which need not be valid UTF-8). */
+static ifm_pos pos_of_byte(const char *file, const char *buf, size_t len, size_t off) {
+  cursor c;
+  size_t i;
+  ifm_pos p;
+  cursor_init(&c, buf, len);
+  if (off > len) off = len;
+  for (i = c.start; i < off; i++)
+    if (line_end_at(&c, i)) c.line++, c.line_start = i + 1;
+  p.file = file;
+  p.line = (int)c.line;
+  p.col = off > c.line_start ? (int)(off - c.line_start) + 1 : 1;
+  return p;
+}
+
+/* 0 when s is well-formed UTF-8 (Unicode 15.0, table 3-7: no overlong
+ * forms, no surrogates, nothing above U+10FFFF); else -1 with *at the first
+ * byte of the first ill-formed sequence (the byte a decoder stops at, as
+ * Python and iconv report it) and why it is ill-formed. */
+static int utf8_check(const unsigned char *s, size_t len, size_t *at, char *why, size_t size) {
+  size_t i = 0, j, k, n, used;
+  while (i < len) {
+    unsigned char b = s[i], lo = 0x80, hi = 0xBF;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    *at = i;
+    if (b < 0xC0 || b > 0xF4) {
+      snprintf(why, size, "invalid leading UTF-8 octet 0x%02X (%s)", b,
+               b < 0xC0 ? "a continuation byte with no sequence to continue" : "never used in UTF-8");
+      return -1;
+    }
+    if (b < 0xC2) {
+      snprintf(why, size, "invalid leading UTF-8 octet 0x%02X (it can only start an overlong encoding)", b);
+      return -1;
+    }
+    n = b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+    if (b == 0xE0) lo = 0xA0;        /* E0 80..9F: overlong */
+    if (b == 0xED) hi = 0x9F;        /* ED A0..BF: a surrogate */
+    if (b == 0xF0) lo = 0x90;        /* F0 80..8F: overlong */
+    if (b == 0xF4) hi = 0x8F;        /* F4 90..BF: above U+10FFFF */
+    for (k = 1; k < n; k++) {
+      unsigned char c = i + k < len ? s[i + k] : 0;
+      int in_range = c >= (k == 1 ? lo : 0x80) && c <= (k == 1 ? hi : 0xBF);
+      if (i + k < len && in_range) continue;
+      if (i + k < len && (c & 0xC0) == 0x80) {   /* k == 1: a continuation byte, out of range */
+        snprintf(why, size, "invalid UTF-8 sequence 0x%02X 0x%02X (%s)", b, c,
+                 b == 0xED ? "a UTF-16 surrogate, U+D800 to U+DFFF"
+                 : b == 0xF4 ? "above U+10FFFF" : "an overlong encoding");
+        return -1;
+      }
+      used = (size_t)snprintf(why, size, "incomplete UTF-8 sequence");
+      for (j = 0; j < k && used < size; j++) used += (size_t)snprintf(why + used, size - used, " 0x%02X", s[i + j]);
+      if (used >= size) return -1;
+      if (i + k < len)
+        snprintf(why + used, size - used, " (a %zu-byte sequence; 0x%02X after it is not a continuation byte)", n, c);
+      else
+        snprintf(why + used, size - used, " (a %zu-byte sequence; the file ends after %zu of its bytes)", n, k);
+      return -1;
+    }
+    i += n;
+  }
+  return 0;
+}
+
 /* ---- errors at libyaml marks ---- */
 
-static void error_mark(ifm_yaml *y, yaml_mark_t m, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void error_mark(ifm_yaml *y, yaml_mark_t m, const char *fmt, ...) {
-  ifm_pos p;
+static void error_mark(builder *b, yaml_mark_t m, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void error_mark(builder *b, yaml_mark_t m, const char *fmt, ...) {
+  ifm_pos p = pos_of_index(b, m.index);
   va_list ap;
-  p.file = y->file;
-  p.line = (int)m.line + 1;
-  p.col = (int)m.column + 1;
-  y->n_errors++;
+  b->y->n_errors++;
   va_start(ap, fmt);
-  ifm_errors_vadd(y->err, &p, fmt, ap);
+  ifm_errors_vadd(b->y->err, &p, fmt, ap);
   va_end(ap);
 }
 
-static void parser_error(ifm_yaml *y, const yaml_parser_t *p, const char *buf, size_t len) {
-  yaml_mark_t m = p->problem_mark;
+static void parser_error(builder *b, const yaml_parser_t *p) {
   const char *problem = p->problem ? p->problem : "invalid YAML";
-  size_t i;
+  ifm_pos at;
   if (p->error == YAML_MEMORY_ERROR) {
-    error_mark(y, m, "out of memory");
+    ifm_yaml_oom(b->y, NULL);
     return;
   }
-  if (p->error == YAML_READER_ERROR) {   /* only a byte offset: count lines ourselves */
-    memset(&m, 0, sizeof m);
-    for (i = 0; i < p->problem_offset && i < len; i++) {
-      if (buf[i] == '\n') m.line++, m.column = 0;
-      else if (((unsigned char)buf[i] & 0xC0) != 0x80) m.column++;
-    }
-    error_mark(y, m, "%s", problem);
+  if (p->error == YAML_READER_ERROR) {   /* a byte offset, from the file's start (the BOM too) */
+    at = pos_of_byte(b->y->file, b->buf, b->len, p->problem_offset);
+    if (p->problem_value >= 0)
+      ifm_yaml_error_pos(b->y, &at, "%s (U+%04X)", problem, (unsigned)p->problem_value);
+    else
+      ifm_yaml_error_pos(b->y, &at, "%s", problem);
     return;
   }
-  if (p->context)
-    error_mark(y, m, "%s (%s at line %d, column %d)", problem, p->context, (int)p->context_mark.line + 1,
-               (int)p->context_mark.column + 1);
-  else
-    error_mark(y, m, "%s", problem);
+  if (p->context) {
+    ifm_pos ctx = pos_of_index(b, p->context_mark.index);
+    error_mark(b, p->problem_mark, "%s (%s at line %d, column %d)", problem, p->context, ctx.line, ctx.col);
+  } else {
+    error_mark(b, p->problem_mark, "%s", problem);
+  }
 }
 
-static void event_props(ifm_yaml *y, const yaml_event_t *ev, const yaml_char_t *anchor,
+static void event_props(builder *b, const yaml_event_t *ev, const yaml_char_t *anchor,
                         const yaml_char_t *tag) {
-  if (anchor) error_mark(y, ev->start_mark, "anchors are not allowed ('&%s')", (const char *)anchor);
+  if (anchor) error_mark(b, ev->start_mark, "anchors are not allowed ('&%s')", (const char *)anchor);
   if (tag) {
     const char *t = (const char *)tag, *std = "tag:yaml.org,2002:";
     int is_std = strncmp(t, std, strlen(std)) == 0;
-    error_mark(y, ev->start_mark, "tags are not allowed ('%s%s'); quote the value instead", is_std ? "!!" : "",
+    error_mark(b, ev->start_mark, "tags are not allowed ('%s%s'); quote the value instead", is_std ? "!!" : "",
                is_std ? t + strlen(std) : t);
   }
 }
@@ -167,18 +305,12 @@ static void push(builder *b, const ifm_yaml_node *n) {
   b->scratch[b->n_scratch++] = *n;
 }
 
-static size_t utf8_chars(const unsigned char *s, size_t len) {
-  size_t i, c = 0;
-  for (i = 0; i < len; i++)
-    if ((s[i] & 0xC0) != 0x80) c++;
-  return c;
-}
-
-static ifm_yaml_node node_at(yaml_mark_t m, ifm_yaml_type type) {
+static ifm_yaml_node node_at(builder *b, yaml_mark_t m, ifm_yaml_type type) {
+  ifm_pos p = pos_of_index(b, m.index);
   ifm_yaml_node n;
   memset(&n, 0, sizeof n);
-  n.line = (uint32_t)m.line + 1;
-  n.col = (unsigned)m.column + 1;
+  n.line = (uint32_t)p.line;
+  n.col = (unsigned)p.col;
   n.type = type;
   return n;
 }
@@ -187,9 +319,9 @@ static ifm_yaml_node node_at(yaml_mark_t m, ifm_yaml_type type) {
 static void add_scalar(builder *b, const yaml_event_t *ev) {
   ifm_yaml *y = b->y;
   const unsigned char *v = ev->data.scalar.value;
-  size_t len = ev->data.scalar.length, quotes = 0;
+  size_t len = ev->data.scalar.length, quotes, from, to;
   yaml_scalar_style_t style = ev->data.scalar.style;
-  ifm_yaml_node n = node_at(ev->start_mark, IFM_YAML_SCALAR);
+  ifm_yaml_node n = node_at(b, ev->start_mark, IFM_YAML_SCALAR);
   char *bytes;
   if (memchr(v, 0, len)) n.flags |= IFM_YAML_NUL;
   if (len < sizeof n.text && !(n.flags & IFM_YAML_NUL)) {
@@ -210,13 +342,18 @@ static void add_scalar(builder *b, const yaml_event_t *ev) {
     y->n_bytes += (uint32_t)len + 1;
   }
   if (style == YAML_PLAIN_SCALAR_STYLE) n.flags |= IFM_YAML_PLAIN;
-  /* Escapes and folding always make the source longer than the value, so
-   * equal widths mean the value is the source character for character. */
-  if (ev->start_mark.line == ev->end_mark.line &&
-      (style == YAML_PLAIN_SCALAR_STYLE || style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
-       style == YAML_DOUBLE_QUOTED_SCALAR_STYLE)) {
+  /* EXACT: the source between the marks (less the quotes) is the value byte
+   * for byte, so byte k of the value is k bytes (plus a quote) into the
+   * node's column. Escapes and folding make the source differ; a line break
+   * in the source never survives into the value unchanged. */
+  if (style == YAML_PLAIN_SCALAR_STYLE || style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
+      style == YAML_DOUBLE_QUOTED_SCALAR_STYLE) {
     quotes = style == YAML_PLAIN_SCALAR_STYLE ? 0 : 1;
-    if (ev->end_mark.column - ev->start_mark.column == utf8_chars(v, len) + 2 * quotes)
+    pos_of_index(b, ev->start_mark.index);
+    from = b->at.byte + quotes;
+    pos_of_index(b, ev->end_mark.index);
+    to = b->at.byte;
+    if (to >= from + quotes && to - from - quotes == len && memcmp(b->buf + from, v, len) == 0)
       n.flags |= IFM_YAML_EXACT | (quotes ? IFM_YAML_QUOTED : 0);
   }
   push(b, &n);
@@ -259,38 +396,37 @@ static void close_container(builder *b) {
 
 /* Returns 1 when the stream is done (its end, or an error that stops it). */
 static int on_event(builder *b, const yaml_event_t *ev, int *docs) {
-  ifm_yaml *y = b->y;
   switch (ev->type) {
     case YAML_STREAM_END_EVENT: return 1;
     case YAML_DOCUMENT_START_EVENT:
       if (++*docs > 1) {
-        error_mark(y, ev->start_mark, "only one YAML document is allowed per file");
+        error_mark(b, ev->start_mark, "only one YAML document is allowed per file");
         return 1;
       }
       return 0;
     case YAML_ALIAS_EVENT: {
-      ifm_yaml_node n = node_at(ev->start_mark, IFM_YAML_SCALAR);
-      error_mark(y, ev->start_mark, "aliases are not allowed ('*%s')", (const char *)ev->data.alias.anchor);
+      ifm_yaml_node n = node_at(b, ev->start_mark, IFM_YAML_SCALAR);
+      error_mark(b, ev->start_mark, "aliases are not allowed ('*%s')", (const char *)ev->data.alias.anchor);
       n.flags = IFM_YAML_INLINE;   /* "": a stand-in, so mappings keep their pairs; the file is refused */
       push(b, &n);
       return 0;
     }
     case YAML_SCALAR_EVENT:
-      event_props(y, ev, ev->data.scalar.anchor, ev->data.scalar.tag);
+      event_props(b, ev, ev->data.scalar.anchor, ev->data.scalar.tag);
       add_scalar(b, ev);
       return 0;
     case YAML_SEQUENCE_START_EVENT:
     case YAML_MAPPING_START_EVENT:
       if (ev->type == YAML_SEQUENCE_START_EVENT)
-        event_props(y, ev, ev->data.sequence_start.anchor, ev->data.sequence_start.tag);
+        event_props(b, ev, ev->data.sequence_start.anchor, ev->data.sequence_start.tag);
       else
-        event_props(y, ev, ev->data.mapping_start.anchor, ev->data.mapping_start.tag);
+        event_props(b, ev, ev->data.mapping_start.anchor, ev->data.mapping_start.tag);
       if (b->depth >= IFM_YAML_MAX_DEPTH) {
-        error_mark(y, ev->start_mark, "nesting deeper than %d levels", IFM_YAML_MAX_DEPTH);
+        error_mark(b, ev->start_mark, "nesting deeper than %d levels", IFM_YAML_MAX_DEPTH);
         return 1;
       }
       b->open[b->depth].node =
-          node_at(ev->start_mark, ev->type == YAML_SEQUENCE_START_EVENT ? IFM_YAML_LIST : IFM_YAML_MAP);
+          node_at(b, ev->start_mark, ev->type == YAML_SEQUENCE_START_EVENT ? IFM_YAML_LIST : IFM_YAML_MAP);
       b->open[b->depth++].first = b->n_scratch;
       return 0;
     case YAML_SEQUENCE_END_EVENT:
@@ -309,9 +445,10 @@ static int build(builder *b) {
   size_t before = y->n_errors;
   if (!yaml_parser_initialize(&p)) return ifm_yaml_oom(y, NULL);
   yaml_parser_set_input_string(&p, (const unsigned char *)b->buf, b->len);
+  cursor_init(&b->at, b->buf, b->len);
   while (!done) {
     if (!yaml_parser_parse(&p, &ev)) {
-      parser_error(y, &p, b->buf, b->len);
+      parser_error(b, &p);
       break;
     }
     done = on_event(b, &ev, &docs);
@@ -382,16 +519,29 @@ static void keys_check(ifm_yaml *y, const ifm_yaml_node *n) {
 /* ---- parsing ---- */
 
 int ifm_yaml_parse(ifm_yaml *y, const char *file, const char *buf, size_t len, ifm_errors *err) {
-  ifm_pos top = {file, 1, 1};
+  ifm_pos top = {file, 1, 1}, at;
   const ifm_yaml_node *root;
   builder b;
-  size_t before;
+  size_t before, bad;
+  char why[160];
   int rc;
   memset(y, 0, sizeof *y);
   y->file = file;
   y->err = err;
   if (len > IFM_LOAD_MAX_BYTES) {
     ifm_yaml_error_pos(y, &top, "file too large (%zu bytes; the limit is %d)", len, IFM_LOAD_MAX_BYTES);
+    return -1;
+  }
+  /* Files are UTF-8 (libyaml would decode UTF-16 after its byte order mark,
+   * and positions count UTF-8 bytes); the first ill-formed byte is reported
+   * here, where it is, before libyaml's reader meets it. */
+  if (len >= 2 && (memcmp(buf, "\xFF\xFE", 2) == 0 || memcmp(buf, "\xFE\xFF", 2) == 0)) {
+    ifm_yaml_error_pos(y, &top, "the file starts with a UTF-16 byte order mark: save it as UTF-8");
+    return -1;
+  }
+  if (utf8_check((const unsigned char *)buf, len, &bad, why, sizeof why) != 0) {
+    at = pos_of_byte(file, buf, len, bad);
+    ifm_yaml_error_pos(y, &at, "%s", why);
     return -1;
   }
   memset(&b, 0, sizeof b);
