@@ -5,7 +5,10 @@
  * broken file of tests/data/load/ must be refused with the messages it names
  * at the positions worked out by reading it (the format: its README.md);
  * suites (directory walking, unique IDs) are checked on files written here.
- * Targets, profiles and status sets are load_target_test.c.
+ * The files of tests/data/positions/ hold what LINE and COL count (tabs,
+ * CR LF, a BOM, multi-byte and invalid UTF-8) for every kind of file, each
+ * position worked out by hand from the bytes. Targets, profiles and status
+ * sets are load_target_test.c.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -17,6 +20,7 @@
 #include "ifm_catalogue.h"
 #include "ifm_load.h"
 #include "ifm_test.h"
+#include "ifm_waiver.h"
 
 /* ---- helpers ---- */
 
@@ -422,9 +426,10 @@ typedef struct broken {
   const char *name;
   char *text;                    /* the whole file */
   size_t input_len;              /* the input: text[0 .. input_len) */
-  const char *kind;              /* "case", "target", "profile", or NULL */
+  const char *kind;              /* "case", "target", "profile", "waivers", or NULL */
   const char *expect[MAX_EXPECT];   /* "FILE:LINE:COL: TEXT", each in text */
   size_t n_expect;
+  size_t n_why;                  /* "# why: " lines: how the positions were worked out */
 } broken;
 
 static char *read_all(const char *path, size_t *len) {
@@ -441,18 +446,26 @@ static char *read_all(const char *path, size_t *len) {
   return p;
 }
 
-/* Splits the block of "# load: " / "# expect: " lines off the end of the
- * file; its lines are NUL-terminated in place. 0, or -1 when malformed. */
+/* Splits the block of "# load: " / "# expect: " / "# why: " / "# input: no
+ * final newline" lines off the end of the file; its lines are NUL-terminated
+ * in place. 0, or -1 when malformed. */
 static int broken_parse(broken *b, size_t len) {
   size_t end = len;
+  int cut = 0;
   while (end > 0) {
     size_t start = end - 1;    /* the last line ends at end - 1 ('\n') */
     char *line;
     while (start > 0 && b->text[start - 1] != '\n') start--;
     line = b->text + start;
-    if (strncmp(line, "# load: ", 8) != 0 && strncmp(line, "# expect: ", 10) != 0) break;
+    if (strncmp(line, "# load: ", 8) != 0 && strncmp(line, "# expect: ", 10) != 0 &&
+        strncmp(line, "# why: ", 7) != 0 && strncmp(line, "# input: no final newline\n", 26) != 0)
+      break;
     b->text[end - 1] = '\0';
-    if (line[2] == 'l') {
+    if (line[2] == 'w') {
+      b->n_why++;
+    } else if (line[2] == 'i') {
+      cut = 1;
+    } else if (line[2] == 'l') {
       if (b->kind) return -1;
       b->kind = line + 8;
     } else {
@@ -461,7 +474,7 @@ static int broken_parse(broken *b, size_t len) {
     }
     end = start;
   }
-  b->input_len = end;
+  b->input_len = end - (cut && end > 0 && b->text[end - 1] == '\n');
   return b->kind && b->n_expect ? 0 : -1;
 }
 
@@ -499,6 +512,12 @@ static int load_broken(const broken *b, const char *path, ifm_errors *err) {
     if (rc == 0 || p.name || p.entries || p.path) return rc == 0 ? 0 : 1;
     return -1;
   }
+  if (strcmp(b->kind, "waivers") == 0) {
+    ifm_waivers w;
+    int rc = ifm_waivers_load(path, &w, err), left = w.items || w.n;
+    ifm_waivers_clear(&w);
+    return rc == 0 ? 0 : left ? 1 : -1;
+  }
   return -2;
 }
 
@@ -521,8 +540,9 @@ static char **corpus_names(const char *dir, size_t *n) {
   return v;
 }
 
-/* One file: loaded from a copy of its input in tmp, under its own name. */
-static int broken_check(const char *dir, const char *name, const char *tmp) {
+/* One file: loaded from a copy of its input in tmp, under its own name;
+ * with need_why, the file must say how its positions were worked out. */
+static int broken_check(const char *dir, const char *name, const char *tmp, int need_why) {
   broken b;
   ifm_errors err = {0};
   char path[1200], prefix[1400];
@@ -544,6 +564,7 @@ static int broken_check(const char *dir, const char *name, const char *tmp) {
   }
   rc = load_broken(&b, path, &err);
   if (rc != -1) printf("# %s: rc %d (want -1 and an emptied result)\n", name, rc), failures++;
+  if (need_why && !b.n_why) printf("# %s: no '# why:' line\n", name), failures++;
   for (i = 0; i < b.n_expect; i++) {
     const char *text;
     if (expect_split(&b, b.expect[i], tmp, prefix, sizeof prefix, &text) != 0) {
@@ -571,11 +592,28 @@ static void test_broken_corpus(void) {
   char **names = corpus_names(dir, &n);
   unsetenv("IFM_LOAD_TEST_UNSET");
   ASSERT(mkdtemp(tmp) != NULL);
-  for (i = 0; i < n; i++) failures += (size_t)broken_check(dir, names[i], tmp);
+  for (i = 0; i < n; i++) failures += (size_t)broken_check(dir, names[i], tmp, 0);
   for (i = 0; i < n; i++) free(names[i]);
   free(names);
   rm_tree(tmp);
   ASSERT_GE(n, 66);
+  ASSERT_EQ(failures, 0);
+}
+
+/* tests/data/positions/README.md: what LINE and COL count, in every kind of
+ * input file. */
+static void test_positions(void) {
+  char tmp[] = "/tmp/ifm-load-XXXXXX";
+  const char *dir = src_path("tests/data/positions");
+  size_t i, n, failures = 0;
+  char **names = corpus_names(dir, &n);
+  unsetenv("IFM_LOAD_TEST_UNSET");
+  ASSERT(mkdtemp(tmp) != NULL);
+  for (i = 0; i < n; i++) failures += (size_t)broken_check(dir, names[i], tmp, 1);
+  for (i = 0; i < n; i++) free(names[i]);
+  free(names);
+  rm_tree(tmp);
+  ASSERT_GE(n, 39);
   ASSERT_EQ(failures, 0);
 }
 
@@ -715,5 +753,5 @@ static void test_errors_list(void) {
 
 IFM_TEST_MAIN(TEST(test_good_case_header), TEST(test_good_case_steps), TEST(test_parallel_defaults),
               TEST(test_extra_vars), TEST(test_collects_errors), TEST(test_empty_containers),
-              TEST(test_truncations), TEST(test_oversized), TEST(test_broken_corpus),
+              TEST(test_truncations), TEST(test_oversized), TEST(test_broken_corpus), TEST(test_positions),
               TEST(test_corpus_listed), TEST(test_suite_walk), TEST(test_errors_list))
