@@ -195,7 +195,7 @@ static int load_suite(const run_cli *c, ifm_suite *suite) {
   if (n == 0) {
     dflt = ifm_paths_find("cases");
     if (!dflt) {
-      fprintf(stderr, "ifmatch: no case paths given and no cases/ directory found (set IFMATCH_HOME)\n");
+      fprintf(stderr, "ifmatch: no case paths given and no suite found (give --suite DIR or set IFMATCH_SUITE; `ifmatch version` says where it looked)\n");
       return -1;
     }
     one[0] = dflt;
