@@ -4,9 +4,13 @@
  * start at one byte), credential fields (Authorization, Proxy-Authorization,
  * Cookie, Set-Cookie: RFC 9110 11.6.2 and 11.7.2, RFC 6265) are replaced
  * whole, bodies are cut to IFM_BODY_EXCERPT bytes with the totals and hashes
- * of the whole bodies kept, and times become relative to the run's start. */
+ * of the whole bodies kept, and times become relative to the run's start.
+ * And ifm_secrets.h's: every form a secret can come back in (base64, inside
+ * a longer base64, percent-encoded), the parts of credentials, a URL's
+ * userinfo; short secrets redacted, short forms not listed. */
 #include "ifm_redact.h"
 #include "ifm_buf.h"
+#include "ifm_secrets.h"
 #include "ifm_test.h"
 
 static char *redact(const char *s, char *const *secrets, size_t n) {
@@ -63,7 +67,7 @@ static void test_redact_strings(void) {
 static void test_secret_fields(void) {
   static const char *const secret[] = {"Authorization", "authorization", "PROXY-AUTHORIZATION",
                                        "Proxy-Authorization", "Cookie", "cookie", "Set-Cookie",
-                                       "SET-COOKIE"};
+                                       "SET-COOKIE", "X-Api-Key", "x-auth-token", "Api-Key"};
   static const char *const plain[] = {"X-Auth", "Authorization2", "Cookies", "Set-Cookie2x",
                                       "WWW-Authenticate", "ETag", ""};
   size_t i;
@@ -89,7 +93,7 @@ static void live_exchange(ifm_exchange *x, size_t req_len, size_t resp_len) {
   add(&x->req_headers, &x->n_req_headers, "Authorization", "Bearer not-in-the-list", 22);
   add(&x->req_headers, &x->n_req_headers, "Proxy-Authorization", "Basic eDp5", 10);
   add(&x->req_headers, &x->n_req_headers, "Cookie", "sid=1", 5);
-  add(&x->req_headers, &x->n_req_headers, "X-Api-Key", "k=TOKEN123\0!", 12);
+  add(&x->req_headers, &x->n_req_headers, "X-Custom-Key", "k=TOKEN123\0!", 12);
   add(&x->req_headers, &x->n_req_headers, "If-Match", "\"e1\"", 4);
   add(&x->resp_headers, &x->n_resp_headers, "Set-Cookie", "sid=2; HttpOnly", 15);
   add(&x->resp_headers, &x->n_resp_headers, "ETag", "\"e2\"", 4);
@@ -134,7 +138,7 @@ static void test_evidence(void) {
   ASSERT_EQ(ev.req_headers[0].value_len, 10);
   ASSERT_STREQ(field(ev.req_headers, ev.n_req_headers, "Proxy-Authorization")->value, "<redacted>");
   ASSERT_STREQ(field(ev.req_headers, ev.n_req_headers, "Cookie")->value, "<redacted>");
-  f = field(ev.req_headers, ev.n_req_headers, "X-Api-Key");
+  f = field(ev.req_headers, ev.n_req_headers, "X-Custom-Key");
   ASSERT(f != NULL);
   ASSERT_MEMEQ(f->value, f->value_len, "k=<redacted>\0!", 14);
   ASSERT_STREQ(ev.req_headers[4].value, "\"e1\"");
@@ -222,5 +226,233 @@ static void test_evidence_unreached(void) {
   ifm_exchange_clear(&live);
 }
 
+/* A percent-encoded secret, in either hex case, with '+' for a space, or
+ * mixed with plain bytes, is the secret. */
+static void test_redact_percent(void) {
+  char *one[] = {"p@ss w+rd"};
+  char *r = redact("a=p%40ss%20w%2Brd&b=p%40ss+w%2brd&c=p@ss%20w+rd&d=p%4", one, 1);
+  ASSERT_STREQ(r, "a=<redacted>&b=<redacted>&c=<redacted>&d=p%4");
+  free(r);
+  r = redact("p%4Oss w+rd p%40ss_w+rd", one, 1);                 /* not hex, not the byte */
+  ASSERT_STREQ(r, "p%4Oss w+rd p%40ss_w+rd");
+  free(r);
+}
+
+/* "<redacted>" is never searched: redacting twice changes nothing, also
+ * when a (short) secret occurs in the word itself. */
+static void test_redact_idempotent(void) {
+  char *red[] = {"red", "<red"};
+  char *r = redact("bored, redacted", red, 2), *again;
+  ASSERT_STREQ(r, "bo<redacted>, <redacted>acted");
+  again = redact(r, red, 2);
+  ASSERT_STREQ(again, r);
+  free(r);
+  free(again);
+}
+
+/* A stream: what may begin a secret is held back until more comes. */
+static void test_redact_prefix(void) {
+  char *one[] = {"token-9"}, *pct[] = {"a b"};
+  size_t used = 99, len = 99;
+  char *r = ifm_redact_prefix("x tok", 5, one, 1, &used, &len);
+  ASSERT_STREQ(r, "x ");
+  ASSERT_EQ(used, 2);
+  free(r);
+  r = ifm_redact_prefix("x token-9 y", 11, one, 1, &used, &len);
+  ASSERT_STREQ(r, "x <redacted> y");
+  ASSERT_EQ(used, 11);
+  free(r);
+  r = ifm_redact_prefix("x a%2", 5, pct, 1, &used, &len);       /* inside a %XX */
+  ASSERT_STREQ(r, "x ");
+  ASSERT_EQ(used, 2);
+  free(r);
+  r = ifm_redact_prefix("x tox", 5, one, 1, &used, &len);       /* no longer a secret: all of it */
+  ASSERT_STREQ(r, "x tox");
+  ASSERT_EQ(used, 5);
+  free(r);
+}
+
+/* A cut never keeps a piece of a secret: not at the cut, and not where the
+ * window ends when long secrets shrank what came before it. */
+static void test_redact_head(void) {
+  char *one[] = {"SECRET-SECRET-SECRET-SECRET-SECRET-XYZ"};   /* 38 bytes, 10 as "<redacted>" */
+  ifm_buf b = IFM_BUF_INIT;
+  size_t len, i;
+  char *r;
+  int leak = 0;
+  r = ifm_redact_head("abcdefSECRET-SECRET-SECRET-SECRET-SECRET-XYZ tail", 49, 10, one, 1, &len);
+  ASSERT_STREQ(r, "abcdef<red");                               /* cut after the whole secret */
+  ASSERT_EQ(len, 10);
+  free(r);
+  for (i = 0; i < 20; i++) ifm_buf_puts(&b, one[0]);
+  ifm_buf_puts(&b, "SECRET-SECRET-SECRET");                    /* a secret's beginning */
+  r = ifm_redact_head(b.p, b.len, 200, one, 1, &len);
+  ASSERT(r != NULL);
+  ASSERT(len <= 200);
+  for (i = 0; i + 6 <= len; i++) leak |= memcmp(r + i, "SECRET", 6) == 0;
+  ASSERT(!leak);
+  free(r);
+  r = ifm_redact_head(NULL, 0, 10, one, 1, &len);
+  ASSERT(r != NULL && len == 0);
+  free(r);
+  ifm_buf_clear(&b);
+}
+
+static int listed(char **v, size_t n, const char *s) {
+  size_t i;
+  for (i = 0; i < n; i++)
+    if (strcmp(v[i], s) == 0) return 1;
+  return 0;
+}
+
+static void free_list(char **v, size_t n) {
+  size_t i;
+  for (i = 0; i < n; i++) free(v[i]);
+  free(v);
+}
+
+/* base64 forms: whole (padded or not, either alphabet), and inside a
+ * longer base64 text at each of the three alignments. */
+static void test_secrets_forms(void) {
+  char **v = NULL, *r, *b64;
+  size_t n = 0, k;
+  ASSERT_EQ(ifm_secrets_add(&v, &n, "user:pass>?"), IFM_OK);
+  ASSERT(listed(v, n, "user:pass>?"));
+  ASSERT(listed(v, n, "dXNlcjpwYXNzPj8="));
+  ASSERT(listed(v, n, "dXNlcjpwYXNzPj8"));
+  ASSERT(listed(v, n, "dXNlcjpwYXNzPj8"));
+  ASSERT(listed(v, n, "dXNlcjpwYXNzPj8="));
+  ASSERT_EQ(ifm_secrets_add(&v, &n, "user:pass>?"), IFM_OK);    /* no duplicates */
+  for (k = 0; k < 3; k++) {
+    static const char *const before[] = {"", "X", "XY"};
+    char text[64];
+    snprintf(text, sizeof text, "%suser:pass>?and more", before[k]);
+    b64 = ifm_base64(text, strlen(text));
+    r = ifm_redact(b64, strlen(b64), v, n, NULL);
+    if (!strstr(r, "<redacted>")) IFM_TEST_FAIL_("alignment %zu: %s kept whole as %s", k, b64, r);
+    free(b64);
+    free(r);
+  }
+  free_list(v, n);
+  /* a short secret is listed; its forms only from IFM_SECRET_SHORT bytes */
+  v = NULL, n = 0;
+  ASSERT_EQ(ifm_secrets_add(&v, &n, "pw"), IFM_OK);
+  ASSERT(listed(v, n, "pw"));
+  ASSERT(listed(v, n, "cHc="));
+  ASSERT(!listed(v, n, "cHc"));
+  ASSERT_EQ(ifm_secrets_shortest(v, n), 2);
+  ASSERT_EQ(ifm_secrets_add(&v, &n, ""), IFM_OK);
+  ASSERT_EQ(ifm_secrets_add(&v, &n, NULL), IFM_OK);
+  free_list(v, n);
+  ASSERT_EQ(ifm_secrets_shortest(NULL, 0), 0);
+  b64 = ifm_base64("", 0);
+  ASSERT_STREQ(b64, "");
+  free(b64);
+  b64 = ifm_base64("ab", 2);
+  ASSERT_STREQ(b64, "YWI=");
+  free(b64);
+}
+
+/* The parts of credentials a server may echo on their own. */
+static void test_secrets_credential(void) {
+  char **v = NULL;
+  size_t n = 0;
+  ASSERT_EQ(ifm_secrets_add_credential(&v, &n, "Authorization", "Basic YWxpY2U6czNjcmV0cHc="), IFM_OK);
+  ASSERT(listed(v, n, "Basic YWxpY2U6czNjcmV0cHc="));
+  ASSERT(listed(v, n, "YWxpY2U6czNjcmV0cHc="));
+  ASSERT(listed(v, n, "alice:s3cretpw"));
+  ASSERT(listed(v, n, "s3cretpw"));
+  ASSERT(!listed(v, n, "alice"));
+  ASSERT_EQ(ifm_secrets_add_credential(&v, &n, "Proxy-Authorization", "Bearer tok123456"), IFM_OK);
+  ASSERT(listed(v, n, "tok123456"));
+  ASSERT_EQ(ifm_secrets_add_credential(&v, &n, "Cookie", "a=1; sid=\"abcd1234\";lang=en"), IFM_OK);
+  ASSERT(listed(v, n, "abcd1234"));
+  ASSERT(listed(v, n, "a=1; sid=\"abcd1234\";lang=en"));
+  ASSERT(!listed(v, n, "1"));                                  /* short parts are not listed */
+  ASSERT(!listed(v, n, "en"));
+  ASSERT_EQ(ifm_secrets_add_credential(&v, &n, "X-Api-Key", "k3y-value"), IFM_OK);
+  ASSERT(listed(v, n, "k3y-value"));
+  ASSERT_EQ(ifm_secrets_add_credential(&v, &n, "Authorization", "Basic not*base64"), IFM_OK);
+  ASSERT(listed(v, n, "not*base64"));
+  free_list(v, n);
+}
+
+/* URL userinfo: "user:pass" as written and decoded, and the password; a
+ * user alone (a token) is the secret itself. */
+static void test_secrets_url(void) {
+  char **v = NULL, *r;
+  size_t n = 0;
+  ASSERT_EQ(ifm_secrets_add_url(&v, &n, "http://alice:p%40ss-word@h:1/x?y=1#z"), IFM_OK);
+  ASSERT(listed(v, n, "alice:p%40ss-word"));
+  ASSERT(listed(v, n, "alice:p@ss-word"));
+  ASSERT(listed(v, n, "p%40ss-word"));
+  ASSERT(listed(v, n, "p@ss-word"));
+  ASSERT(listed(v, n, "YWxpY2U6cEBzcy13b3Jk"));                /* base64("alice:p@ss-word"): Basic */
+  ASSERT(listed(v, n, "Basic YWxpY2U6cEBzcy13b3Jk"));          /* the field a client makes of it */
+  ASSERT(!listed(v, n, "alice"));
+  r = redact("http://alice:p%40ss-word@h:1/x and Basic YWxpY2U6cEBzcy13b3Jk and p@ss-word", v, n);
+  ASSERT_STREQ(r, "http://<redacted>@h:1/x and <redacted> and <redacted>");
+  free(r);
+  free_list(v, n);
+  v = NULL, n = 0;
+  ASSERT_EQ(ifm_secrets_add_url(&v, &n, "https://tok3nvalue@h/"), IFM_OK);
+  ASSERT(listed(v, n, "tok3nvalue"));
+  ASSERT(listed(v, n, "tok3nvalue:"));                          /* Basic: the user, no password */
+  ASSERT(listed(v, n, "Basic dG9rM252YWx1ZTo="));
+  ASSERT_EQ(ifm_secrets_add_url(&v, &n, "http://a:b@c@h/"), IFM_OK);   /* a raw '@' in the password */
+  ASSERT(listed(v, n, "b@c"));
+  free_list(v, n);
+  v = NULL, n = 0;
+  ASSERT_EQ(ifm_secrets_add_url(&v, &n, "http://h/a@b"), IFM_OK);       /* '@' in the path */
+  ASSERT_EQ(ifm_secrets_add_url(&v, &n, "http://h:1"), IFM_OK);
+  ASSERT_EQ(ifm_secrets_add_url(&v, &n, "not a url"), IFM_OK);
+  ASSERT_EQ(ifm_secrets_add_url(&v, &n, NULL), IFM_OK);
+  ASSERT_EQ(n, 0);
+  free(v);
+}
+
+/* The choke point: every string of a report, the exchanges' too. */
+static void test_report_redact(void) {
+  char *secrets[] = {"TOKEN123"};
+  ifm_report *rep = ifm_report_new();
+  ifm_result *res;
+  ifm_exchange *x;
+  ASSERT(rep != NULL);
+  rep->target = strdup("http://h/?k=TOKEN123");
+  rep->not_tested = strdup("no answer from TOKEN123");
+  res = ifm_report_add(rep);
+  ASSERT(res != NULL);
+  res->case_id = strdup("C-1");
+  res->message = strdup("step 2: ETag did not match");
+  res->expected = strdup("ETag other than \"TOKEN123\"");
+  res->got = strdup("ETag: \"TOKEN123\"");
+  x = ifm_result_add_exchange(res);
+  ASSERT(x != NULL);
+  x->url = strdup("http://h/r?key=TOKEN123");
+  ASSERT_EQ(ifm_field_append(&x->resp_headers, &x->n_resp_headers, "X-Echo-TOKEN123", "TOKEN123", 8), 0);
+  x->resp_body = malloc(22);
+  ASSERT(x->resp_body != NULL);
+  memcpy(x->resp_body, "a TOKEN123\0b TOKEN123", 22);      /* bytes after a NUL too */
+  x->resp_body_len = 21;
+  ASSERT_EQ(ifm_report_redact(rep, secrets, 1), IFM_OK);
+  ASSERT_EQ(ifm_report_redact(rep, secrets, 1), IFM_OK);       /* twice: nothing changes */
+  res = &rep->results[0];
+  x = &res->exchanges[0];
+  ASSERT_STREQ(rep->target, "http://h/?k=<redacted>");
+  ASSERT_STREQ(rep->not_tested, "no answer from <redacted>");
+  ASSERT_STREQ(res->case_id, "C-1");
+  ASSERT_STREQ(res->expected, "ETag other than \"<redacted>\"");
+  ASSERT_STREQ(res->got, "ETag: \"<redacted>\"");
+  ASSERT_STREQ(x->url, "http://h/r?key=<redacted>");
+  ASSERT_STREQ(x->resp_headers[0].name, "X-Echo-<redacted>");
+  ASSERT_MEMEQ(x->resp_headers[0].value, x->resp_headers[0].value_len, "<redacted>", 10);
+  ASSERT_MEMEQ(x->resp_body, x->resp_body_len, "a <redacted>\0b <redacted>", 25);
+  ASSERT_EQ(ifm_report_redact(rep, NULL, 0), IFM_OK);          /* no secrets: nothing to do */
+  ifm_report_free(rep);
+}
+
 IFM_TEST_MAIN(TEST(test_redact_strings), TEST(test_secret_fields), TEST(test_evidence),
-              TEST(test_evidence_excerpt), TEST(test_evidence_unreached))
+              TEST(test_evidence_excerpt), TEST(test_evidence_unreached), TEST(test_redact_percent),
+              TEST(test_redact_idempotent), TEST(test_redact_prefix), TEST(test_redact_head),
+              TEST(test_secrets_forms), TEST(test_secrets_credential), TEST(test_secrets_url),
+              TEST(test_report_redact))

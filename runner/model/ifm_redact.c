@@ -5,34 +5,118 @@
 #include "ifm_buf.h"
 #include "ifm_redact.h"
 
-static const char *const secret_fields[] = {"authorization", "proxy-authorization", "cookie", "set-cookie"};
+/* Credential fields, replaced whole in evidence (RFC 9110 11.6.2, 11.7.2;
+ * RFC 6265), and the API-key fields in wide use. */
+static const char *const secret_fields[] = {"authorization", "proxy-authorization", "cookie", "set-cookie",
+                                            "x-api-key", "api-key", "x-auth-token", "x-access-token",
+                                            "x-amz-security-token", "x-goog-api-key",
+                                            "ocp-apim-subscription-key"};
 
-char *ifm_redact(const char *s, size_t len, char *const *secrets, size_t n_secrets, size_t *out_len) {
-  ifm_buf out = IFM_BUF_INIT;
-  size_t i = 0, k, run = 0;
-  int rc = 0;
-  while (i < len) {
-    size_t hit = 0;
-    for (k = 0; k < n_secrets; k++) {
-      size_t sl = strlen(secrets[k]);
-      if (sl && sl <= len - i && memcmp(s + i, secrets[k], sl) == 0 && sl > hit) hit = sl;
+static int hexval(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+/* How many bytes of s[i..len) spell sec: each byte of it as itself, as %XX
+ * (hex in either case) or, a space, as '+'. 0 when they do not; *partial
+ * is set when s ends while they still might. */
+static size_t spelled(const char *s, size_t len, size_t i, const char *sec, int *partial) {
+  size_t j = i;
+  for (; *sec; sec++) {
+    unsigned char c = (unsigned char)*sec;
+    if (j >= len) return *partial = 1, 0;
+    if ((unsigned char)s[j] == c || (c == ' ' && s[j] == '+')) {
+      j++;
+      continue;
     }
-    if (hit) {   /* the bytes before it in one piece: this runs on every kept exchange */
+    if (s[j] != '%') return 0;
+    if (j + 1 >= len) return *partial = 1, 0;
+    if (hexval(s[j + 1]) != c >> 4) return 0;
+    if (j + 2 >= len) return *partial = 1, 0;
+    if (hexval(s[j + 2]) != (c & 15)) return 0;
+    j += 3;
+  }
+  return j - i;
+}
+
+char *ifm_redact_prefix(const char *s, size_t len, char *const *secrets, size_t n_secrets, size_t *consumed,
+                        size_t *out_len) {
+  static const size_t mark_len = sizeof IFM_REDACTED - 1;
+  ifm_buf out = IFM_BUF_INIT;
+  unsigned char first[256];
+  size_t i = 0, k, run = 0;
+  int rc = 0, stop = 0;
+  /* the bytes a match can start with: most positions are passed at once */
+  memset(first, 0, sizeof first);
+  for (k = 0; k < n_secrets; k++) {
+    unsigned char c = (unsigned char)secrets[k][0];
+    if (!c) continue;
+    first[c] = first['%'] = 1;
+    if (c == ' ') first['+'] = 1;
+  }
+  first['<'] = 1;
+  while (i < len && !stop) {
+    size_t hit = 0;
+    int partial = 0;
+    if (!first[(unsigned char)s[i]]) {
+      i++;
+      continue;
+    }
+    if (len - i >= mark_len && memcmp(s + i, IFM_REDACTED, mark_len) == 0) {
+      i += mark_len;              /* already redacted: kept, and never searched inside */
+      continue;
+    }
+    for (k = 0; k < n_secrets; k++) {
+      size_t m = spelled(s, len, i, secrets[k], &partial);
+      if (m > hit) hit = m;
+    }
+    if (partial && consumed) {    /* the rest may begin a secret: held back */
+      stop = 1;
+    } else if (hit) {             /* the bytes before it in one piece: this runs on every kept string */
       rc |= ifm_buf_append(&out, s + run, i - run);
-      rc |= ifm_buf_puts(&out, "<redacted>");
+      rc |= ifm_buf_puts(&out, IFM_REDACTED);
       i += hit;
       run = i;
     } else {
       i++;
     }
   }
-  rc |= ifm_buf_append(&out, s + run, len - run);
+  rc |= ifm_buf_append(&out, s + run, i - run);
   if (rc) {
     ifm_buf_clear(&out);
     return NULL;
   }
+  if (consumed) *consumed = i;
   if (out_len) *out_len = out.len;
   return ifm_buf_detach(&out);
+}
+
+char *ifm_redact(const char *s, size_t len, char *const *secrets, size_t n_secrets, size_t *out_len) {
+  return ifm_redact_prefix(s ? s : "", s ? len : 0, secrets, n_secrets, NULL, out_len);
+}
+
+/* The first max bytes of s[0..len), redacted. Redaction runs on a window
+ * longer than the cut by the longest spelling of the longest secret, so a
+ * secret that straddles the cut is still recognised whole, and the result
+ * is cut after it; a window that ends inside what may be a secret stops
+ * before it. No byte of a secret is kept and the result never exceeds max. */
+char *ifm_redact_head(const char *s, size_t len, size_t max, char *const *secrets, size_t n_secrets,
+                      size_t *out_len) {
+  size_t k, longest = 0, window, used, olen;
+  char *r;
+  for (k = 0; k < n_secrets; k++)
+    if (strlen(secrets[k]) > longest) longest = strlen(secrets[k]);
+  if (!s) s = "", len = 0;
+  window = len > max && len - max > 3 * longest ? max + 3 * longest : len;
+  r = ifm_redact_prefix(s, window, secrets, n_secrets, window < len ? &used : NULL, &olen);
+  if (r && olen > max) {
+    olen = max;
+    r[max] = '\0';
+  }
+  if (out_len) *out_len = r ? olen : 0;
+  return r;
 }
 
 int ifm_redact_field_is_secret(const char *name) {
@@ -52,7 +136,7 @@ static int copy_fields(const ifm_field *src, size_t n, ifm_field **dst, size_t *
     ifm_field *d = &(*dst)[i];
     d->name = ifm_strdup(src[i].name);
     if (ifm_redact_field_is_secret(src[i].name)) {
-      d->value = ifm_strdup("<redacted>");
+      d->value = ifm_strdup(IFM_REDACTED);
       d->value_len = d->value ? strlen(d->value) : 0;
     } else {
       d->value = ifm_redact(src[i].value, src[i].value_len, secrets, n_secrets, &d->value_len);
@@ -63,22 +147,8 @@ static int copy_fields(const ifm_field *src, size_t n, ifm_field **dst, size_t *
   return 0;
 }
 
-/* The first IFM_BODY_EXCERPT bytes of a body, redacted. Redaction runs on
- * a window longer than the cut by the longest secret, so a secret that
- * straddles the cut is still recognised whole, and the result is cut after
- * it: no byte of a secret is kept and the excerpt never exceeds the limit. */
 static char *excerpt(const char *p, size_t len, size_t *out_len, char *const *secrets, size_t n_secrets) {
-  size_t k, longest = 0, window;
-  char *r;
-  for (k = 0; k < n_secrets; k++)
-    if (strlen(secrets[k]) > longest) longest = strlen(secrets[k]);
-  window = len < IFM_BODY_EXCERPT + longest ? len : IFM_BODY_EXCERPT + longest;
-  r = ifm_redact(p ? p : "", window, secrets, n_secrets, out_len);
-  if (r && *out_len > IFM_BODY_EXCERPT) {
-    *out_len = IFM_BODY_EXCERPT;
-    r[IFM_BODY_EXCERPT] = '\0';
-  }
-  return r;
+  return ifm_redact_head(p, len, IFM_BODY_EXCERPT, secrets, n_secrets, out_len);
 }
 
 /* A monotonic time as time since t0; 0 (not reached) stays 0. */
