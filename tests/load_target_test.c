@@ -111,7 +111,13 @@ static void test_target_env_secrets(void) {
   ASSERT(has_secret(&t, "k-123"));
   ASSERT(has_secret(&t, "c=1"));
   ASSERT(!has_secret(&t, "hello"));
-  ASSERT_EQ(t.n_secrets, 5);
+  /* and their forms (ifm_secrets.h): base64, as Basic credentials carry it;
+   * a cookie's value only from IFM_SECRET_SHORT bytes on */
+  ASSERT(has_secret(&t, "ay0xMjM="));                       /* base64("k-123") */
+  ASSERT(has_secret(&t, "ay0xMjM"));
+  ASSERT(has_secret(&t, "s3cr{{t"));
+  ASSERT(!has_secret(&t, "1"));
+  ASSERT(t.n_secrets > 5);
   ASSERT_STREQ(t.profile, "cpp");
   ASSERT_EQ(t.n_overrides, 1);
   ASSERT_STREQ(t.overrides[0].key, "missing_if_match");

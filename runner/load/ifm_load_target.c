@@ -4,10 +4,11 @@
  *
  * `${env:NAME}` is expanded while the file is loaded, so a missing variable
  * stops the run before anything is sent, at the position where it is named.
- * Every value that came from the environment, and every value of a header
- * that carries credentials (Authorization, Cookie, Proxy-Authorization and
- * the names listed in `secrets`), is collected in target->secrets for the
- * reporters to redact.
+ * Every value that came from the environment, every value of a header
+ * that carries credentials (Authorization, Cookie, Proxy-Authorization, the
+ * API-key fields of ifm_redact_field_is_secret and the names listed in
+ * `secrets`) and the userinfo of base_url are collected, with their forms
+ * (ifm_secrets.h), in target->secrets for everything that is kept to redact.
  *
  * An operation given in the file replaces only the parts it states: a
  * `create: {method: POST, path: "{{collection}}"}` keeps the default
@@ -20,11 +21,11 @@
 #include <strings.h>
 #include "ifm_buf.h"
 #include "ifm_load_int.h"
+#include "ifm_redact.h"
+#include "ifm_secrets.h"
 #include "ifm_tmpl.h"
 
 static const char *const op_names[IFM_OP_COUNT] = {"create", "read", "update", "patch", "delete", "request"};
-
-static const char *const credential_headers[] = {"Authorization", "Cookie", "Proxy-Authorization"};
 
 typedef struct target_ctx {
   ifm_target *t;
@@ -71,17 +72,7 @@ static int init_complete(const ifm_target *t) {
 /* ---- text: templates and ${env:NAME} ---- */
 
 static int secret_add(ifm_target *t, const char *v) {
-  char **s;
-  size_t i;
-  if (!v || !*v) return 0;
-  for (i = 0; i < t->n_secrets; i++)
-    if (strcmp(t->secrets[i], v) == 0) return 0;
-  s = realloc(t->secrets, (t->n_secrets + 1) * sizeof *s);
-  if (!s) return -1;
-  t->secrets = s;
-  if (!(s[t->n_secrets] = ifm_strdup(v))) return -1;
-  t->n_secrets++;
-  return 0;
+  return ifm_secrets_add(&t->secrets, &t->n_secrets, v) == IFM_OK ? 0 : -1;
 }
 
 static int target_known(const char *name, size_t len, void *ctx) {
@@ -471,8 +462,7 @@ static const ifm_yaml_field target_fields[] = {
 
 static int is_secret_header(const target_ctx *c, const char *name) {
   size_t i;
-  for (i = 0; i < sizeof credential_headers / sizeof credential_headers[0]; i++)
-    if (strcasecmp(name, credential_headers[i]) == 0) return 1;
+  if (ifm_redact_field_is_secret(name)) return 1;
   for (i = 0; i < c->n_secret_names; i++)
     if (c->secret_names[i] && strcasecmp(name, c->secret_names[i]) == 0) return 1;
   return 0;
@@ -495,7 +485,7 @@ static int secrets_collect(target_ctx *c, const ifm_kv *kv, size_t n) {
         fail |= ifm_buf_putc(&b, *v++);
       }
     }
-    fail |= secret_add(c->t, ifm_buf_str(&b));
+    fail |= ifm_secrets_add_credential(&c->t->secrets, &c->t->n_secrets, kv[i].name, ifm_buf_str(&b)) != IFM_OK;
     ifm_buf_clear(&b);
     if (fail) return -1;
   }
@@ -512,6 +502,9 @@ static int target_finish(ifm_yaml *y, target_ctx *c, const char *name) {
   if (secrets_collect(c, t->headers, t->n_headers) != 0) return ifm_yaml_oom(y, NULL);
   for (i = 0; i < IFM_OP_COUNT; i++)
     if (secrets_collect(c, t->ops[i].headers, t->ops[i].n_headers) != 0) return ifm_yaml_oom(y, NULL);
+  for (i = 0; i < (int)t->n_setup; i++)
+    if (secrets_collect(c, t->setup[i].headers, t->setup[i].n_headers) != 0) return ifm_yaml_oom(y, NULL);
+  if (ifm_secrets_add_url(&t->secrets, &t->n_secrets, t->base_url) != IFM_OK) return ifm_yaml_oom(y, NULL);
   t->pos = ifm_yaml_pos(y, ifm_yaml_root(y));
   if (t->name) return 0;
   base = strrchr(name, '/') ? strrchr(name, '/') + 1 : name;

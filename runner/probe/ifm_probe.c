@@ -65,6 +65,11 @@ void ifm_probe_free(ifm_probe *p) {
   free(p);
 }
 
+char *const *ifm_probe_secrets(const ifm_probe *p, size_t *n) {
+  *n = p->t.n_secrets;
+  return p->t.secrets;
+}
+
 /* Something at the URL answers HTTP. */
 static ifm_err reach(ifm_probe *p, char *err, size_t errlen) {
   ifm_exchange x;

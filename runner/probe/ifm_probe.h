@@ -40,6 +40,11 @@ typedef struct ifm_probe ifm_probe;
 ifm_probe *ifm_probe_new(const ifm_probe_opts *o, char *err, size_t errlen);
 void ifm_probe_free(ifm_probe *p);
 
+/* The probe's secrets (the partial target's, the --header credentials, the
+ * userinfo of --url, with their forms: ifm_secrets.h), for the caller's
+ * terminal to redact. Valid until ifm_probe_free. */
+char *const *ifm_probe_secrets(const ifm_probe *p, size_t *n);
+
 /* Probes the server and appends the target file to out. IFM_OK; otherwise
  * err says why no working target could be made (unreachable, not HTTP,
  * every write refused, no way to create found): exit 3. */

@@ -83,6 +83,15 @@ static int shown_field(const char *name) {
   return 0;
 }
 
+/* v cut to max bytes where no secret is cut in two (the line is redacted
+ * whole later, which a cut secret would escape). */
+static void put_cut(const ifm_probe *p, ifm_buf *b, const char *v, size_t max) {
+  size_t len = 0;
+  char *head = ifm_redact_head(v, v ? strlen(v) : 0, max, p->t.secrets, p->t.n_secrets, &len);
+  if (head) ifm_buf_append(b, head, len);
+  free(head);
+}
+
 void ifm_probe_line(const ifm_probe *p, ifm_buf *b, const ifm_exchange *x) {
   const char *etag = ifm_probe_etag_of(x);
   const ifm_field *loc = ifm_exchange_resp_header(x, "Location");
@@ -93,19 +102,27 @@ void ifm_probe_line(const ifm_probe *p, ifm_buf *b, const ifm_exchange *x) {
     const ifm_field *f = &x->req_headers[i];
     if (!shown_field(f->name) || (strcasecmp(f->name, "Content-Type") == 0 && strcmp(f->value, "text/plain") == 0))
       continue;
-    ifm_buf_printf(b, "%s%s: %.60s", first ? " (" : ", ", f->name, f->value);
+    ifm_buf_printf(b, "%s%s: ", first ? " (" : ", ", f->name);
+    put_cut(p, b, f->value, 60);
     first = 0;
   }
   if (!first) ifm_buf_putc(b, ')');
   if (x->error || x->status == 0) {
-    ifm_buf_printf(b, " -> no answer: %.120s", x->error ? x->error : "none");
+    ifm_buf_puts(b, " -> no answer: ");
+    put_cut(p, b, x->error ? x->error : "none", 120);
     return;
   }
   ifm_buf_printf(b, " -> %d", x->status);
-  if (etag) ifm_buf_printf(b, ", ETag %.60s (%s)", etag, ifm_probe_etag_name(ifm_probe_etag_kind(etag)));
+  if (etag) {
+    ifm_buf_puts(b, ", ETag ");
+    put_cut(p, b, etag, 60);
+    ifm_buf_printf(b, " (%s)", ifm_probe_etag_name(ifm_probe_etag_kind(etag)));
+  }
   else ifm_buf_puts(b, ", no ETag");
-  if (loc) ifm_buf_printf(b, ", Location %.100s", loc->value);
-  (void)p;
+  if (loc) {
+    ifm_buf_puts(b, ", Location ");
+    put_cut(p, b, loc->value, 100);
+  }
 }
 
 void ifm_probe_say(ifm_probe *p, ifm_probe_note n, const char *fmt, ...) {

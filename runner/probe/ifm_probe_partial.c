@@ -14,6 +14,7 @@
 #include "ifm_load.h"
 #include "ifm_probe_int.h"
 #include "ifm_redact.h"
+#include "ifm_secrets.h"
 #include "ifm_tmpl.h"
 #include "ifm_yaml.h"
 
@@ -61,16 +62,16 @@ ifm_err ifm_probe_op_header(ifm_op_map *m, const char *name, const char *value) 
 }
 
 static ifm_err secret_add(ifm_target *t, const char *v) {
-  char **s;
+  return ifm_secrets_add(&t->secrets, &t->n_secrets, v);
+}
+
+/* A credential field: the partial file's `secrets:` names count too. */
+static int secret_name(const ifm_probe *p, const char *name) {
   size_t i;
-  if (!v || !*v) return IFM_OK;
-  for (i = 0; i < t->n_secrets; i++)
-    if (strcmp(t->secrets[i], v) == 0) return IFM_OK;
-  if (!(s = realloc(t->secrets, (t->n_secrets + 1) * sizeof *s))) return IFM_ERR_NOMEM;
-  t->secrets = s;
-  if (!(s[t->n_secrets] = ifm_strdup(v))) return IFM_ERR_NOMEM;
-  t->n_secrets++;
-  return IFM_OK;
+  if (ifm_redact_field_is_secret(name)) return 1;
+  for (i = 0; i < p->doc.n_secret_names; i++)
+    if (strcasecmp(p->doc.secret_names[i], name) == 0) return 1;
+  return 0;
 }
 
 /* ${env:NAME} replaced by the variable's value (each one a secret). NULL
@@ -159,6 +160,25 @@ static ifm_err read_raw(ifm_probe *p, const char *path, char *err, size_t errlen
   return rc;
 }
 
+/* A password in --url (http://user:pass@host) is a secret: the file gets
+ * base_url with the userinfo as ${env:IFMATCH_SECRET_URL_USERINFO}, which
+ * the top comment asks the user to set, as for a literal credential field. */
+static ifm_err url_userinfo(ifm_probe *p) {
+  const char *auth = strstr(p->origin, "://"), *at = auth ? strrchr(auth + 3, '@') : NULL;
+  ifm_buf w = IFM_BUF_INIT;
+  ifm_err rc = ifm_secrets_add_url(&p->t.secrets, &p->t.n_secrets, p->o->url);
+  if (rc != IFM_OK || !at) return rc;
+  ifm_buf_append(&w, p->origin, (size_t)(auth + 3 - p->origin));
+  ifm_buf_puts(&w, "${env:IFMATCH_SECRET_URL_USERINFO}");
+  if (ifm_buf_puts(&w, at) != 0) rc = IFM_ERR_NOMEM;
+  if (rc == IFM_OK) rc = ifm_probe_doc_raw_add(&p->doc, p->origin, ifm_buf_str(&w));
+  ifm_buf_clear(&w);
+  if (rc == IFM_OK)
+    ifm_probe_say(p, IFM_PN_TOP, "the userinfo of --url (before the '@') is a secret: base_url names it as "
+                  "${env:IFMATCH_SECRET_URL_USERINFO}; set that variable before ifmatch run");
+  return rc;
+}
+
 ifm_err ifm_probe_partial_load(ifm_probe *p, char *err, size_t errlen) {
   ifm_errors errs = {0};
   if (!p->o->partial) {
@@ -172,7 +192,8 @@ ifm_err ifm_probe_partial_load(ifm_probe *p, char *err, size_t errlen) {
     ifm_errors_clear(&errs);
     if (read_raw(p, p->o->partial, err, errlen) != IFM_OK) return IFM_ERR_INPUT;
   }
-  return ifm_probe_set(&p->t.base_url, p->origin);
+  if (ifm_probe_set(&p->t.base_url, p->origin) != IFM_OK) return IFM_ERR_NOMEM;
+  return url_userinfo(p);
 }
 
 static ifm_err add_header(ifm_probe *p, const char *arg, char *err, size_t errlen) {
@@ -206,8 +227,10 @@ static ifm_err add_header(ifm_probe *p, const char *arg, char *err, size_t errle
     free(value);
     value = x;
   } else {
-    rc = ifm_redact_field_is_secret(name) ? secret_add(&p->t, value) : IFM_OK;
+    rc = IFM_OK;
   }
+  if (rc == IFM_OK && value && secret_name(p, name))
+    rc = ifm_secrets_add_credential(&p->t.secrets, &p->t.n_secrets, name, value);
   if (rc == IFM_OK && value) rc = kv_set(&p->t.headers, &p->t.n_headers, name, value);
   free(name);
   free(value);
