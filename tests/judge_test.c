@@ -35,7 +35,7 @@ static int item(int is_body, const char *name, ifm_match m, const char *value) {
   it.name = (char *)name;
   it.match = m;
   it.value = (char *)value;
-  ok = ifm_judge_item(&it, &resp, value, value ? strlen(value) : 0, &j);
+  ok = ifm_judge_item(&it, NULL, &resp, value, value ? strlen(value) : 0, &j);
   if (!ok) {
     if (!j.message || !j.expected || !j.got) ok = -1;   /* a failure must explain itself */
   } else if (j.message) {

@@ -7,6 +7,7 @@
 #include "ifm_buf.h"
 #include "ifm_etag.h"
 #include "ifm_judge.h"
+#include "ifm_redact.h"
 
 ifm_verdict ifm_judge_verdict_for_level(ifm_level l) {
   return l == IFM_MUST ? IFM_FAIL : l == IFM_SHOULD ? IFM_WARN : IFM_INFO;
@@ -61,7 +62,7 @@ static int mem_contains(const char *hay, size_t hlen, const char *needle, size_t
   return 0;
 }
 
-int ifm_judge_item(const ifm_expect_item *it, const ifm_exchange *r, const char *value,
+int ifm_judge_item(const ifm_expect_item *it, const ifm_target *t, const ifm_exchange *r, const char *value,
                    size_t value_len, ifm_judgement *j) {
   const ifm_field *f = NULL;
   const char *have = NULL, *what = it->is_body ? "body" : it->name;
@@ -116,9 +117,13 @@ int ifm_judge_item(const ifm_expect_item *it, const ifm_exchange *r, const char 
   }
   if (!present)
     ifm_buf_printf(&got, "no %s field", what);
-  else if (it->is_body && have_len > 200)
-    ifm_buf_printf(&got, "body of %zu bytes: %.200s...", have_len, have);
-  else
+  else if (it->is_body && have_len > 200) {
+    /* cut where no secret is cut in two: the rest of the got is redacted whole later */
+    size_t hl = 0;
+    char *head = ifm_redact_head(have, have_len, 200, t ? t->secrets : NULL, t ? t->n_secrets : 0, &hl);
+    ifm_buf_printf(&got, "body of %zu bytes: %.*s...", have_len, (int)hl, head ? head : "");
+    free(head);
+  } else
     ifm_buf_printf(&got, "%s: %.*s", what, (int)have_len, have);
   judgement_set(j, &want, &got, what, " did not match the expectation");
   return 0;

@@ -44,8 +44,10 @@ int ifm_judge_status(const ifm_status_spec *s, const ifm_profile *p, const ifm_t
                      int status, ifm_judgement *j);
 
 /* One header/body expectation; value is the expanded template (NULL when the
- * match kind takes none). Returns 1 when it holds; otherwise 0 and fills j. */
-int ifm_judge_item(const ifm_expect_item *it, const ifm_exchange *r, const char *value,
+ * match kind takes none). Returns 1 when it holds; otherwise 0 and fills j.
+ * t (may be NULL): its secrets are not cut in two where a long body is cut
+ * short for j->got (the whole got is redacted when the case ends). */
+int ifm_judge_item(const ifm_expect_item *it, const ifm_target *t, const ifm_exchange *r, const char *value,
                    size_t value_len, ifm_judgement *j);
 
 /* What judging asks of the run, besides the response. */

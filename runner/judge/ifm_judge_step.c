@@ -32,7 +32,7 @@ int ifm_judge_expect(const ifm_judge_ctx *jc, const ifm_expect *ex, const ifm_ex
       ifm_buf_clear(&v);
       return -2;
     }
-    ok = ifm_judge_item(it, r, v.p, v.len, j);
+    ok = ifm_judge_item(it, jc->target, r, v.p, v.len, j);
     ifm_buf_clear(&v);
     if (!ok) return 0;
   }

@@ -31,13 +31,19 @@ ifm_err ifm_case_follow_location(const ifm_run_opts *o, ifm_scope *scope, const 
   }
   rc = ifm_scope_path_from_location(scope, o->base_url, x->url ? x->url : "", loc->value, loc->value_len);
   if (rc == IFM_ERR_INPUT) {
-    /* the message goes into reports: the URL and the Location may hold secrets */
+    /* the message goes into reports: the URL and the Location may hold
+     * secrets, redacted before anything is cut short */
+    ifm_buf msg = IFM_BUF_INIT;
+    size_t hl = 0;
+    char *head = ifm_redact_head(loc->value, loc->value_len, 200, o->target->secrets, o->target->n_secrets, &hl);
     char *red;
-    snprintf(err, errlen, "the create's Location '%.200s' is not under the target's base_url %s", loc->value,
-             o->base_url);
-    red = ifm_redact(err, strlen(err), o->target->secrets, o->target->n_secrets, NULL);
-    snprintf(err, errlen, "%s", red ? red : "the create's Location is not under the target's base_url");
+    ifm_buf_printf(&msg, "the create's Location '%.*s' is not under the target's base_url %s", (int)hl,
+                   head ? head : "", o->base_url);
+    red = ifm_redact(ifm_buf_str(&msg), msg.len, o->target->secrets, o->target->n_secrets, NULL);
+    snprintf(err, errlen, "%s", red && head ? red : "the create's Location is not under the target's base_url");
     free(red);
+    free(head);
+    ifm_buf_clear(&msg);
   } else if (rc != IFM_OK) {
     snprintf(err, errlen, "out of memory");
   }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "ifm_case_run.h"
+#include "ifm_redact.h"
 
 static void case_next(ifm_case_run *cr);
 
@@ -50,6 +51,9 @@ void ifm_case_end(ifm_case_run *cr, ifm_verdict v, char *message, char *expected
   res->exchanges_omitted = cr->ev.omitted;
   res->duration_ms = ifm_now_ms() - cr->t0;
   memset(&cr->ev, 0, sizeof cr->ev);   /* the result owns them now */
+  /* expected and got may quote a server that echoes credentials: redacted
+   * before anything (the progress line, a report) sees the result */
+  ifm_result_redact(res, cr->env->o->target->secrets, cr->env->o->target->n_secrets);
   cr->finished = 1;
   ifm_case_run_clear(cr);
   if (cr->on_end) cr->on_end(cr, cr->on_end_ctx);

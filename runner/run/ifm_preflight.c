@@ -64,6 +64,13 @@ static void exchange_line(ifm_buf *msg, const ifm_exchange *x, const ifm_target 
   free(url);
 }
 
+/* The message into err, redacted before it is cut to errlen. */
+static void error_out(const ifm_buf *msg, const ifm_target *t, char *err, size_t errlen) {
+  char *red = ifm_redact(ifm_buf_str(msg), msg->len, t->secrets, t->n_secrets, NULL);
+  snprintf(err, errlen, "%s", red ? red : "the target file does not work with this server (out of memory)");
+  free(red);
+}
+
 int ifm_preflight(ifm_run_env *env, char *err, size_t errlen) {
   const ifm_target *t = env->o->target;
   ifm_case pc;
@@ -98,7 +105,7 @@ int ifm_preflight(ifm_run_env *env, char *err, size_t errlen) {
     exchange_line(&msg, &x, t);
     ifm_buf_puts(&msg, ". Nothing was judged. Fix that key (a server that creates by POST, a path "
                        "outside its writable area, a missing setup request), or check the server.");
-    snprintf(err, errlen, "%s", ifm_buf_str(&msg));
+    error_out(&msg, t, err, errlen);
     goto out;
   }
   ifm_exchange_clear(&x);
@@ -113,12 +120,16 @@ int ifm_preflight(ifm_run_env *env, char *err, size_t errlen) {
     ifm_buf_printf(&msg, "the target file does not work with this server: a resource was created, but "
                          "reading it back with %s: ", where);
     exchange_line(&msg, &x, t);
-    if (!x.error && x.status == 200)
-      ifm_buf_printf(&msg, ", and the payload came back as '%.80s' (%zu bytes), not the '%s' that was "
+    if (!x.error && x.status == 200) {
+      size_t hl = 0;
+      char *head = ifm_redact_head(seen->resp_body, seen->resp_body_len, 80, t->secrets, t->n_secrets, &hl);
+      ifm_buf_printf(&msg, ", and the payload came back as '%.*s' (%zu bytes), not the '%s' that was "
                            "written; check the read operation's extract and the create operation's body",
-                     seen->resp_body ? seen->resp_body : "", seen->resp_body_len, body.p);
+                     (int)hl, head ? head : "", seen->resp_body_len, body.p);
+      free(head);
+    }
     ifm_buf_puts(&msg, ". Nothing was judged.");
-    snprintf(err, errlen, "%s", ifm_buf_str(&msg));
+    error_out(&msg, t, err, errlen);
     ifm_judge_view_clear(seen, &view);
     goto out;
   }
