@@ -13,6 +13,8 @@
 #include <unistd.h>
 #include "ifm_cmd.h"
 #include "ifm_probe.h"
+#include "ifm_redact_stdio.h"
+#include "ifm_secrets.h"
 
 static volatile int g_probe_stop;
 
@@ -80,7 +82,8 @@ int ifm_cmd_probe(int argc, char **argv) {
   ifm_buf out = IFM_BUF_INIT;
   const char **hdrs = NULL, **h;
   const char *outfile = NULL;
-  char err[1024], *end;
+  char err[1024], *end, **url_secrets = NULL, *const *secrets;
+  size_t n_url_secrets = 0, n_secrets, i;
   int ch, quiet = 0, code = 2;
   ifm_err rc;
   memset(&po, 0, sizeof po);
@@ -123,12 +126,20 @@ int ifm_cmd_probe(int argc, char **argv) {
     goto out;
   }
   po.headers = hdrs;
-  po.log = quiet ? NULL : stderr;
   po.stop = &g_probe_stop;
+  /* the terminal redacts --url's userinfo at once, and every secret of the
+   * probe (the partial target's, the --header credentials) once it is loaded */
+  if (ifm_secrets_add_url(&url_secrets, &n_url_secrets, po.url) != IFM_OK ||
+      ifm_redact_stdio_begin(url_secrets, n_url_secrets) != 0)
+    goto out;
+  po.log = quiet ? NULL : stderr;
   if (!(p = ifm_probe_new(&po, err, sizeof err))) {
     fprintf(stderr, "ifmatch probe: %s\n", err);
     goto out;
   }
+  secrets = ifm_probe_secrets(p, &n_secrets);
+  if (ifm_redact_stdio_begin(secrets, n_secrets) != 0) goto out;
+  po.log = quiet ? NULL : stderr;   /* the filter just started */
   signal(SIGINT, probe_signal_cb);
   signal(SIGTERM, probe_signal_cb);
   signal(SIGPIPE, SIG_IGN);
@@ -145,6 +156,9 @@ int ifm_cmd_probe(int argc, char **argv) {
   if (outfile && !quiet) fprintf(stderr, "ifmatch probe: wrote %s\n", outfile);
   code = 0;
 out:
+  ifm_redact_stdio_end();
+  for (i = 0; i < n_url_secrets; i++) free(url_secrets[i]);
+  free(url_secrets);
   ifm_probe_free(p);
   ifm_buf_clear(&out);
   free(hdrs);

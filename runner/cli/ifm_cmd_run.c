@@ -25,6 +25,8 @@
 #include "ifm_paths.h"
 #include "ifm_plan.h"
 #include "ifm_redact.h"
+#include "ifm_redact_stdio.h"
+#include "ifm_secrets.h"
 #include "ifm_reports.h"
 #include "ifm_run.h"
 #include "ifm_server.h"
@@ -561,6 +563,10 @@ static int cmd_run_or_certify(int argc, char **argv, int certify) {
     exit_code = 2;
     goto out;
   }
+  /* the URL's userinfo is a secret too; from here on every line is redacted */
+  if (ifm_secrets_add_url(&target.secrets, &target.n_secrets, base_url) != IFM_OK ||
+      ifm_redact_stdio_begin(target.secrets, target.n_secrets) != 0)
+    goto out;
   signal(SIGPIPE, SIG_IGN);
 
   rep = ifm_report_new();
@@ -631,6 +637,7 @@ static int cmd_run_or_certify(int argc, char **argv, int certify) {
     fprintf(stderr, "ifmatch: %s\n", err);
     wrc = -1;
   }
+  ifm_report_redact(rep, target.secrets, target.n_secrets);   /* every report passes here */
   wrc |= write_report(cli.tap, ifm_report_write_tap, rep);
   wrc |= write_report(cli.junit, ifm_report_write_junit, rep);
   wrc |= write_report(cli.json, ifm_report_write_json, rep);
@@ -656,6 +663,7 @@ static int cmd_run_or_certify(int argc, char **argv, int certify) {
 out:
   ifm_report_free(rep);
   ifm_server_stop(srv);
+  ifm_redact_stdio_end();
   ifm_suite_clear(&suite);
   ifm_target_clear(&target);
   ifm_profile_clear(&profile);
