@@ -95,7 +95,7 @@ cp "$IFM" "$TMP/lone/ifmatch"
 check "moved away from share/ifmatch it finds no suite, though the checkout it was built from exists" \
   bash -c "[ -d '$SRC/cases' ] && cd / && '$TMP/lone/ifmatch' version | grep -qx 'suite: none found.*'"
 check "and a run says so and exits 2 (no checkout, no current directory)" \
-  bash -c "cd '$SRC' && '$TMP/lone/ifmatch' run -q --out '$TMP/lone/r' >'$TMP/lone.out' 2>&1; [ \$? = 2 ] && grep -q 'no cases/ directory' '$TMP/lone.out'"
+  bash -c "cd '$SRC' && '$TMP/lone/ifmatch' run -q --out '$TMP/lone/r' >'$TMP/lone.out' 2>&1; [ \$? = 2 ] && grep -q 'no suite found' '$TMP/lone.out'"
 check "--suite gives it one again" \
   bash -c "cd / && '$TMP/lone/ifmatch' --suite '$ROOT/usr/share/ifmatch' list | grep -q IM-MATCH-OK"
 R="$TMP/run"
