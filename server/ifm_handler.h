@@ -71,6 +71,7 @@ typedef struct ifm_srv_resp {
   int accept_ranges;         /* Accept-Ranges: bytes */
   int no_store;              /* Cache-Control: no-store (428, RFC 6585 3) */
   int www_authenticate;      /* WWW-Authenticate: Bearer (401) */
+  int close;                 /* Connection: close, and close after the answer */
   ifm_blob *blob;            /* body: blob->data[off .. off+len); with a 304
                               * never sent, but it gives the Content-Length a
                               * 200 would have had (RFC 9110 section 8.6) */

@@ -11,6 +11,12 @@
  * head (we may answer 401/403/405/413/501 right there, before the body, and
  * MHD then closes the connection after the answer), once per body chunk
  * (no answer allowed then), and once when the request is complete.
+ *
+ * Hardening, because libmicrohttpd 0.9.75 does not do it: the head's
+ * framing is checked first of all (ifm_framing.h: several Content-Length,
+ * Transfer-Encoding with Content-Length, no Host, ...) and refused with 400
+ * and Connection: close, so that no byte after such a head is ever parsed as
+ * another request.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -26,6 +32,7 @@
 
 #include <microhttpd.h>
 
+#include "ifm_framing.h"
 #include "ifm_handler.h"
 #include "ifm_precond.h"
 #include "ifm_server.h"
@@ -55,6 +62,7 @@ typedef struct conn_req {
   uint64_t discarded;
   int chunked;               /* Transfer-Encoding present: a body follows */
   int oom;
+  ifm_framing framing;       /* every field line, for the RFC 9112 checks */
 } conn_req;
 
 void ifm_server_opts_init(ifm_server_opts *opts) {
@@ -102,6 +110,7 @@ static enum MHD_Result collect_cb(void *cls, enum MHD_ValueKind kind, const char
   (void)kind;
   v.p = value ? value : "";
   v.len = value ? value_size : 0;
+  ifm_framing_field(&cr->framing, key, key_size, v.p, v.len);
   if (name_is(key, key_size, "If-Match")) {
     if (span_push(&cr->im, v) != 0) cr->oom = 1;
   } else if (name_is(key, key_size, "If-None-Match")) {
@@ -191,6 +200,9 @@ static enum MHD_Result respond(ifm_server *srv, struct MHD_Connection *conn,
   if (rs->no_store) add_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
   if (rs->www_authenticate)
     add_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"ifmatch\"");
+  /* MHD then closes the connection after this answer, and reads nothing
+   * more from it */
+  if (rs->close) add_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
   ret = MHD_queue_response(conn, (unsigned)rs->status, resp);
   MHD_destroy_response(resp);
   if (srv->opts.log)
@@ -209,9 +221,11 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
   conn_req *cr = *con_cls;
   ifm_srv_resp rs;
 
-  (void)version;
   memset(&rs, 0, sizeof rs);
   if (!cr) {
+    const char *why;
+    int bad;
+
     cr = calloc(1, sizeof *cr);
     if (!cr) return MHD_NO;
     *con_cls = cr;
@@ -223,6 +237,13 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
     cr->rq.n_if_match = cr->im.n;
     cr->rq.if_none_match = cr->inm.v;
     cr->rq.n_if_none_match = cr->inm.n;
+    /* RFC 9112: framing that cannot be trusted is answered before anything
+     * else looks at the request, and the connection is closed after it. */
+    if ((bad = ifm_framing_check(&cr->framing, version, &why)) != 0) {
+      ifm_srv_resp_error(&rs, bad, "%s; the connection is closed", why);
+      rs.close = 1;
+      return respond(srv, conn, &cr->rq, &rs);
+    }
     if (cr->oom) {
       ifm_srv_resp_error(&rs, 503, "out of memory");
       return respond(srv, conn, &cr->rq, &rs);

@@ -1,11 +1,19 @@
 /* server_http.c: the small blocking HTTP client that the server tests share
- * (libcurl easy handles on loopback), and starting / stopping the server
- * under test. See server_http.h. */
+ * (libcurl easy handles on loopback), raw sockets for exact bytes, and
+ * starting / stopping the server under test. See server_http.h. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "server_http.h"
 
@@ -141,3 +149,109 @@ void stop(void) {
 }
 
 char *dupv(const char *s) { return s ? strdup(s) : NULL; }
+
+/* ---- raw sockets ------------------------------------------------------- */
+
+double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* A connection to the server under test from source address src (NULL: any),
+ * or -1. Non-blocking connect, at most 3 s. */
+int raw_connect_from(uint16_t port, const char *src) {
+  struct sockaddr_in sa;
+  struct pollfd p;
+  int fd = socket(AF_INET, SOCK_STREAM, 0), err = 0;
+  socklen_t el = sizeof err;
+
+  if (fd < 0) return -1;
+  if (src) {
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    inet_pton(AF_INET, src, &sa.sin_addr);
+    if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+      close(fd);
+      return -1;
+    }
+  }
+  memset(&sa, 0, sizeof sa);
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons(port);
+  inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+  if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+    if (errno != EINPROGRESS) {
+      close(fd);
+      return -1;
+    }
+    p.fd = fd;
+    p.events = POLLOUT;
+    if (poll(&p, 1, 3000) != 1 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) != 0 || err) {
+      close(fd);
+      return -1;
+    }
+  }
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  return fd;
+}
+
+int raw_connect(void) { return raw_connect_from(ifm_server_port(srv), NULL); }
+
+int send_all(int fd, const char *p, size_t n) {
+  while (n) {
+    ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+    if (w <= 0) return -1;
+    p += w;
+    n -= (size_t)w;
+  }
+  return 0;
+}
+
+/* Reads into out (NUL-terminated) until the peer closes or ms pass; 1 when
+ * it closed. */
+int read_until_close(int fd, char *out, size_t cap, int ms, size_t *got) {
+  double end = now_s() + ms / 1000.0;
+  *got = 0;
+  out[0] = '\0';
+  for (;;) {
+    struct pollfd p = {fd, POLLIN, 0};
+    int left = (int)((end - now_s()) * 1000);
+    ssize_t r;
+    if (left <= 0 || poll(&p, 1, left) != 1) return 0;
+    r = recv(fd, out + *got, cap - 1 - *got, 0);
+    if (r == 0 || (r < 0 && errno == ECONNRESET)) return 1;
+    if (r < 0) return 0;
+    *got += (size_t)r;
+    out[*got] = '\0';
+    if (*got + 1 >= cap) return 0;
+  }
+}
+
+/* Sends the bytes on a fresh connection; the answer in out, *closed = 1
+ * when the server closed the connection within ms. */
+void raw_exchange(const char *req, char *out, size_t cap, int ms, int *closed) {
+  int fd = raw_connect();
+  size_t got;
+  *closed = 0;
+  out[0] = '\0';
+  if (fd < 0) return;
+  if (send_all(fd, req, strlen(req)) == 0) *closed = read_until_close(fd, out, cap, ms, &got);
+  close(fd);
+}
+
+/* The number of status lines, and the first status code. */
+int n_responses(const char *s) {
+  int n = 0;
+  const char *p = s;
+  while ((p = strstr(p, "HTTP/1.")) != NULL) {
+    if (p == s || p[-1] == '\n') n++;
+    p++;
+  }
+  return n;
+}
+
+int first_status(const char *s) {
+  return strncmp(s, "HTTP/1.", 7) == 0 && strlen(s) > 12 ? atoi(s + 9) : 0;
+}

@@ -1,10 +1,12 @@
-/* server_http.h: what the server tests (server_test.c, server_flaws_test.c)
- * share: a blocking libcurl client and the server under test. Test code only. */
+/* server_http.h: what the server tests (server_*_test.c) share: a blocking
+ * libcurl client, raw sockets for requests libcurl would normalise, and the
+ * server under test. Test code only. */
 #ifndef SERVER_HTTP_H
 #define SERVER_HTTP_H
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <curl/curl.h>
 #include "ifm_server.h"
 
@@ -35,5 +37,22 @@ long http_on(CURL *c, hresp *r, const char *method, const char *path, const char
 void start_opts(const ifm_server_opts *o);
 void stop(void);
 char *dupv(const char *s);
+
+/* Raw sockets, for exact bytes. CLOCK_MONOTONIC in seconds. */
+double now_s(void);
+/* A connection to port on 127.0.0.1 from source address src (NULL: any), or
+ * -1; connecting takes at most 3 s. raw_connect: to the server under test. */
+int raw_connect_from(uint16_t port, const char *src);
+int raw_connect(void);
+int send_all(int fd, const char *p, size_t n);
+/* Reads into out (NUL-terminated, *got bytes) until the peer closes or ms
+ * pass; 1 when it closed. */
+int read_until_close(int fd, char *out, size_t cap, int ms, size_t *got);
+/* Sends req on a fresh connection; the answer in out, *closed = 1 when the
+ * server closed the connection within ms. */
+void raw_exchange(const char *req, char *out, size_t cap, int ms, int *closed);
+/* The number of status lines in s, and the first status code (0: none). */
+int n_responses(const char *s);
+int first_status(const char *s);
 
 #endif
