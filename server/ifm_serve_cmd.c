@@ -4,7 +4,8 @@
  *                 [--flaw list] [--shape NAME]... [--shape list]
  *                 [--race-window-us N] [--threads N]
  *                 [--max-body BYTES] [--auth-token T] [--arrival-log FILE]
- *                 [--log] [--help]
+ *                 [--max-conns N] [--max-conns-per-ip N] [--head-timeout S]
+ *                 [--idle-timeout S] [--log] [--help]
  *
  * Prints one line when listening (scripts wait for it and read the port
  * from it), runs until SIGINT / SIGTERM, then stops cleanly. IFMATCH_PORT
@@ -43,6 +44,17 @@ static const char usage_text[] =
     "  --auth-token T        bearer token for /private/... (default ifmatch-secret)\n"
     "  --arrival-log FILE    append \"<monotonic ns> <method> <path>\" per request\n"
     "                        when its body has arrived (for benchmarks)\n"
+    "\n"
+    "Limits (a hostile client cannot take the server down):\n"
+    "  --max-conns N         connections at once (default 4096, at most half the\n"
+    "                        open-file limit); past it a new connection closes the\n"
+    "                        one idle or slow the longest, else it is refused\n"
+    "  --max-conns-per-ip N  the same from one address (default max-conns / 2)\n"
+    "  --head-timeout S      seconds from a request line to the end of its head\n"
+    "                        (default 10); slower heads are closed\n"
+    "  --idle-timeout S      seconds a connection may wait for its next request\n"
+    "                        line, or stall in a request (default 30)\n"
+    "\n"
     "  --log                 one line per request on stderr\n"
     "  --help                this text\n";
 
@@ -165,6 +177,19 @@ static int apply(serve_args *a, const char *opt, const char *val) {
     a->opts.auth_token = val;
   } else if (strcmp(opt, "--arrival-log") == 0) {
     a->arrival_path = val;
+  } else if (strcmp(opt, "--max-conns") == 0) {
+    if (parse_num(val, 1000000, 0, &n) != 0 || n == 0) return bad("bad --max-conns", val, "want 1..1000000");
+    a->opts.max_connections = (unsigned)n;
+  } else if (strcmp(opt, "--max-conns-per-ip") == 0) {
+    if (parse_num(val, 1000000, 0, &n) != 0 || n == 0)
+      return bad("bad --max-conns-per-ip", val, "want 1..1000000");
+    a->opts.max_conns_per_ip = (unsigned)n;
+  } else if (strcmp(opt, "--head-timeout") == 0) {
+    if (parse_num(val, 3600, 0, &n) != 0 || n == 0) return bad("bad --head-timeout", val, "want 1..3600 seconds");
+    a->opts.head_timeout_s = (unsigned)n;
+  } else if (strcmp(opt, "--idle-timeout") == 0) {
+    if (parse_num(val, 86400, 0, &n) != 0 || n == 0) return bad("bad --idle-timeout", val, "want 1..86400 seconds");
+    a->opts.timeout_s = (unsigned)n;
   } else {
     return bad("unknown option", opt, "see ifmatch serve --help");
   }
@@ -174,7 +199,9 @@ static int apply(serve_args *a, const char *opt, const char *val) {
 static int parse_args(serve_args *a, int argc, char **argv) {
   static const char *const with_value[] = {"--bind", "--port", "--profile", "--flaw", "--shape",
                                            "--race-window-us", "--threads", "--max-body",
-                                           "--auth-token", "--arrival-log"};
+                                           "--auth-token", "--arrival-log", "--max-conns",
+                                           "--max-conns-per-ip", "--head-timeout",
+                                           "--idle-timeout"};
   const char *env;
   int i, r;
 
@@ -291,6 +318,12 @@ int ifm_serve_main(int argc, char **argv) {
          (unsigned)ifm_server_port(srv), ifm_server_profile_name(a.opts.profile),
          *flaws ? flaws : "none", *shapes ? shapes : "none");
   fflush(stdout);
+  if (a.opts.log) {
+    ifm_server_stats st;
+    ifm_server_stats_get(srv, &st);
+    fprintf(stderr, "ifmatch: limits: %u connections, %u per address\n", st.max_connections,
+            st.max_conns_per_ip);
+  }
   while (sigwait(&set, &sig) != 0) {
   }
   if (a.opts.log) fprintf(stderr, "ifmatch: signal %d, stopping\n", sig);

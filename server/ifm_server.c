@@ -16,7 +16,10 @@
  * framing is checked first of all (ifm_framing.h: several Content-Length,
  * Transfer-Encoding with Content-Length, no Host, ...) and refused with 400
  * and Connection: close, so that no byte after such a head is ever parsed as
- * another request.
+ * another request; and every connection is followed by ifm_guard.h (head
+ * and idle timeouts, limits that close idle or slow connections before they
+ * refuse a new one), through MHD's connection, URI-log and completion
+ * callbacks and its accept policy.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -26,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -33,6 +37,7 @@
 #include <microhttpd.h>
 
 #include "ifm_framing.h"
+#include "ifm_guard.h"
 #include "ifm_handler.h"
 #include "ifm_precond.h"
 #include "ifm_server.h"
@@ -40,6 +45,7 @@
 struct ifm_server {
   struct MHD_Daemon *daemon;
   ifm_handler *handler;      /* owned; freed after the daemon stopped */
+  ifm_guard *guard;          /* owned; freed after the daemon stopped */
   ifm_server_opts opts;      /* with defaults filled in */
   uint16_t port;
 };
@@ -78,8 +84,10 @@ void ifm_server_opts_init(ifm_server_opts *opts) {
   opts->max_header = 32 * 1024;
   opts->max_resources = 100000;
   opts->max_connections = 4096;
+  opts->max_conns_per_ip = 0;    /* half of max_connections, once that is settled */
   opts->auth_token = "ifmatch-secret";
   opts->timeout_s = 30;
+  opts->head_timeout_s = 10;
 }
 
 /* ---- request collection ------------------------------------------------ */
@@ -161,6 +169,13 @@ static int body_append(conn_req *cr, const char *data, size_t n, size_t max_body
 
 /* ---- responses --------------------------------------------------------- */
 
+/* The guard's record of this connection (NULL when untracked). */
+static ifm_guard_conn *guard_conn(struct MHD_Connection *conn) {
+  const union MHD_ConnectionInfo *ci =
+      MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+  return ci ? ci->socket_context : NULL;
+}
+
 static void blob_free_cb(void *cls) { ifm_blob_unref(cls); }
 
 static void add_header(struct MHD_Response *resp, const char *name, const char *value) {
@@ -203,6 +218,7 @@ static enum MHD_Result respond(ifm_server *srv, struct MHD_Connection *conn,
   /* MHD then closes the connection after this answer, and reads nothing
    * more from it */
   if (rs->close) add_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+  ifm_guard_set(guard_conn(conn), IFM_GUARD_REPLY);
   ret = MHD_queue_response(conn, (unsigned)rs->status, resp);
   MHD_destroy_response(resp);
   if (srv->opts.log)
@@ -226,6 +242,7 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
     const char *why;
     int bad;
 
+    ifm_guard_set(guard_conn(conn), IFM_GUARD_BODY);
     cr = calloc(1, sizeof *cr);
     if (!cr) return MHD_NO;
     *con_cls = cr;
@@ -291,14 +308,50 @@ static void request_done_cb(void *cls, struct MHD_Connection *conn, void **con_c
   conn_req *cr = *con_cls;
 
   (void)cls;
-  (void)conn;
   (void)toe;
+  ifm_guard_set(guard_conn(conn), IFM_GUARD_IDLE);   /* waits for its next request */
   if (!cr) return;
   free(cr->im.v);
   free(cr->inm.v);
   free(cr->body);
   free(cr);
   *con_cls = NULL;
+}
+
+/* The request line has arrived: the head timeout starts. */
+static void *uri_log_cb(void *cls, const char *uri, struct MHD_Connection *conn) {
+  (void)cls;
+  (void)uri;
+  ifm_guard_set(guard_conn(conn), IFM_GUARD_HEAD);
+  return NULL;
+}
+
+static uint32_t ipv4_of(const struct sockaddr *sa) {
+  return sa && sa->sa_family == AF_INET ? ((const struct sockaddr_in *)(const void *)sa)->sin_addr.s_addr
+                                        : 0;
+}
+
+static enum MHD_Result accept_cb(void *cls, const struct sockaddr *addr, socklen_t addrlen) {
+  ifm_server *srv = cls;
+  (void)addrlen;
+  return ifm_guard_admit(srv->guard, ipv4_of(addr)) ? MHD_YES : MHD_NO;
+}
+
+static void conn_cb(void *cls, struct MHD_Connection *conn, void **socket_context,
+                    enum MHD_ConnectionNotificationCode toe) {
+  ifm_server *srv = cls;
+  const union MHD_ConnectionInfo *fd, *addr;
+
+  if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+    fd = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    addr = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    *socket_context = fd ? ifm_guard_open(srv->guard, fd->connect_fd,
+                                          ipv4_of(addr ? addr->client_addr : NULL))
+                         : NULL;
+  } else {
+    ifm_guard_close(srv->guard, *socket_context);   /* before MHD closes the socket */
+    *socket_context = NULL;
+  }
 }
 
 __attribute__((format(printf, 2, 0)))
@@ -317,12 +370,36 @@ static unsigned default_threads(void) {
   return n > 4 ? (unsigned)n : 4;
 }
 
+/* libmicrohttpd's own limits sit this far above the guard's: a connection
+ * the guard shut down still counts there until its thread has closed it,
+ * which under a flood of new connections can take a while; past them
+ * libmicrohttpd closes new connections, honest ones too. */
+static unsigned slack_of(unsigned n) { return n / 2 > 64 ? n / 2 : 64; }
+
+/* The connection limits in effect: max_connections and its slack within
+ * half the open-file limit (the embedded server shares its process with the
+ * runner's clients), max_conns_per_ip at most max_connections. */
+static void settle_limits(ifm_server_opts *o) {
+  struct rlimit rl;
+
+  if (!o->max_connections) o->max_connections = 4096;
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
+    rlim_t budget = rl.rlim_cur / 2;
+    if (o->max_connections + slack_of(o->max_connections) > budget)
+      o->max_connections = budget * 2 / 3 > 8 ? (unsigned)(budget * 2 / 3) : 8;
+  }
+  if (!o->max_conns_per_ip) o->max_conns_per_ip = o->max_connections / 2 ? o->max_connections / 2 : 1;
+  if (o->max_conns_per_ip > o->max_connections) o->max_conns_per_ip = o->max_connections;
+}
+
 ifm_server *ifm_server_start(const ifm_server_opts *opts, char *err, size_t errlen) {
   ifm_server *srv;
   struct sockaddr_in sa;
   const union MHD_DaemonInfo *info;
-  struct MHD_OptionItem ops[12];
+  struct MHD_OptionItem ops[16];
+  ifm_guard_opts go;
   size_t k = 0;
+  unsigned hard_total, hard_ip;
   /* Level-triggered poll(), not epoll with MHD_USE_TURBO: in one CI run a
    * 64-client race round left 23 requests unanswered for 10 s after their
    * last bytes were released together, the signature of a missed edge. poll()
@@ -340,12 +417,27 @@ ifm_server *ifm_server_start(const ifm_server_opts *opts, char *err, size_t errl
   if (!srv->opts.bind) srv->opts.bind = "127.0.0.1";
   if (!srv->opts.max_body) srv->opts.max_body = 1024 * 1024;
   if (!srv->opts.max_header) srv->opts.max_header = 32 * 1024;
-  if (!srv->opts.max_connections) srv->opts.max_connections = 4096;
   if (!srv->opts.timeout_s) srv->opts.timeout_s = 30;
-  /* Shapes that are limits of the HTTP layer (ifm_shape.c). libmicrohttpd
-   * refuses connections past its limit, and answers a header that does not
-   * fit the connection's memory with 431 and closes. */
-  if ((srv->opts.shapes & IFM_SHAPE_CAP_CONNS) && srv->opts.max_connections > 8) srv->opts.max_connections = 8;
+  if (!srv->opts.head_timeout_s) srv->opts.head_timeout_s = 10;
+  settle_limits(&srv->opts);
+  memset(&go, 0, sizeof go);
+  go.head_timeout_ms = srv->opts.head_timeout_s * 1000u;
+  go.idle_timeout_ms = srv->opts.timeout_s * 1000u;
+  /* Shapes that are limits of the HTTP layer (ifm_shape.c). cap-conns is a
+   * plain cap: libmicrohttpd refuses connections past 8 and the guard closes
+   * none to make room. A header that does not fit the connection's memory
+   * is answered with 431, and the connection closed. */
+  if (srv->opts.shapes & IFM_SHAPE_CAP_CONNS) {
+    if (srv->opts.max_connections > 8) srv->opts.max_connections = 8;
+    hard_total = srv->opts.max_connections;
+    hard_ip = 0;
+  } else {
+    go.max_conns = srv->opts.max_connections;
+    go.max_per_ip = srv->opts.max_conns_per_ip;
+    go.shed = 1;
+    hard_total = go.max_conns + slack_of(go.max_conns);
+    hard_ip = go.max_per_ip + slack_of(go.max_per_ip);
+  }
   if ((srv->opts.shapes & IFM_SHAPE_HEADER_CLOSE) && srv->opts.max_header > 8 * 1024)
     srv->opts.max_header = 8 * 1024;
   if (!srv->opts.threads) srv->opts.threads = default_threads();
@@ -363,8 +455,11 @@ ifm_server *ifm_server_start(const ifm_server_opts *opts, char *err, size_t errl
     return NULL;
   }
   srv->handler = ifm_handler_new(&srv->opts);
-  if (!srv->handler) {
+  srv->guard = ifm_guard_new(&go);
+  if (!srv->handler || !srv->guard) {
     snprintf(err, errlen, "out of memory");
+    ifm_handler_free(srv->handler);
+    ifm_guard_free(srv->guard);
     free(srv);
     return NULL;
   }
@@ -374,12 +469,17 @@ ifm_server *ifm_server_start(const ifm_server_opts *opts, char *err, size_t errl
   ops[k++] = (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, &sa};
   ops[k++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_MEMORY_LIMIT,
                                      (intptr_t)srv->opts.max_header, NULL};
-  ops[k++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT,
-                                     (intptr_t)srv->opts.max_connections, NULL};
+  ops[k++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT, (intptr_t)hard_total, NULL};
+  if (hard_ip)
+    ops[k++] = (struct MHD_OptionItem){MHD_OPTION_PER_IP_CONNECTION_LIMIT, (intptr_t)hard_ip, NULL};
+  /* MHD's inactivity timeout stays as the backstop for bodies and answers
+   * that stall; the guard times heads and idle connections from their start */
   ops[k++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT,
                                      (intptr_t)srv->opts.timeout_s, NULL};
   ops[k++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)request_done_cb,
                                      NULL};
+  ops[k++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)conn_cb, srv};
+  ops[k++] = (struct MHD_OptionItem){MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)uri_log_cb, srv};
   ops[k++] = (struct MHD_OptionItem){MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, NULL};
   if (srv->opts.threads > 1)
     ops[k++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE,
@@ -387,12 +487,13 @@ ifm_server *ifm_server_start(const ifm_server_opts *opts, char *err, size_t errl
   ops[k++] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
 
   errno = 0;
-  srv->daemon = MHD_start_daemon(flags, srv->opts.port, NULL, NULL, access_cb, srv,
+  srv->daemon = MHD_start_daemon(flags, srv->opts.port, accept_cb, srv, access_cb, srv,
                                  MHD_OPTION_ARRAY, ops, MHD_OPTION_END);
   if (!srv->daemon) {
     snprintf(err, errlen, "cannot listen on %s:%u: %s", srv->opts.bind,
              (unsigned)srv->opts.port, errno ? strerror(errno) : "libmicrohttpd refused");
     ifm_handler_free(srv->handler);
+    ifm_guard_free(srv->guard);
     free(srv);
     return NULL;
   }
@@ -403,11 +504,27 @@ ifm_server *ifm_server_start(const ifm_server_opts *opts, char *err, size_t errl
 
 uint16_t ifm_server_port(const ifm_server *srv) { return srv ? srv->port : 0; }
 
+void ifm_server_stats_get(ifm_server *srv, ifm_server_stats *out) {
+  ifm_guard_stats gs;
+
+  memset(out, 0, sizeof *out);
+  ifm_guard_stats_get(srv->guard, &gs);
+  out->conns_open = gs.open;
+  out->conns_refused = gs.refused;
+  out->conns_shed = gs.shed;
+  out->head_timeouts = gs.head_timeouts;
+  out->idle_timeouts = gs.idle_timeouts;
+  out->max_connections = srv->opts.max_connections;
+  out->max_conns_per_ip = srv->opts.max_conns_per_ip;
+}
+
 void ifm_server_stop(ifm_server *srv) {
   if (!srv) return;
   /* Stopping the daemon destroys every pending response, which drops the
-   * blob references they held; only then is the store freed. */
+   * blob references they held, and closes every connection, which the guard
+   * hears of; only then are the store and the guard freed. */
   MHD_stop_daemon(srv->daemon);
   ifm_handler_free(srv->handler);
+  ifm_guard_free(srv->guard);
   free(srv);
 }

@@ -72,6 +72,14 @@ typedef enum ifm_shape {
 typedef void (*ifm_arrival_cb)(void *ctx, uint64_t mono_ns, const char *method,
                                const char *path);
 
+/* Hardening (ifm_framing.h, ifm_guard.h): the server answers 400 and closes
+ * for framing that RFC 9112 calls unrecoverable (several Content-Length
+ * lines, Transfer-Encoding with Content-Length or not ending in chunked, no
+ * or several Host, whitespace before a colon); past max_connections, or
+ * max_conns_per_ip from one address, a new connection is admitted only by
+ * closing the one that has waited longest without a request in progress,
+ * else refused; slow heads and idle connections are closed after
+ * head_timeout_s and timeout_s (the cap-conns shape keeps its plain cap). */
 typedef struct ifm_server_opts {
   const char *bind;           /* IPv4 address; NULL -> "127.0.0.1" */
   uint16_t port;              /* 0 -> the kernel picks a free port */
@@ -83,10 +91,17 @@ typedef struct ifm_server_opts {
   size_t max_body;            /* request body limit (413); 0 -> 1 MiB */
   size_t max_header;          /* per-connection header memory (431); 0 -> 32 KiB */
   size_t max_resources;       /* store limit (507); 0 -> 100000 */
-  unsigned max_connections;   /* 0 -> 4096 */
+  unsigned max_connections;   /* connections at once; 0 -> 4096, at most half
+                                 the open-file limit */
+  unsigned max_conns_per_ip;  /* from one address; 0 -> max_connections / 2 */
   int log;                    /* 1: one line per request on stderr */
   const char *auth_token;     /* bearer token for /private/...; NULL -> "ifmatch-secret" */
-  unsigned timeout_s;         /* idle connection timeout in seconds; 0 -> 30 */
+  unsigned timeout_s;         /* idle connection timeout in seconds: no request
+                                 line this long after the connection opened or
+                                 its last response, or no byte at all in a
+                                 request; 0 -> 30 */
+  unsigned head_timeout_s;    /* a request head must be complete this long
+                                 after its request line; 0 -> 10 */
   ifm_arrival_cb arrival_cb;  /* NULL (the default): no arrival log, no cost */
   void *arrival_ctx;
 } ifm_server_opts;
@@ -103,6 +118,14 @@ ifm_server *ifm_server_start(const ifm_server_opts *opts, char *err, size_t errl
 
 /* The port actually bound (useful with port 0). */
 uint16_t ifm_server_port(const ifm_server *srv);
+
+/* What the connection guard has done so far (tests, benchmarks). */
+typedef struct ifm_server_stats {
+  unsigned long conns_open, conns_refused, conns_shed, head_timeouts, idle_timeouts;
+  unsigned max_connections, max_conns_per_ip;   /* in effect */
+} ifm_server_stats;
+
+void ifm_server_stats_get(ifm_server *srv, ifm_server_stats *out);
 
 /* Stops accepting, finishes, frees everything. NULL is allowed. */
 void ifm_server_stop(ifm_server *srv);

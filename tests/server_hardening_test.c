@@ -6,15 +6,37 @@
  *     (two Content-Length, Transfer-Encoding with Content-Length, unknown
  *     codings, whitespace before a colon), checked by smuggling a PUT behind
  *     the head and looking for the resource it would create;
- *   - Host: missing on HTTP/1.1, repeated, or invalid is 400 (RFC 9112 3.2).
+ *   - Host: missing on HTTP/1.1, repeated, or invalid is 400 (RFC 9112 3.2);
+ *   - slow heads, idle connections and full servers (ifm_guard.h): closed
+ *     after their timeouts, and an honest client served while thousands sit
+ *     there; a request in progress is never cut.
+ *
+ * The connection attacks run in a forked child so that its sockets do not
+ * count against this process's open files. Their size comes from the
+ * environment for measurements (bench/README.md, "Memory over many runs,
+ * and hostile clients"): IFM_HOSTILE_SLOW, IFM_HOSTILE_IDLE (connections;
+ * default 600 and 1000), IFM_HOSTILE_DEFAULTS=1 (the server's default limits
+ * and timeouts instead of small ones).
  */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
 #include "ifm_framing.h"
+#include "ifm_serve_cmd.h"
 #include "ifm_server.h"
 #include "ifm_test.h"
 #include "server_http.h"
@@ -249,5 +271,393 @@ static void test_sound_framing_kept(void) {
   stop();
 }
 
+/* ---- slow and idle clients ------------------------------------------------ */
+
+/* A connection that sends its head, or its request line, one byte at a time
+ * (each byte resets libmicrohttpd's inactivity timer), is closed by the
+ * guard once head_timeout_s / timeout_s have passed since it started. */
+static void test_drip_closed(void) {
+  ifm_server_opts o;
+  ifm_server_stats st;
+  const char *line = "GET /d HTTP/1.1\r\nHost: x\r\n";
+  const char *drip[2] = {"X-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "GET /dd HTTP/1.1"};
+  int k;
+
+  ifm_server_opts_init(&o);
+  o.head_timeout_s = 1;
+  o.timeout_s = 2;
+  start_opts(&o);
+  IFM_TEST_BAIL_IF_FAILED();
+  for (k = 0; k < 2; k++) {
+    int fd = raw_connect(), closed = 0;
+    double t0 = now_s(), dt;
+    size_t i;
+    ASSERT(fd >= 0);
+    if (k == 0) ASSERT_EQ(send_all(fd, line, strlen(line)), 0);
+    for (i = 0; i < strlen(drip[k]) && !closed; i++) {
+      char buf[256];
+      size_t got;
+      if (send_all(fd, drip[k] + i, 1) != 0) break;
+      closed = read_until_close(fd, buf, sizeof buf, 200, &got);
+    }
+    dt = now_s() - t0;
+    close(fd);
+    printf("# %s drip closed after %.2f s\n", k ? "request-line" : "header", dt);
+    ASSERT(closed);
+    ASSERT(dt >= (k ? 1.8 : 0.9));
+    ASSERT(dt < (k ? 4.0 : 3.0));
+  }
+  ifm_server_stats_get(srv, &st);
+  ASSERT_EQ(st.head_timeouts, 1);
+  ASSERT_EQ(st.idle_timeouts, 1);
+  stop();
+}
+
+/* Past max_connections a new connection closes the idle one of longest
+ * standing; requests in progress (a body being sent, as a race's clients do
+ * while they hold their last byte) are never cut; when everything is in
+ * progress a new connection is refused at once, and served again as soon
+ * as the load drops. */
+static void test_limit_sheds_idle_not_busy(void) {
+  ifm_server_opts o;
+  ifm_server_stats st;
+  int busy[6], idle[30], more[8], i, nidle = 0, open_idle = 0, fd;
+  char buf[512];
+  size_t got;
+
+  ifm_server_opts_init(&o);
+  o.max_connections = 8;
+  o.max_conns_per_ip = 8;
+  start_opts(&o);
+  IFM_TEST_BAIL_IF_FAILED();
+  for (i = 0; i < 6; i++) {
+    char req[128];
+    busy[i] = raw_connect();
+    ASSERT(busy[i] >= 0);
+    snprintf(req, sizeof req, "PUT /keep/%d HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nA", i);
+    ASSERT_EQ(send_all(busy[i], req, strlen(req)), 0);
+  }
+  usleep(200000);
+  for (i = 0; i < 30; i++)
+    if ((fd = raw_connect()) >= 0) idle[nidle++] = fd;
+  usleep(300000);
+  for (i = 0; i < nidle; i++) {
+    struct pollfd p = {idle[i], POLLIN, 0};
+    if (poll(&p, 1, 0) == 0) open_idle++;     /* not closed by the server */
+  }
+  printf("# 6 requests in progress, 30 idle connections: %d idle left open\n", open_idle);
+  /* 2, or a few more when the server's threads admitted some at the same
+   * moment (ifm_guard_admit) */
+  ASSERT(open_idle <= 2 + 4);
+  ASSERT_EQ(get_status("/nothing"), 404);     /* an honest client is served */
+  for (i = 0; i < 6; i++) {
+    ASSERT_EQ(send_all(busy[i], "B", 1), 0);
+    read_until_close(busy[i], buf, sizeof buf, 300, &got);
+    ASSERT_EQ(first_status(buf), 201);
+  }
+  ifm_server_stats_get(srv, &st);
+  ASSERT(st.conns_shed >= 28);
+  /* Now 8 requests that stay in progress fill the server: a 9th connection
+   * is refused at once (closed without an answer). */
+  for (i = 0; i < nidle; i++) close(idle[i]);
+  for (i = 0; i < 6; i++) close(busy[i]);
+  usleep(200000);
+  for (i = 0; i < 8; i++) {
+    static const char req[] = "PUT /m HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nA";
+    more[i] = raw_connect();
+    ASSERT(more[i] >= 0);
+    ASSERT_EQ(send_all(more[i], req, sizeof req - 1), 0);
+  }
+  usleep(200000);
+  fd = raw_connect();
+  if (fd >= 0) {
+    double t0 = now_s();
+    int closed = read_until_close(fd, buf, sizeof buf, 2000, &got);
+    printf("# a 9th connection while 8 requests are in progress: closed %d after %.3f s, "
+           "%zu bytes\n", closed, now_s() - t0, got);
+    ASSERT(closed);
+    ASSERT_EQ(got, 0);
+    close(fd);
+  }
+  ifm_server_stats_get(srv, &st);
+  ASSERT(st.conns_refused >= 1);
+  for (i = 0; i < 8; i++) close(more[i]);
+  usleep(200000);
+  ASSERT_EQ(get_status("/nothing"), 404);     /* load gone: served again */
+  stop();
+}
+
+/* ---- thousands of hostile connections, from another process -------------- */
+
+typedef struct attack {
+  pid_t pid;
+  int to, from;              /* pipes to / from the child */
+  int opened;
+} attack;
+
+static void raise_nofile(void) {
+  struct rlimit rl;
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+  }
+}
+
+static int open_files_max(void) {
+  struct rlimit rl;
+  return getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 1000000 ? (int)rl.rlim_cur : 1000000;
+}
+
+/* The child: opens n connections from src and holds them; mode 's' sends a
+ * request line and Host, then one header byte per connection every 500 ms;
+ * 'i' sends nothing. Reports "opened N" when done; on 'r' from the parent
+ * reports "open K" (not closed by the server); exits on 'q' or EOF. */
+static void attack_child(int *fds, int n, char mode, const char *src, uint16_t port, int in,
+                         int out) {
+  int k = 0, i, maxfd = open_files_max();
+  char line[64];
+  static const char head[] = "GET /slow HTTP/1.1\r\nHost: x\r\nX-Slow: ";
+
+  /* the server's sockets, inherited, must not outlive its closes here */
+  for (i = 3; i < maxfd && i < 65536; i++)
+    if (i != in && i != out) close(i);
+  for (i = 0; i < n; i++) {
+    int fd = raw_connect_from(port, src);
+    if (fd < 0) continue;
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    if (mode == 's') (void)send(fd, head, sizeof head - 1, MSG_NOSIGNAL);
+    fds[k++] = fd;
+  }
+  snprintf(line, sizeof line, "opened %d\n", k);
+  if (write(out, line, strlen(line)) < 0) _exit(1);
+  for (;;) {
+    struct pollfd p = {in, POLLIN, 0};
+    char c;
+    if (poll(&p, 1, 500) == 1) {
+      if (read(in, &c, 1) != 1 || c == 'q') _exit(0);
+      if (c == 'r') {
+        int open = 0;
+        for (i = 0; i < k; i++) {
+          char b;
+          ssize_t r = recv(fds[i], &b, 1, MSG_PEEK | MSG_DONTWAIT);
+          if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) open++;
+        }
+        snprintf(line, sizeof line, "open %d\n", open);
+        if (write(out, line, strlen(line)) < 0) _exit(1);
+      }
+    } else if (mode == 's') {
+      for (i = 0; i < k; i++) (void)send(fds[i], "a", 1, MSG_NOSIGNAL);
+    }
+  }
+}
+
+static int attack_read(attack *a, const char *key, int ms) {
+  char buf[64];
+  size_t got = 0;
+  double end = now_s() + ms / 1000.0;
+  while (got + 1 < sizeof buf) {
+    struct pollfd p = {a->from, POLLIN, 0};
+    int left = (int)((end - now_s()) * 1000);
+    if (left <= 0 || poll(&p, 1, left) != 1 || read(a->from, buf + got, 1) != 1) return -1;
+    if (buf[got] == '\n') break;
+    got++;
+  }
+  buf[got] = '\0';
+  return strncmp(buf, key, strlen(key)) == 0 ? atoi(buf + strlen(key)) : -1;
+}
+
+static int attack_start(attack *a, int n, char mode, const char *src) {
+  int to[2], from[2];
+  uint16_t port = ifm_server_port(srv);
+  int *fds = calloc((size_t)n, sizeof *fds);
+
+  memset(a, 0, sizeof *a);
+  if (!fds) return -1;
+  if (pipe(to) != 0) {
+    free(fds);
+    return -1;
+  }
+  if (pipe(from) != 0) {
+    close(to[0]);
+    close(to[1]);
+    free(fds);
+    return -1;
+  }
+  fflush(stdout);
+  a->pid = fork();
+  if (a->pid == 0) {
+    close(to[1]);
+    close(from[0]);
+    attack_child(fds, n, mode, src, port, to[0], from[1]);
+    _exit(0);
+  }
+  free(fds);
+  close(to[0]);
+  close(from[1]);
+  a->to = to[1];
+  a->from = from[0];
+  if (a->pid < 0) return -1;
+  a->opened = attack_read(a, "opened ", 120000);
+  return a->opened;
+}
+
+static int attack_open(attack *a) {
+  if (write(a->to, "r", 1) != 1) return -1;
+  return attack_read(a, "open ", 10000);
+}
+
+static void attack_stop(attack *a) {
+  if (a->pid > 0) {
+    if (write(a->to, "q", 1) != 1) kill(a->pid, SIGKILL);
+    waitpid(a->pid, NULL, 0);
+  }
+  close(a->to);
+  close(a->from);
+  a->pid = 0;
+}
+
+static long env_num(const char *name, long dflt) {
+  const char *v = getenv(name);
+  return v && *v ? atol(v) : dflt;
+}
+
+static long rss_kb(void) {
+  FILE *f = fopen("/proc/self/status", "r");
+  char line[256];
+  long kb = -1;
+  if (!f) return -1;
+  while (fgets(line, sizeof line, f))
+    if (strncmp(line, "VmRSS:", 6) == 0) kb = atol(line + 6);
+  fclose(f);
+  return kb;
+}
+
+/* Waits until the server has taken in a flood of connections (what it has
+ * opened, closed and refused stays the same for 300 ms; at most 20 s). */
+static void settle(void) {
+  ifm_server_stats a, b;
+  int i;
+  ifm_server_stats_get(srv, &a);
+  for (i = 0; i < 200; i++) {
+    usleep(300000);
+    ifm_server_stats_get(srv, &b);
+    if (a.conns_open == b.conns_open && a.conns_shed == b.conns_shed &&
+        a.conns_refused == b.conns_refused)
+      return;
+    a = b;
+  }
+}
+
+/* An honest client, with a fresh connection each time, while the attack
+ * sits there: every request answered; the slowest time printed. */
+static void honest_requests(int n, double *worst) {
+  CURL *c = curl_easy_init();
+  hresp r = {0};
+  int i;
+  *worst = 0;
+  curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, 1L);
+  curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);
+  for (i = 0; i < n; i++) {
+    double t0 = now_s(), dt;
+    long s = http_on(c, &r, "GET", "/honest", NULL, NULL);
+    dt = now_s() - t0;
+    if (dt > *worst) *worst = dt;
+    if (s != 200) printf("# honest request %d: status %ld after %.3f s\n", i, s, dt);
+    ASSERT_EQ(s, 200);
+    usleep(50000);
+  }
+  hfree(&r);
+  curl_easy_cleanup(c);
+}
+
+/* Slow heads by the thousand (slowloris), then idle connections by the
+ * thousand, each from this machine's address and then from another one
+ * (127.0.0.2, when the system lets a socket bind to it): an honest client is
+ * served within a second all along; the slow heads are closed once the head
+ * timeout has passed, the idle ones once the idle timeout has; no address
+ * holds more than max_conns_per_ip. */
+static void test_hostile_crowd(void) {
+  ifm_server_opts o;
+  ifm_server_stats st;
+  attack a;
+  int nslow, nidle, defaults = (int)env_num("IFM_HOSTILE_DEFAULTS", 0), pass;
+  double worst, wait_head, wait_idle;
+  hresp r = {0};
+
+  raise_nofile();
+  nslow = (int)env_num("IFM_HOSTILE_SLOW", 600);
+  nidle = (int)env_num("IFM_HOSTILE_IDLE", 1000);
+  if (nslow > open_files_max() - 100) nslow = open_files_max() - 100;
+  if (nidle > open_files_max() - 100) nidle = open_files_max() - 100;
+  ifm_server_opts_init(&o);
+  if (!defaults) {
+    o.max_connections = 256;    /* per address: 128 */
+    o.head_timeout_s = 2;
+    o.timeout_s = 3;
+  }
+  start_opts(&o);
+  IFM_TEST_BAIL_IF_FAILED();
+  ASSERT_EQ(http(&r, "PUT", "/honest", "here", NULL), 201);
+  hfree(&r);
+  ifm_server_stats_get(srv, &st);
+  wait_head = (defaults ? 10 : o.head_timeout_s) + 1.5;
+  wait_idle = (defaults ? 30 : o.timeout_s) + 1.5;
+  printf("# limits: %u connections, %u per address; %d slow, %d idle; RSS %ld kB\n",
+         st.max_connections, st.max_conns_per_ip, nslow, nidle, rss_kb());
+  for (pass = 0; pass < 4; pass++) {
+    const char *src = pass & 1 ? "127.0.0.2" : NULL;
+    char mode = pass < 2 ? 's' : 'i';
+    int n = mode == 's' ? nslow : nidle, opened, open;
+    double t0 = now_s();
+
+    opened = attack_start(&a, n, mode, src);
+    if (opened <= 0 && src) {
+      printf("# cannot connect from %s here; skipping that pass\n", src);
+      attack_stop(&a);
+      continue;
+    }
+    ASSERT(opened > 0);
+    settle();
+    printf("# %s from %s: %d connections, opened and taken in after %.2f s\n",
+           mode == 's' ? "slow heads" : "idle", src ? src : "127.0.0.1", opened, now_s() - t0);
+    honest_requests(10, &worst);
+    open = attack_open(&a);
+    ifm_server_stats_get(srv, &st);
+    printf("# while they sit there: honest requests served, slowest %.3f s; %d attack "
+           "connections still open; server: %lu open, %lu shed, %lu refused; RSS %ld kB\n",
+           worst, open, st.conns_open, st.conns_shed, st.conns_refused, rss_kb());
+    ASSERT(worst < 1.0);
+    ASSERT(open >= 0);
+    /* admissions on different server threads at one moment may each see
+     * one slot left: a few over, never more than the threads */
+    ASSERT(open <= (int)st.max_conns_per_ip + 8);
+    usleep((useconds_t)((mode == 's' ? wait_head : wait_idle) * 1e6));
+    open = attack_open(&a);
+    ifm_server_stats_get(srv, &st);
+    printf("# after the %s timeout: %d attack connections still open; server: %lu head "
+           "timeouts, %lu idle timeouts\n", mode == 's' ? "head" : "idle", open,
+           st.head_timeouts, st.idle_timeouts);
+    ASSERT_EQ(open, 0);
+    attack_stop(&a);
+    IFM_TEST_BAIL_IF_FAILED();
+  }
+  stop();
+}
+
+/* `ifmatch serve` refuses limits that make no sense before it starts. */
+static void test_serve_options(void) {
+  static const char *const bad[][3] = {
+    {"serve", "--max-conns", "0"},      {"serve", "--max-conns-per-ip", "x"},
+    {"serve", "--head-timeout", "0"},   {"serve", "--idle-timeout", "-1"},
+  };
+  size_t i;
+  for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    char *argv[4] = {(char *)bad[i][0], (char *)bad[i][1], (char *)bad[i][2], NULL};
+    ASSERT_EQ(ifm_serve_main(3, argv), 2);
+  }
+}
+
 IFM_TEST_MAIN(TEST(test_framing_rules), TEST(test_smuggling_refused),
-              TEST(test_bad_content_length_value), TEST(test_host), TEST(test_sound_framing_kept))
+              TEST(test_bad_content_length_value), TEST(test_host), TEST(test_sound_framing_kept),
+              TEST(test_drip_closed), TEST(test_limit_sheds_idle_not_busy),
+              TEST(test_hostile_crowd), TEST(test_serve_options))
