@@ -16,6 +16,9 @@
  * so of several writers holding the same entity-tag exactly one wins
  * (REQUIREMENTS item 34), unless the race flaw opens a window on purpose.
  */
+#ifdef __linux__
+#include <malloc.h>           /* malloc_trim (glibc) */
+#endif
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,7 +144,11 @@ ifm_handler *ifm_handler_new(const ifm_server_opts *opts) {
   if (!h) return NULL;
   h->opts = *opts;
   h->auth_token = strdup(opts->auth_token ? opts->auth_token : "ifmatch-secret");
-  h->store = ifm_store_new(opts->max_resources);
+  /* a write past the limits drops what has been untouched for a minute */
+  h->store = ifm_store_new(opts->max_resources, opts->max_store_bytes,
+                           opts->evict_after_s == IFM_EVICT_NEVER ? 0
+                           : (uint64_t)(opts->evict_after_s ? opts->evict_after_s : 600) * 1000u,
+                           60000u);
   if (!h->auth_token || !h->store) {
     ifm_handler_free(h);
     return NULL;
@@ -150,6 +157,12 @@ ifm_handler *ifm_handler_new(const ifm_server_opts *opts) {
   if (!h->opts.max_body) h->opts.max_body = 1024 * 1024;
   if (!h->opts.race_window_us) h->opts.race_window_us = 1000;
   return h;
+}
+
+void ifm_handler_store_stats(ifm_handler *h, ifm_store_stats *out) {
+  ifm_store_lock(h->store);
+  ifm_store_stats_get(h->store, out);
+  ifm_store_unlock(h->store);
 }
 
 void ifm_handler_free(ifm_handler *h) {
@@ -290,9 +303,16 @@ static void fail_412(call *c) {
 }
 
 static void fail_store(call *c, ifm_store_result r) {
-  if (r == IFM_STORE_FULL)
-    ifm_srv_resp_error(c->rs, 507, "the store is full");
-  else
+  ifm_store_stats ss;
+
+  if (r == IFM_STORE_FULL) {
+    /* RFC 4918 11.5: unable to store the representation; nothing changed */
+    ifm_store_stats_get(c->h->store, &ss);
+    ifm_srv_resp_error(c->rs, 507,
+                       "the store is full: it holds %zu resources in %zu bytes, at most %zu "
+                       "resources and %zu bytes; nothing was changed",
+                       ss.resources, ss.bytes, ss.max_resources, ss.max_bytes);
+  } else
     ifm_srv_resp_error(c->rs, 503, "out of memory");
 }
 
@@ -554,6 +574,7 @@ static void do_write(call *c) {
 
 void ifm_handler_run(ifm_handler *h, const ifm_srv_req *rq, ifm_srv_resp *rs) {
   call c;
+  int trim;
   const char *field = "";
   ifm_perr err = {0, 0, ""};
 
@@ -592,6 +613,12 @@ void ifm_handler_run(ifm_handler *h, const ifm_srv_req *rq, ifm_srv_resp *rs) {
     do_read(&c);
   else
     do_write(&c);
+  trim = ifm_store_trim_due(h->store);
   ifm_store_unlock(h->store);
   ifm_cond_clear(&c.cond);
+#if defined(__GLIBC__)
+  if (trim) malloc_trim(0);   /* what evictions freed back to the system */
+#else
+  (void)trim;
+#endif
 }

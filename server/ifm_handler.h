@@ -90,6 +90,9 @@ typedef struct ifm_handler ifm_handler;
 ifm_handler *ifm_handler_new(const ifm_server_opts *opts);
 void ifm_handler_free(ifm_handler *h);
 
+/* The store's counts and limits (takes the store lock). */
+void ifm_handler_store_stats(ifm_handler *h, ifm_store_stats *out);
+
 /* The checks that need only the request head (RFC 9110 section 13.2.1: they
  * come before any precondition): 501, 405, 401, 403, and 413 when the
  * declared Content-Length is over max_body. Returns 1 and fills *rs when the

@@ -5,7 +5,8 @@
  *                 [--race-window-us N] [--threads N]
  *                 [--max-body BYTES] [--auth-token T] [--arrival-log FILE]
  *                 [--max-conns N] [--max-conns-per-ip N] [--head-timeout S]
- *                 [--idle-timeout S] [--log] [--help]
+ *                 [--idle-timeout S] [--max-store BYTES] [--max-resources N]
+ *                 [--evict-after S] [--log] [--help]
  *
  * Prints one line when listening (scripts wait for it and read the port
  * from it), runs until SIGINT / SIGTERM, then stops cleanly. IFMATCH_PORT
@@ -45,7 +46,7 @@ static const char usage_text[] =
     "  --arrival-log FILE    append \"<monotonic ns> <method> <path>\" per request\n"
     "                        when its body has arrived (for benchmarks)\n"
     "\n"
-    "Limits (a hostile client cannot take the server down):\n"
+    "Limits (a hostile client cannot take the server down or its memory up):\n"
     "  --max-conns N         connections at once (default 4096, at most half the\n"
     "                        open-file limit); past it a new connection closes the\n"
     "                        one idle or slow the longest, else it is refused\n"
@@ -54,6 +55,13 @@ static const char usage_text[] =
     "                        (default 10); slower heads are closed\n"
     "  --idle-timeout S      seconds a connection may wait for its next request\n"
     "                        line, or stall in a request (default 30)\n"
+    "  --max-store BYTES     bytes of resources held, suffix K or M (default 32M)\n"
+    "  --max-resources N     resources held (default 100000)\n"
+    "  --evict-after S       drop resources untouched for S seconds (default 600,\n"
+    "                        0 = never); a write past --max-store or\n"
+    "                        --max-resources first drops those untouched for a\n"
+    "                        minute (or S when shorter), and is 507 if that is\n"
+    "                        not enough\n"
     "\n"
     "  --log                 one line per request on stderr\n"
     "  --help                this text\n";
@@ -190,6 +198,17 @@ static int apply(serve_args *a, const char *opt, const char *val) {
   } else if (strcmp(opt, "--idle-timeout") == 0) {
     if (parse_num(val, 86400, 0, &n) != 0 || n == 0) return bad("bad --idle-timeout", val, "want 1..86400 seconds");
     a->opts.timeout_s = (unsigned)n;
+  } else if (strcmp(opt, "--max-store") == 0) {
+    if (parse_num(val, (unsigned long long)1 << 40, 1, &n) != 0 || n < 4096)
+      return bad("bad --max-store", val, "want a byte count of at least 4096, such as 32M");
+    a->opts.max_store_bytes = (size_t)n;
+  } else if (strcmp(opt, "--max-resources") == 0) {
+    if (parse_num(val, 100000000, 0, &n) != 0 || n == 0)
+      return bad("bad --max-resources", val, "want 1..100000000");
+    a->opts.max_resources = (size_t)n;
+  } else if (strcmp(opt, "--evict-after") == 0) {
+    if (parse_num(val, 100000000, 0, &n) != 0) return bad("bad --evict-after", val, "want seconds, 0 = never");
+    a->opts.evict_after_s = n ? (unsigned)n : IFM_EVICT_NEVER;
   } else {
     return bad("unknown option", opt, "see ifmatch serve --help");
   }
@@ -201,7 +220,8 @@ static int parse_args(serve_args *a, int argc, char **argv) {
                                            "--race-window-us", "--threads", "--max-body",
                                            "--auth-token", "--arrival-log", "--max-conns",
                                            "--max-conns-per-ip", "--head-timeout",
-                                           "--idle-timeout"};
+                                           "--idle-timeout", "--max-store", "--max-resources",
+                                           "--evict-after"};
   const char *env;
   int i, r;
 

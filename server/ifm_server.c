@@ -83,6 +83,8 @@ void ifm_server_opts_init(ifm_server_opts *opts) {
    * still fits; a single 64 KiB tag gets 431, as IM-SIZE allows. */
   opts->max_header = 32 * 1024;
   opts->max_resources = 100000;
+  opts->max_store_bytes = (size_t)32 * 1024 * 1024;
+  opts->evict_after_s = 600;
   opts->max_connections = 4096;
   opts->max_conns_per_ip = 0;    /* half of max_connections, once that is settled */
   opts->auth_token = "ifmatch-secret";
@@ -506,14 +508,20 @@ uint16_t ifm_server_port(const ifm_server *srv) { return srv ? srv->port : 0; }
 
 void ifm_server_stats_get(ifm_server *srv, ifm_server_stats *out) {
   ifm_guard_stats gs;
+  ifm_store_stats ss;
 
   memset(out, 0, sizeof *out);
   ifm_guard_stats_get(srv->guard, &gs);
+  ifm_handler_store_stats(srv->handler, &ss);
   out->conns_open = gs.open;
   out->conns_refused = gs.refused;
   out->conns_shed = gs.shed;
   out->head_timeouts = gs.head_timeouts;
   out->idle_timeouts = gs.idle_timeouts;
+  out->resources = ss.resources;
+  out->store_bytes = ss.bytes;
+  out->evicted = ss.evicted;
+  out->store_refused = ss.refused;
   out->max_connections = srv->opts.max_connections;
   out->max_conns_per_ip = srv->opts.max_conns_per_ip;
 }

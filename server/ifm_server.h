@@ -72,14 +72,18 @@ typedef enum ifm_shape {
 typedef void (*ifm_arrival_cb)(void *ctx, uint64_t mono_ns, const char *method,
                                const char *path);
 
-/* Hardening (ifm_framing.h, ifm_guard.h): the server answers 400 and closes
- * for framing that RFC 9112 calls unrecoverable (several Content-Length
- * lines, Transfer-Encoding with Content-Length or not ending in chunked, no
- * or several Host, whitespace before a colon); past max_connections, or
- * max_conns_per_ip from one address, a new connection is admitted only by
- * closing the one that has waited longest without a request in progress,
- * else refused; slow heads and idle connections are closed after
- * head_timeout_s and timeout_s (the cap-conns shape keeps its plain cap). */
+#define IFM_EVICT_NEVER 0xffffffffu
+
+/* Hardening (ifm_framing.h, ifm_guard.h, ifm_store.h): the server answers
+ * 400 and closes for framing that RFC 9112 calls unrecoverable (several
+ * Content-Length lines, Transfer-Encoding with Content-Length or not ending
+ * in chunked, no or several Host, whitespace before a colon); past
+ * max_connections, or max_conns_per_ip from one address, a new connection is
+ * admitted only by closing the one that has waited longest without a
+ * request in progress, else refused; slow heads and idle connections are
+ * closed after head_timeout_s and timeout_s (the cap-conns shape keeps its
+ * plain cap); the store holds at most max_store_bytes and max_resources,
+ * drops resources untouched for evict_after_s, and answers 507 past that. */
 typedef struct ifm_server_opts {
   const char *bind;           /* IPv4 address; NULL -> "127.0.0.1" */
   uint16_t port;              /* 0 -> the kernel picks a free port */
@@ -91,6 +95,9 @@ typedef struct ifm_server_opts {
   size_t max_body;            /* request body limit (413); 0 -> 1 MiB */
   size_t max_header;          /* per-connection header memory (431); 0 -> 32 KiB */
   size_t max_resources;       /* store limit (507); 0 -> 100000 */
+  size_t max_store_bytes;     /* store limit in bytes (507); 0 -> 32 MiB */
+  unsigned evict_after_s;     /* drop resources untouched this long; 0 -> 600,
+                                 IFM_EVICT_NEVER: never */
   unsigned max_connections;   /* connections at once; 0 -> 4096, at most half
                                  the open-file limit */
   unsigned max_conns_per_ip;  /* from one address; 0 -> max_connections / 2 */
@@ -119,9 +126,12 @@ ifm_server *ifm_server_start(const ifm_server_opts *opts, char *err, size_t errl
 /* The port actually bound (useful with port 0). */
 uint16_t ifm_server_port(const ifm_server *srv);
 
-/* What the connection guard has done so far (tests, benchmarks). */
+/* What the connection guard and the store have done so far (tests,
+ * benchmarks). */
 typedef struct ifm_server_stats {
   unsigned long conns_open, conns_refused, conns_shed, head_timeouts, idle_timeouts;
+  size_t resources, store_bytes;
+  unsigned long long evicted, store_refused;
   unsigned max_connections, max_conns_per_ip;   /* in effect */
 } ifm_server_stats;
 

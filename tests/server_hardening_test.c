@@ -9,7 +9,9 @@
  *   - Host: missing on HTTP/1.1, repeated, or invalid is 400 (RFC 9112 3.2);
  *   - slow heads, idle connections and full servers (ifm_guard.h): closed
  *     after their timeouts, and an honest client served while thousands sit
- *     there; a request in progress is never cut.
+ *     there; a request in progress is never cut;
+ *   - the store's limits: 507 past max_store_bytes, untouched resources
+ *     dropped after evict_after_s.
  *
  * The connection attacks run in a forked child so that its sockets do not
  * count against this process's open files. Their size comes from the
@@ -38,6 +40,7 @@
 #include "ifm_framing.h"
 #include "ifm_serve_cmd.h"
 #include "ifm_server.h"
+#include "ifm_store.h"
 #include "ifm_test.h"
 #include "server_http.h"
 
@@ -644,11 +647,146 @@ static void test_hostile_crowd(void) {
   stop();
 }
 
+/* ---- the store's bounds --------------------------------------------------- */
+
+/* RFC 4918 11.5: 507 when the representation cannot be stored; the limit is
+ * in bytes too, and a refused write changes nothing. */
+static void test_store_bytes(void) {
+  ifm_server_opts o;
+  ifm_server_stats st;
+  hresp r = {0};
+  char *big = malloc(3001);
+
+  ifm_server_opts_init(&o);
+  o.max_store_bytes = 4096;
+  start_opts(&o);
+  IFM_TEST_BAIL_IF_FAILED();
+  ASSERT(big != NULL);
+  memset(big, 'b', 3000);
+  big[3000] = '\0';
+  ASSERT_EQ(http(&r, "PUT", "/one", big, NULL), 201);
+  ASSERT_EQ(http(&r, "PUT", "/two", big, NULL), 507);
+  ASSERT_CONTAINS(r.body, "4096 bytes");
+  ASSERT_EQ(get_status("/two"), 404);
+  ASSERT_EQ(http(&r, "PUT", "/one", "small", NULL), 204);
+  ASSERT_EQ(http(&r, "PUT", "/two", big, NULL), 201);
+  ASSERT_EQ(http(&r, "PUT", "/one", big, NULL), 507);      /* growing past it too */
+  ASSERT_EQ(http(&r, "GET", "/one", NULL, NULL), 200);
+  ASSERT_MEMEQ(r.body, r.len, "small", 5);                 /* unchanged */
+  ifm_server_stats_get(srv, &st);
+  ASSERT(st.store_bytes <= 4096);
+  ASSERT_EQ(st.resources, 2);
+  ASSERT_EQ(st.store_refused, 2);
+  hfree(&r);
+  free(big);
+  stop();
+}
+
+/* Resources untouched for evict_after_s are dropped at the next write; one
+ * that was read meanwhile stays. */
+static void test_store_evicts_untouched(void) {
+  ifm_server_opts o;
+  ifm_server_stats st;
+  hresp r = {0};
+
+  ifm_server_opts_init(&o);
+  o.evict_after_s = 1;
+  start_opts(&o);
+  IFM_TEST_BAIL_IF_FAILED();
+  ASSERT_EQ(http(&r, "PUT", "/old", "o", NULL), 201);
+  ASSERT_EQ(http(&r, "PUT", "/kept", "k", NULL), 201);
+  usleep(700000);
+  ASSERT_EQ(get_status("/kept"), 200);
+  usleep(700000);
+  ASSERT_EQ(http(&r, "PUT", "/new", "n", NULL), 201);
+  ASSERT_EQ(get_status("/old"), 404);
+  ASSERT_EQ(get_status("/kept"), 200);
+  ASSERT_EQ(get_status("/new"), 200);
+  ifm_server_stats_get(srv, &st);
+  ASSERT_EQ(st.evicted, 1);
+  ASSERT_EQ(st.resources, 2);
+  hfree(&r);
+  stop();
+}
+
+static ifm_store_result put(ifm_store *st, const char *path, const char *text) {
+  ifm_blob *b = ifm_blob_alloc(strlen(text), NULL, 0);
+  ifm_res *r;
+  int created;
+  ifm_store_result res;
+  if (!b) return IFM_STORE_NOMEM;
+  memcpy(b->data, text, strlen(text));
+  ifm_store_lock(st);
+  res = ifm_store_write(st, path, b, 0, &created, &r);
+  ifm_store_unlock(st);
+  return res;
+}
+
+static int has(ifm_store *st, const char *path) {
+  int h;
+  ifm_store_lock(st);
+  h = ifm_store_find(st, path) != NULL;
+  ifm_store_unlock(st);
+  return h;
+}
+
+/* The store at its limit drops what has been untouched for the grace time,
+ * least recently touched first and only as much as the write needs; what
+ * was touched within it stays, and then the write is 507. Bytes are
+ * counted back on delete and on a smaller replacement. */
+static void test_store_full_drops_stale(void) {
+  ifm_store *st = ifm_store_new(3, 0, 60000, 300);
+  ifm_store_stats ss;
+
+  ASSERT(st != NULL);
+  ASSERT_EQ(put(st, "/a", "a"), IFM_STORE_OK);
+  ASSERT_EQ(put(st, "/b", "b"), IFM_STORE_OK);
+  ASSERT_EQ(put(st, "/c", "c"), IFM_STORE_OK);
+  usleep(400000);
+  ASSERT(has(st, "/a"));                       /* touched: now the most recent */
+  ASSERT_EQ(put(st, "/d", "d"), IFM_STORE_OK); /* drops /b only (a lookup would touch /c) */
+  ASSERT(!has(st, "/b"));
+  ifm_store_lock(st);
+  ifm_store_stats_get(st, &ss);
+  ifm_store_unlock(st);
+  ASSERT_EQ(ss.resources, 3);
+  ASSERT_EQ(put(st, "/e", "e"), IFM_STORE_OK); /* drops /c (untouched 0.4 s) */
+  ASSERT(!has(st, "/c"));
+  ASSERT_EQ(put(st, "/f", "f"), IFM_STORE_FULL);   /* /a, /d, /e are recent */
+  ASSERT(has(st, "/a") && has(st, "/d") && has(st, "/e") && !has(st, "/f"));
+  ifm_store_lock(st);
+  ifm_store_stats_get(st, &ss);
+  ASSERT_EQ(ss.evicted, 2);
+  ASSERT_EQ(ss.refused, 1);
+  ASSERT_EQ(ifm_store_remove(st, "/a"), 1);
+  ASSERT_EQ(ifm_store_remove(st, "/d"), 1);
+  ASSERT_EQ(ifm_store_remove(st, "/e"), 1);
+  ifm_store_stats_get(st, &ss);
+  ifm_store_unlock(st);
+  ASSERT_EQ(ss.resources, 0);
+  ASSERT_EQ(ss.bytes, 0);
+  ifm_store_free(st);
+
+  st = ifm_store_new(0, 0, 0, 0);             /* never drops */
+  ASSERT_EQ(put(st, "/x", "x"), IFM_STORE_OK);
+  ASSERT_EQ(put(st, "/x", "a longer text"), IFM_STORE_OK);
+  ASSERT_EQ(put(st, "/x", "y"), IFM_STORE_OK);
+  ifm_store_lock(st);
+  ifm_store_stats_get(st, &ss);
+  ifm_store_unlock(st);
+  ASSERT_EQ(ss.resources, 1);
+  ASSERT_EQ(ss.max_bytes, 32u * 1024 * 1024);
+  ASSERT(ss.bytes > 1 && ss.bytes < 512);
+  ifm_store_free(st);
+}
+
 /* `ifmatch serve` refuses limits that make no sense before it starts. */
 static void test_serve_options(void) {
   static const char *const bad[][3] = {
     {"serve", "--max-conns", "0"},      {"serve", "--max-conns-per-ip", "x"},
     {"serve", "--head-timeout", "0"},   {"serve", "--idle-timeout", "-1"},
+    {"serve", "--max-store", "100"},    {"serve", "--max-resources", "0"},
+    {"serve", "--evict-after", "soon"},
   };
   size_t i;
   for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -660,4 +798,6 @@ static void test_serve_options(void) {
 IFM_TEST_MAIN(TEST(test_framing_rules), TEST(test_smuggling_refused),
               TEST(test_bad_content_length_value), TEST(test_host), TEST(test_sound_framing_kept),
               TEST(test_drip_closed), TEST(test_limit_sheds_idle_not_busy),
-              TEST(test_hostile_crowd), TEST(test_serve_options))
+              TEST(test_hostile_crowd), TEST(test_store_bytes), TEST(test_store_evicts_untouched),
+              TEST(test_store_full_drops_stale),
+              TEST(test_serve_options))
