@@ -26,6 +26,11 @@ fi
 # rss FILE: the peak RSS in KiB GNU time wrote last, or a huge number when none
 rss() { local v; v=$(tail -1 "$1" 2>/dev/null); [[ "$v" =~ ^[0-9]+$ ]] && echo "$v" || echo 999999999; }
 
+# Under AddressSanitizer, shadow memory and the quarantine of freed blocks
+# dominate RSS: the bounds below are checked on plain builds only.
+asan=""
+ldd "$IFMATCH" 2>/dev/null | grep -q libasan && asan=1
+
 start_hostile ENDLESS endless-if-match || exit 1
 R="$TMP/endless"
 /usr/bin/time -f '%M' -o "$R.rss" "$IFMATCH" run -q --url "$ENDLESS" --filter 'IM-RACE-ONE-WINNER-64' \
@@ -33,8 +38,12 @@ R="$TMP/endless"
 rc=$?
 check "the run against endless bodies ends by itself, reports written (exit $rc)" \
   bash -c "[ $rc -le 3 ] && test -s '$R.json' -a -s '$R.tap'"
-check "peak RSS stays within the 64 MiB budget plus 100 MiB of the program's own ($(( $(rss "$R.rss") / 1024 )) MiB)" \
-  test "$(rss "$R.rss")" -lt $(( (64 + 100) * 1024 ))
+if [ -n "$asan" ]; then
+  check "# SKIP peak RSS under AddressSanitizer ($(( $(rss "$R.rss") / 1024 )) MiB) is ASan's, not the budget's" true
+else
+  check "peak RSS stays within the 64 MiB budget plus 100 MiB of the program's own ($(( $(rss "$R.rss") / 1024 )) MiB)" \
+    test "$(rss "$R.rss")" -lt $(( (64 + 100) * 1024 ))
+fi
 check "the report says the responses were cut at their share of the budget" \
   grep -q 'larger than its share of the memory budget: 1048576 bytes.*--max-memory 64 MiB' "$R.json"
 check "no FAIL comes of a cut response (an answer cut short is not an outcome)" /usr/bin/python3 -c "
@@ -49,8 +58,8 @@ rc=$?
 check "100,000 header fields: not tested (exit 3), the cut named" \
   bash -c "[ $rc = 3 ] && grep -q 'more than 10000 header fields' '$M.out'"
 msize=$(stat -c %s "$M.json" 2>/dev/null || echo 999999999)
-check "its JSON report stays small ($msize bytes < 1 MB) and peak RSS under 100 MiB" \
-  bash -c "[ $msize -lt 1000000 ] && [ $(rss "$M.rss") -lt $((100 * 1024)) ]"
+check "its JSON report stays small ($msize bytes < 1 MB) and, on a plain build, peak RSS under 100 MiB" \
+  bash -c "[ $msize -lt 1000000 ] && { [ -n '$asan' ] || [ $(rss "$M.rss") -lt $((100 * 1024)) ]; }"
 check "--max-memory below 16 MiB is refused (exit 2)" bash -c "'$IFMATCH' run -q --max-memory 8 >/dev/null 2>&1; [ \$? = 2 ]"
 check "--max-memory not a number is refused, naming the option (exit 2)" bash -c "
   '$IFMATCH' run -q --max-memory lots >/dev/null 2>'$TMP/mm.err'; rc=\$?
