@@ -398,17 +398,13 @@ typedef struct attack {
   int opened;
 } attack;
 
-static void raise_nofile(void) {
-  struct rlimit rl;
-  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-    rl.rlim_cur = rl.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &rl);
-  }
-}
-
+/* Raises the open-file limit to the hard one; returns it (at most 10^6). */
 static int open_files_max(void) {
   struct rlimit rl;
-  return getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 1000000 ? (int)rl.rlim_cur : 1000000;
+  if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return 1024;
+  rl.rlim_cur = rl.rlim_max;
+  if (setrlimit(RLIMIT_NOFILE, &rl) != 0) getrlimit(RLIMIT_NOFILE, &rl);
+  return rl.rlim_cur < 1000000 ? (int)rl.rlim_cur : 1000000;
 }
 
 /* The child: opens n connections from src and holds them; mode 's' sends a
@@ -519,22 +515,6 @@ static void attack_stop(attack *a) {
   a->pid = 0;
 }
 
-static long env_num(const char *name, long dflt) {
-  const char *v = getenv(name);
-  return v && *v ? atol(v) : dflt;
-}
-
-static long rss_kb(void) {
-  FILE *f = fopen("/proc/self/status", "r");
-  char line[256];
-  long kb = -1;
-  if (!f) return -1;
-  while (fgets(line, sizeof line, f))
-    if (strncmp(line, "VmRSS:", 6) == 0) kb = atol(line + 6);
-  fclose(f);
-  return kb;
-}
-
 /* Waits until the server has taken in a flood of connections (what it has
  * opened, closed and refused stays the same for 300 ms; at most 20 s). */
 static void settle(void) {
@@ -587,7 +567,6 @@ static void test_hostile_crowd(void) {
   double worst, wait_head, wait_idle;
   hresp r = {0};
 
-  raise_nofile();
   nslow = (int)env_num("IFM_HOSTILE_SLOW", 600);
   nidle = (int)env_num("IFM_HOSTILE_IDLE", 1000);
   if (nslow > open_files_max() - 100) nslow = open_files_max() - 100;
@@ -730,6 +709,14 @@ static int has(ifm_store *st, const char *path) {
   return h;
 }
 
+static ifm_store_stats stats_of(ifm_store *st) {
+  ifm_store_stats ss;
+  ifm_store_lock(st);
+  ifm_store_stats_get(st, &ss);
+  ifm_store_unlock(st);
+  return ss;
+}
+
 /* The store at its limit drops what has been untouched for the grace time,
  * least recently touched first and only as much as the write needs; what
  * was touched within it stays, and then the write is 507. Bytes are
@@ -737,6 +724,7 @@ static int has(ifm_store *st, const char *path) {
 static void test_store_full_drops_stale(void) {
   ifm_store *st = ifm_store_new(3, 0, 60000, 300);
   ifm_store_stats ss;
+  int i;
 
   ASSERT(st != NULL);
   ASSERT_EQ(put(st, "/a", "a"), IFM_STORE_OK);
@@ -746,23 +734,19 @@ static void test_store_full_drops_stale(void) {
   ASSERT(has(st, "/a"));                       /* touched: now the most recent */
   ASSERT_EQ(put(st, "/d", "d"), IFM_STORE_OK); /* drops /b only (a lookup would touch /c) */
   ASSERT(!has(st, "/b"));
-  ifm_store_lock(st);
-  ifm_store_stats_get(st, &ss);
-  ifm_store_unlock(st);
-  ASSERT_EQ(ss.resources, 3);
+  ASSERT_EQ(stats_of(st).resources, 3);
   ASSERT_EQ(put(st, "/e", "e"), IFM_STORE_OK); /* drops /c (untouched 0.4 s) */
   ASSERT(!has(st, "/c"));
   ASSERT_EQ(put(st, "/f", "f"), IFM_STORE_FULL);   /* /a, /d, /e are recent */
   ASSERT(has(st, "/a") && has(st, "/d") && has(st, "/e") && !has(st, "/f"));
-  ifm_store_lock(st);
-  ifm_store_stats_get(st, &ss);
+  ss = stats_of(st);
   ASSERT_EQ(ss.evicted, 2);
   ASSERT_EQ(ss.refused, 1);
-  ASSERT_EQ(ifm_store_remove(st, "/a"), 1);
-  ASSERT_EQ(ifm_store_remove(st, "/d"), 1);
-  ASSERT_EQ(ifm_store_remove(st, "/e"), 1);
-  ifm_store_stats_get(st, &ss);
+  ifm_store_lock(st);
+  i = ifm_store_remove(st, "/a") + ifm_store_remove(st, "/d") + ifm_store_remove(st, "/e");
   ifm_store_unlock(st);
+  ASSERT_EQ(i, 3);
+  ss = stats_of(st);
   ASSERT_EQ(ss.resources, 0);
   ASSERT_EQ(ss.bytes, 0);
   ifm_store_free(st);
@@ -771,9 +755,7 @@ static void test_store_full_drops_stale(void) {
   ASSERT_EQ(put(st, "/x", "x"), IFM_STORE_OK);
   ASSERT_EQ(put(st, "/x", "a longer text"), IFM_STORE_OK);
   ASSERT_EQ(put(st, "/x", "y"), IFM_STORE_OK);
-  ifm_store_lock(st);
-  ifm_store_stats_get(st, &ss);
-  ifm_store_unlock(st);
+  ss = stats_of(st);
   ASSERT_EQ(ss.resources, 1);
   ASSERT_EQ(ss.max_bytes, 32u * 1024 * 1024);
   ASSERT(ss.bytes > 1 && ss.bytes < 512);

@@ -255,3 +255,21 @@ int n_responses(const char *s) {
 int first_status(const char *s) {
   return strncmp(s, "HTTP/1.", 7) == 0 && strlen(s) > 12 ? atoi(s + 9) : 0;
 }
+
+/* ---- the environment ---------------------------------------------------- */
+
+long env_num(const char *name, long dflt) {
+  const char *v = getenv(name);
+  return v && *v ? atol(v) : dflt;
+}
+
+long rss_kb(void) {
+  FILE *f = fopen("/proc/self/status", "r");
+  char line[256];
+  long kb = -1;
+  if (!f) return -1;
+  while (fgets(line, sizeof line, f))
+    if (strncmp(line, "VmRSS:", 6) == 0) kb = atol(line + 6);
+  fclose(f);
+  return kb;
+}

@@ -55,4 +55,9 @@ void raw_exchange(const char *req, char *out, size_t cap, int ms, int *closed);
 int n_responses(const char *s);
 int first_status(const char *s);
 
+/* The number in environment variable name, or dflt when unset or empty. */
+long env_num(const char *name, long dflt);
+/* This process's resident set size in kB (-1: unknown). */
+long rss_kb(void);
+
 #endif
