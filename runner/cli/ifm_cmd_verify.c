@@ -270,7 +270,8 @@ static int rerun(const verify_cli *c, const ifm_certinfo *ci, const ifm_report *
     argv[argc++] = c->timeout;
   }
   argv[argc] = NULL;
-  if (!c->quiet) fprintf(stderr, "ifmatch verify: running the suite again against %s\n", argv[5]);
+  /* not the URL: it may carry userinfo, which only the run itself redacts */
+  if (!c->quiet) fprintf(stderr, "ifmatch verify: running the suite again (%s)\n", c->url ? "--url" : c->target);
   rc = ifm_cmd_certify(argc, (char **)argv);
   snprintf(path, sizeof path, "%s/%s", dir, ifm_out_names[IFM_OUT_JSON]);
   if (rc > 1 || ifm_report_read_json(path, now, err, sizeof err) != 0 || ifm_report_not_tested(now)) {
