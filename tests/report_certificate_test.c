@@ -304,6 +304,7 @@ static int fake_sign_cb(const void *msg, size_t len, char *sig, size_t siglen, c
   (void)err, (void)errlen;
   if (ctx) return -1;
   signed_bytes = len;
+  free(signed_copy);
   signed_copy = malloc(len);
   if (signed_copy) memcpy(signed_copy, msg, len);
   snprintf(sig, siglen, "c2ln");
@@ -346,6 +347,7 @@ static void test_cert_digest_and_signature(void) {
   ASSERT(has_line(j, "  \"signature\": {\"algorithm\": \"ed25519\", \"public_key\": \"cHVi\", \"value\": \"c2ln\"}"));
   ASSERT_EQ(ifm_certificate_signed_len("{}", 2), 0);
   free(signed_copy);
+  signed_copy = NULL;
   free(j);
   free(j2);
   /* verify: no signer, the value as read is written back */
