@@ -24,7 +24,7 @@ command -v dpkg-deb >/dev/null || { say "dpkg-deb (dpkg) is not installed"; exit
 
 say "configuring $BUILD (Release, prefix /usr, installed build)"
 cmake -S "$SRC" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr \
-  -DIFM_INSTALLED_BUILD=ON -DIFM_GZIP_MAN=ON >/dev/null
+  -DIFM_INSTALLED_BUILD=ON -DIFM_GZIP_MAN=ON -DCMAKE_SKIP_INSTALL_ALL_DEPENDENCY=ON >/dev/null
 say "compiling ifmatch with $JOBS jobs"
 cmake --build "$BUILD" -j "$JOBS" --target ifmatch ifmatch_man >/dev/null
 mkdir -p "$OUT"
