@@ -60,18 +60,23 @@ trap cleanup EXIT
 T0=$SECONDS
 lap() { say "$1 took $((SECONDS - $2)) s"; }
 
-# 1. The package.
-if [ -z "$DEB" ]; then
-  t=$SECONDS
-  say "building the package (packaging/build-deb.sh)"
-  DEB=$(bash "$SRC/packaging/build-deb.sh" "$WORK/deb")
-  lap "the package" "$t"
+# 1. The package (the Dockerfile's build stage makes its own).
+if [ "$MODE" = rootfs ]; then
+  if [ -z "$DEB" ]; then
+    t=$SECONDS
+    say "building the package (packaging/build-deb.sh)"
+    DEB=$(bash "$SRC/packaging/build-deb.sh" "$WORK/deb")
+    lap "the package" "$t"
+  fi
+  [ -f "$DEB" ] || die "no package $DEB"
+  DEB=$(cd "$(dirname "$DEB")" && pwd)/$(basename "$DEB")
+  VERSION=$(dpkg-deb -f "$DEB" Version)
+  say "package $(basename "$DEB"), Depends: $(dpkg-deb -f "$DEB" Depends)"
+else
+  [ -z "$DEB" ] || die "--deb and --dockerfile do not go together: the Dockerfile builds its own package"
+  VERSION=$(sed -n 's/^project(ifmatch VERSION \([0-9.]*\).*/\1/p' "$SRC/CMakeLists.txt")+dockerfile
 fi
-[ -f "$DEB" ] || die "no package $DEB"
-DEB=$(cd "$(dirname "$DEB")" && pwd)/$(basename "$DEB")
-VERSION=$(dpkg-deb -f "$DEB" Version)
 TAG=${TAG:-localhost/ifmatch:${VERSION//+/-}}
-say "package $(basename "$DEB"), Depends: $(dpkg-deb -f "$DEB" Depends)"
 
 # 2. A minimal Debian 12 root (debootstrap --variant=minbase), cached as a tar.
 BASE=${IFM_BASE_TAR:-/tmp/ifm-fresh-base.tar}
