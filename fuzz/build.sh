@@ -8,13 +8,24 @@
 #   LIB_FUZZING_ENGINE=-fsanitize=fuzzer OUT=/tmp/out SRC=/work/main bash fuzz/build.sh
 #
 # SRC is the checkout (or its parent holding ifmatch/, as in the OSS-Fuzz
-# image). FUZZ_STATIC=1 links libyaml and libxml2 statically, for runner
-# images that do not have them installed (.clusterfuzzlite/build.sh sets it).
-# Needs libyaml-dev and libxml2-dev (pkg-config yaml-0.1 libxml-2.0).
+# image). Needs libyaml-dev and libxml2-dev (pkg-config yaml-0.1 libxml-2.0);
+# fuzz_interleave also needs libcurl and libmicrohttpd.
+#
+# FUZZ_STATIC=1 builds for a runner image that has none of these libraries
+# (.clusterfuzzlite/build.sh sets it; fuzz/README.md, "ClusterFuzzLite"):
+# libyaml and libxml2 are linked statically; libmicrohttpd is compiled from
+# source ($MHD_SRC, default $SRC/libmicrohttpd-*, which
+# .clusterfuzzlite/fetch-deps.sh puts there) and linked statically, or else
+# taken shared like libcurl; libcurl stays shared (Debian and Ubuntu ship no
+# static libraries for most of its dependencies), and fuzz_interleave gets
+# the shared libraries it needs beyond glibc, libgcc_s and libstdc++ copied
+# into $OUT/lib, found there through its RPATH $ORIGIN/lib.
 
 if [ -f "$SRC/core/ifm_etag.h" ]; then TOP=$SRC; else TOP=$SRC/ifmatch; fi
 WORKDIR=${WORK:-$(mktemp -d)}/ifm-fuzz-obj
 mkdir -p "$WORKDIR" "$OUT"
+ENV_CFLAGS=${CFLAGS:-}   # the sanitizer's flags alone, for libmicrohttpd's configure
+JOBS=${FUZZ_BUILD_JOBS:-$(nproc)}
 CFLAGS="${CFLAGS:-} -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DIFM_VERSION=\"fuzz\""
 # runner/ is one folder per stage (runner/CMakeLists.txt); every stage's
 # headers are on the path here, the CMake build keeps them apart.
@@ -38,15 +49,23 @@ deps() {   # link flags for the pkg-config packages named
 # the speed. (Flags only clang knows: drop NOCOV= for another compiler.)
 NOCOV=${NOCOV--fno-sanitize-coverage=trace-cmp,inline-8bit-counters,pc-table,indirect-calls}
 
-# Compiles the sources named into $WORKDIR and prints the object files.
-# With FLAGS set, adds them (objs_nocov: the harness's own files).
+# Compiles the sources named into $WORKDIR, $JOBS at a time, and prints the
+# object files (compiler messages go to stderr). With FLAGS set, adds them
+# (objs_nocov: the harness's own files).
 objs() {
-  local src obj
+  local src obj rc=0 pids=()
   for src in "$@"; do
     obj=$WORKDIR/$(echo "${src#"$TOP"/}" | tr / _).o
-    $CC $CFLAGS ${FLAGS:-} $(pkg-config --cflags yaml-0.1 libxml-2.0) -c "$src" -o "$obj"
+    $CC $CFLAGS ${FLAGS:-} $(pkg-config --cflags yaml-0.1 libxml-2.0) -c "$src" -o "$obj" >&2 &
+    pids+=($!)
+    if [ ${#pids[@]} -ge "$JOBS" ]; then
+      wait "${pids[0]}" || rc=1
+      pids=("${pids[@]:1}")
+    fi
     echo "$obj"
   done
+  for obj in "${pids[@]}"; do wait "$obj" || rc=1; done
+  return $rc
 }
 objs_nocov() { FLAGS=$NOCOV objs "$@"; }
 
@@ -67,14 +86,84 @@ harness() {   # name, extra objects and link flags
 
 harness etag $(objs_nocov "$TOP/fuzz/ref_etag.c") $CORE
 harness case_load $LOADER $MODEL $CORE $(deps yaml-0.1)
+# libmicrohttpd from source ($1), static, into $WORKDIR/mhd, with the
+# sanitizer's flags but no coverage (its branches are HTTP parsing, not the
+# code under test); rebuilt when the flags change. Sets MHD_CFLAGS, MHD_LIBS.
+build_mhd() {
+  local src=$1 prefix=$WORKDIR/mhd log=$WORKDIR/mhd-build.log stamp
+  stamp="$CC $ENV_CFLAGS $NOCOV $src"
+  if [ ! -f "$prefix/lib/libmicrohttpd.a" ] || [ "$(cat "$prefix/.flags" 2>/dev/null)" != "$stamp" ]; then
+    echo "build.sh: compiling libmicrohttpd from $src (log: $log)" >&2
+    rm -rf "$prefix" "$WORKDIR/mhd-build"
+    mkdir -p "$WORKDIR/mhd-build"
+    if ! (cd "$WORKDIR/mhd-build" &&
+      CC=$CC CFLAGS="$ENV_CFLAGS $NOCOV" "$src/configure" --prefix="$prefix" --disable-shared \
+        --enable-static --disable-https --disable-curl --disable-doc --disable-examples \
+        --disable-dependency-tracking &&
+      make -j"$JOBS" && make install) >"$log" 2>&1; then
+      tail -40 "$log" >&2
+      echo "build.sh: libmicrohttpd did not build from $src (log: $log)" >&2
+      exit 1
+    fi
+    echo "$stamp" >"$prefix/.flags"
+  fi
+  MHD_CFLAGS="-I$prefix/include"
+  MHD_LIBS="$prefix/lib/libmicrohttpd.a -lpthread"
+}
+
+# What every runner image has (Ubuntu's glibc, libgcc_s, libstdc++: apt
+# itself needs them); any other shared library a fuzzer needs is shipped.
+RUNNER_HAS='^(ld-linux-x86-64|libc|libm|libmvec|libpthread|libdl|librt|libresolv|libutil|libanl|libnss_[a-z]+|libgcc_s|libstdc\+\+)\.so'
+
+# Copies the shared libraries fuzzer $1 loads (ldd: all of them, transitively)
+# beyond $RUNNER_HAS into $OUT/lib, where its RPATH $ORIGIN/lib finds them:
+# OSS-Fuzz's documented way for shared libraries ("Runtime dependencies").
+ship_libs() {
+  local list name arrow path rest
+  list=$(ldd "$1")
+  if grep -q 'not found' <<<"$list"; then
+    echo "build.sh: $1 needs libraries that are not found:" >&2
+    grep 'not found' <<<"$list" >&2
+    exit 1
+  fi
+  mkdir -p "$OUT/lib"
+  while read -r name arrow path rest; do
+    [ "$arrow" = "=>" ] || continue
+    [[ $name =~ $RUNNER_HAS ]] && continue
+    case $path in "$OUT"/lib/*) continue ;; esac   # shipped by an earlier build
+    cp -L "$path" "$OUT/lib/$name"
+    echo "build.sh: $(basename "$1") needs $name: shipped in \$OUT/lib" >&2
+  done <<<"$list"
+}
+
 # The stateful fuzzer: program decoder and executor, the checker, the judge,
-# the reference server. Needs libcurl and libmicrohttpd (shared: the
-# ClusterFuzzLite image, FUZZ_STATIC=1, has neither, so it is skipped there).
-if [ "${FUZZ_STATIC:-0}" != 1 ] && pkg-config --exists libcurl libmicrohttpd; then
-  INTERLEAVE=$(objs "$TOP"/fuzz/prog/*.c "$TOP"/runner/plan/*.c "$TOP"/runner/exec/*.c "$TOP"/runner/lin/*.c \
-    "$TOP"/runner/judge/*.c "$TOP"/server/*.c)
+# the reference server. Needs libcurl and libmicrohttpd.
+INTERLEAVE_SRCS=$(echo "$TOP"/fuzz/prog/*.c "$TOP"/runner/plan/*.c "$TOP"/runner/exec/*.c \
+  "$TOP"/runner/lin/*.c "$TOP"/runner/judge/*.c "$TOP"/server/*.c)
+if [ "${FUZZ_STATIC:-0}" = 1 ]; then
+  pkg-config --exists libcurl ||
+    { echo "build.sh: fuzz_interleave needs libcurl (libcurl4-openssl-dev)" >&2; exit 1; }
+  MHD_SRC=${MHD_SRC:-$(ls -d "$SRC"/libmicrohttpd-*/ 2>/dev/null | head -n 1)}
+  if [ -n "$MHD_SRC" ]; then
+    build_mhd "${MHD_SRC%/}"
+  elif pkg-config --exists libmicrohttpd; then
+    MHD_CFLAGS=$(pkg-config --cflags libmicrohttpd)
+    MHD_LIBS=$(pkg-config --libs libmicrohttpd)
+  else
+    echo "build.sh: fuzz_interleave needs libmicrohttpd: its source in \$MHD_SRC (.clusterfuzzlite/fetch-deps.sh) or libmicrohttpd-dev" >&2
+    exit 1
+  fi
+  CFLAGS="$CFLAGS $MHD_CFLAGS $(pkg-config --cflags libcurl)"
+  INTERLEAVE=$(objs $INTERLEAVE_SRCS)
+  # RPATH, not RUNPATH (--disable-new-dtags): the loader then also searches
+  # $ORIGIN/lib for the libraries' own dependencies (libcurl's libssl...).
+  harness interleave $INTERLEAVE $LOADER $MODEL $CORE $MHD_LIBS $(deps yaml-0.1) \
+    $(pkg-config --libs libcurl) -lpthread -lm '-Wl,-rpath,$ORIGIN/lib' -Wl,--disable-new-dtags
+  ship_libs "$OUT/fuzz_interleave"
+elif pkg-config --exists libcurl libmicrohttpd; then
+  INTERLEAVE=$(objs $INTERLEAVE_SRCS)
   harness interleave $INTERLEAVE $LOADER $MODEL $CORE $(pkg-config --libs libcurl libmicrohttpd yaml-0.1) -lpthread -lm
 else
-  echo "build.sh: fuzz_interleave skipped (needs libcurl and libmicrohttpd, shared)" >&2
+  echo "build.sh: fuzz_interleave skipped (needs libcurl and libmicrohttpd: libcurl4-openssl-dev libmicrohttpd-dev)" >&2
 fi
 harness report $(objs_nocov "$TOP/fuzz/json_check.c" "$TOP/fuzz/tap_check.c") $REPORTS $MODEL $CORE $(deps libxml-2.0)
