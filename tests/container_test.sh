@@ -113,8 +113,15 @@ check "build-offline.sh builds the image and its run is CONFORMANT" bash -c "
   grep 'summary:' '$TMP/offline.out' && grep -q 'verdict CONFORMANT' '$TMP/offline.out' &&
   [ \"\$(stat -c %u '$TMP/image-reports/ifmatch.junit.xml')\" = 10001 ]"
 sed -n 's/^build-offline: /# /p' "$TMP/offline.out" | grep -E 'took|summary|podman|chroot'
-check "the image's configuration: user ifmatch, WORKDIR /reports, ENTRYPOINT [\"ifmatch\"], CMD $cmd" bash -c "
-  [ \"\$(buildah inspect --type image --format '{{.OCIv1.Config.User}} {{.OCIv1.Config.WorkingDir}} {{json .OCIv1.Config.Entrypoint}} {{json .OCIv1.Config.Cmd}}' '$TAG')\" = \
-    'ifmatch /reports [\"ifmatch\"] '\"\$(tr -d ' ' <<<'$cmd')\" ]"
+# image_config_ok: the committed image's User, WorkingDir, Entrypoint and Cmd are the Dockerfile's.
+image_config_ok() {
+  buildah inspect --type image "$TAG" | "$PY" -c '
+import json, sys
+c = json.load(sys.stdin)["OCIv1"]["config"]
+got = [c.get("User"), c.get("WorkingDir"), c.get("Entrypoint"), c.get("Cmd")]
+print(got)
+sys.exit(got != ["ifmatch", "/reports", ["ifmatch"], json.loads(sys.argv[1])])' "$cmd"
+}
+check "the image's configuration: user ifmatch, WORKDIR /reports, ENTRYPOINT [\"ifmatch\"], CMD $cmd" image_config_ok
 buildah rmi "$TAG" >/dev/null 2>&1 || true
 finish
