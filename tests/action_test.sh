@@ -25,6 +25,7 @@ ACTION="$SRC/action.yml"
 SCRIPT="$SRC/packaging/ci/ifmatch-action.sh"
 GITLAB="$SRC/packaging/ci/gitlab/ifmatch.gitlab-ci.yml"
 SECRET=s3cr3t-h2-Pw
+PROG=$(cd "$(dirname "$IFMATCH")" && pwd)/$(basename "$IFMATCH")   # the steps run elsewhere
 plan 20
 
 # The runner: run-action WORKDIR INPUT=VALUE... runs action.yml's steps in
@@ -121,7 +122,7 @@ junit_at() {
   [ -z "${3:-}" ] || grep -q '<failure' "$1/$2"
 }
 W="$TMP/embedded"
-action "$W" install=path program="$IFMATCH" out-dir=reports
+action "$W" install=path program="$PROG" out-dir=reports
 check "against the embedded reference server: exit 0, verdict CONFORMANT" passes "$W" 0 CONFORMANT
 check "the junit output names the JUnit file, in out-dir, and it is well-formed XML" \
   junit_at "$W" reports/ifmatch.junit.xml
@@ -131,21 +132,21 @@ check "the step summary names the verdict" grep -q '^### ifmatch: CONFORMANT (ex
 start_server FLAWED --flaw weak-compare || true
 SECRET_URL=${FLAWED/http:\/\//http://ci-user:$SECRET@}
 W="$TMP/flawed"
-action "$W" install=path program="$IFMATCH" url="$SECRET_URL" junit=custom/j.xml out-dir=r args="--jobs 2 --filter IM-WEAK*"
+action "$W" install=path program="$PROG" url="$SECRET_URL" junit=custom/j.xml out-dir=r args="--jobs 2 --filter IM-WEAK*"
 check "against ifmatch serve --flaw weak-compare, the url with a password: exit 1, NOT CONFORMANT" \
   passes "$W" 1 "NOT CONFORMANT"
 check "the junit input places the JUnit file, and it is well-formed XML with failures" junit_at "$W" custom/j.xml failures
 check "the url's password is in no log, output, summary or report" no_secret "$W"
 cp "$W/r/ifmatch.json" "$TMP/base.json"
 W="$TMP/baseline"
-action "$W" install=path program="$IFMATCH" url="$SECRET_URL" baseline="$TMP/base.json" args="--filter IM-WEAK*"
+action "$W" install=path program="$PROG" url="$SECRET_URL" baseline="$TMP/base.json" args="--filter IM-WEAK*"
 check "with that run as the baseline, nothing new fails: exit 0" passes "$W" 0 "NOT CONFORMANT"
 W="$TMP/usage"
-action "$W" install=path program="$IFMATCH" url="$SECRET_URL" args="--no-such-option"
+action "$W" install=path program="$PROG" url="$SECRET_URL" args="--no-such-option"
 check "an unknown argument: exit 2 passes through, no report (verdict NONE), no password shown" \
   eval 'passes "$W" 2 NONE && no_secret "$W"'
 W="$TMP/down"
-action "$W" install=path program="$IFMATCH" url="http://ci-user:$SECRET@127.0.0.1:9/" args="--timeout 2"
+action "$W" install=path program="$PROG" url="http://ci-user:$SECRET@127.0.0.1:9/" args="--timeout 2"
 check "a URL where nothing answers: exit 3, NOT TESTED, and the JUnit file is still written" \
   eval 'passes "$W" 3 "NOT TESTED" && well_formed "$W/ifmatch-reports/ifmatch.junit.xml"'
 check "...and the password is in nothing it wrote" no_secret "$W"
@@ -166,7 +167,7 @@ check "the template's jobs keep the JUnit report as a report artifact, also when
   "$(gl "t['job']['artifacts']['when'] + ' ' + t['job']['artifacts']['reports']['junit']")" \
   "$(gl "t['deb']['artifacts']['when'] + ' ' + t['deb']['artifacts']['reports']['junit']")"
 mkdir -p "$TMP/bin"
-ln -s "$(cd "$(dirname "$IFMATCH")" && pwd)/$(basename "$IFMATCH")" "$TMP/bin/ifmatch"
+ln -s "$PROG" "$TMP/bin/ifmatch"
 gl "t['job']['script']" >"$TMP/gitlab-script.sh"
 REPORTS_DIR=$(gl "t['variables']['IFMATCH_REPORTS']")
 # gitlab_job WORKDIR VAR=VALUE...: the job's script lines as GitLab's shell runs them; sets RC.
