@@ -39,7 +39,7 @@ sudo_maybe() {
   else usage "needs root or sudo to run $1"; fi
 }
 
-install() {
+do_install() {
   local program
   case "${INPUT_INSTALL:-build}" in
     build)
@@ -81,9 +81,9 @@ report_verdict() {
   printf '%s\n' "${v:-NONE}"
 }
 
-run() {
+do_run() {
   local program=${IFMATCH_ACTION_PROGRAM:-${INPUT_PROGRAM:-$(command -v ifmatch || true)}}
-  [ -n "$program" ] && [ -x "$program" ] || usage "run: no ifmatch program (run the install step first)"
+  if [ -z "$program" ] || [ ! -x "$program" ]; then usage "run: no ifmatch program (run the install step first)"; fi
   local out=${INPUT_OUT_DIR:-ifmatch-reports}
   local junit=${INPUT_JUNIT:-$out/ifmatch.junit.xml} json=${INPUT_JSON:-$out/ifmatch.json}
   local html=${INPUT_HTML:-$out/ifmatch.html} tap=${INPUT_TAP:-$out/ifmatch.tap}
@@ -124,7 +124,7 @@ run() {
 }
 
 case "${1:-}" in
-  install) install ;;
-  run) run ;;
+  install) do_install ;;
+  run) do_run ;;
   *) usage "usage: ifmatch-action.sh install|run (inputs in INPUT_* variables; see the header)" ;;
 esac
