@@ -67,7 +67,8 @@ static void html_dd(FILE *out, const char *name, const char *value) {
   fputs("</code></dd>\n", out);
 }
 
-static void html_headers(FILE *out, const char *dir, const ifm_field *f, size_t n) {
+static void html_headers(FILE *out, const char *dir, const ifm_field *f, size_t n, size_t omitted,
+                         size_t bytes) {
   size_t i;
 
   for (i = 0; f && i < n; i++) {
@@ -75,8 +76,10 @@ static void html_headers(FILE *out, const char *dir, const ifm_field *f, size_t 
     html_text(out, f[i].name, "");
     fputs(": ", out);
     ifm_escape_write(out, IFM_ESCAPE_HTML, f[i].value, f[i].value ? f[i].value_len : 0);
+    if (f[i].value_total) fprintf(out, " [cut: %zu bytes in all]", f[i].value_total);
     fputc('\n', out);
   }
+  if (omitted) fprintf(out, "%s(%zu more header fields, %zu bytes, not kept)\n", dir, omitted, bytes);
 }
 
 static void html_body(FILE *out, const char *body, size_t len, size_t total) {
@@ -105,12 +108,14 @@ static void html_exchange(FILE *out, const ifm_exchange *x) {
   fputc(' ', out);
   html_text(out, x->url, "(no url)");
   fputc('\n', out);
-  html_headers(out, "&gt; ", x->req_headers, x->n_req_headers);
+  html_headers(out, "&gt; ", x->req_headers, x->n_req_headers, x->req_headers_omitted,
+                x->req_header_bytes_omitted);
   html_body(out, x->req_body, x->req_body_len, x->req_body_total);
   fputs("</pre>\n<pre>", out);
   if (x->status) fprintf(out, "&lt; %d\n", x->status);
   else fputs("&lt; (no response)\n", out);
-  html_headers(out, "&lt; ", x->resp_headers, x->n_resp_headers);
+  html_headers(out, "&lt; ", x->resp_headers, x->n_resp_headers, x->resp_headers_omitted,
+                x->resp_header_bytes_omitted);
   html_body(out, x->resp_body, x->resp_body_len, x->resp_body_total);
   fputs("</pre>\n", out);
   if (x->error) {

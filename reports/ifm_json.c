@@ -54,9 +54,14 @@ static void json_headers(FILE *out, const ifm_field *f, size_t n) {
     json_str(out, f[i].name ? f[i].name : "");
     fputs(", ", out);
     json_bytes(out, f[i].value, f[i].value_len);
+    if (f[i].value_total) fprintf(out, ", %zu", f[i].value_total);   /* the value was cut */
     fputc(']', out);
   }
   fputc(']', out);
+}
+
+static void json_omitted(FILE *out, size_t fields, size_t bytes) {
+  fprintf(out, ", \"headers_omitted\": %zu, \"header_bytes_omitted\": %zu", fields, bytes);
 }
 
 static void json_body(FILE *out, const char *body, size_t len, size_t total,
@@ -75,9 +80,11 @@ static void json_exchange(FILE *out, const ifm_exchange *x) {
   json_key_str(out, 10, "url", x->url);
   fputs(",\n          \"request\": {\"headers\": ", out);
   json_headers(out, x->req_headers, x->n_req_headers);
+  json_omitted(out, x->req_headers_omitted, x->req_header_bytes_omitted);
   json_body(out, x->req_body, x->req_body_len, x->req_body_total, x->req_body_hash);
   fprintf(out, "},\n          \"response\": {\"status\": %d, \"headers\": ", x->status);
   json_headers(out, x->resp_headers, x->n_resp_headers);
+  json_omitted(out, x->resp_headers_omitted, x->resp_header_bytes_omitted);
   json_body(out, x->resp_body, x->resp_body_len, x->resp_body_total, x->resp_body_hash);
   fputc('}', out);
   json_key_str(out, 10, "error", x->error);

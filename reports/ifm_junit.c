@@ -111,7 +111,8 @@ static char *junit_classname(const char *file) {
   return c;
 }
 
-static void junit_headers(FILE *out, const char *dir, const ifm_field *f, size_t n) {
+static void junit_headers(FILE *out, const char *dir, const ifm_field *f, size_t n, size_t omitted,
+                          size_t bytes) {
   size_t i;
 
   for (i = 0; f && i < n; i++) {
@@ -119,8 +120,10 @@ static void junit_headers(FILE *out, const char *dir, const ifm_field *f, size_t
     ifm_escape_puts(out, IFM_ESCAPE_XML, f[i].name);
     fputs(": ", out);
     ifm_escape_write(out, IFM_ESCAPE_XML, f[i].value, f[i].value ? f[i].value_len : 0);
+    if (f[i].value_total) fprintf(out, " [cut: %zu bytes in all]", f[i].value_total);
     fputc('\n', out);
   }
+  if (omitted) fprintf(out, "%s (%zu more header fields, %zu bytes, not kept)\n", dir, omitted, bytes);
 }
 
 static void junit_body(FILE *out, const char *dir, const char *body, size_t len, size_t total) {
@@ -143,11 +146,13 @@ static void junit_exchange(FILE *out, const ifm_exchange *x) {
   fputc(' ', out);
   ifm_escape_puts(out, IFM_ESCAPE_XML, x->url ? x->url : "(no url)");
   fputc('\n', out);
-  junit_headers(out, "&gt;", x->req_headers, x->n_req_headers);
+  junit_headers(out, "&gt;", x->req_headers, x->n_req_headers, x->req_headers_omitted,
+                x->req_header_bytes_omitted);
   junit_body(out, "&gt;", x->req_body, x->req_body_len, x->req_body_total);
   if (x->status) fprintf(out, "&lt; %d\n", x->status);
   else fputs("&lt; (no response)\n", out);
-  junit_headers(out, "&lt;", x->resp_headers, x->n_resp_headers);
+  junit_headers(out, "&lt;", x->resp_headers, x->n_resp_headers, x->resp_headers_omitted,
+                x->resp_header_bytes_omitted);
   junit_body(out, "&lt;", x->resp_body, x->resp_body_len, x->resp_body_total);
   if (x->error) {
     fputs("! ", out);

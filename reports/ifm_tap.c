@@ -139,9 +139,10 @@ static void tap_at(FILE *out, ifm_escape_style style, const ifm_report *r, const
   if (res->failed_step > 0) fprintf(out, ", step %d", res->failed_step);
 }
 
-static void tap_headers(FILE *out, int indent, const ifm_field *f, size_t n) {
+static void tap_headers(FILE *out, int indent, const ifm_field *f, size_t n, size_t omitted, size_t bytes) {
   size_t i;
 
+  if (omitted) fprintf(out, "%*sheaders_omitted: %zu\n%*sheader_bytes_omitted: %zu\n", indent, "", omitted, indent, "", bytes);
   if (!f || n == 0) {
     fprintf(out, "%*sheaders: []\n", indent, "");
     return;
@@ -156,6 +157,7 @@ static void tap_headers(FILE *out, int indent, const ifm_field *f, size_t n) {
     fputs("\"\n", out);
     if (keep < len) fprintf(out, "%*sname_total: %zu\n", indent + 4, "", len);
     tap_bytes(out, indent + 4, "value", f[i].value, f[i].value_len);
+    if (f[i].value_total) fprintf(out, "%*svalue_whole_length: %zu\n", indent + 4, "", f[i].value_total);
   }
 }
 
@@ -169,12 +171,13 @@ static void tap_exchange(FILE *out, int indent, const ifm_exchange *x) {
   tap_str(out, in, "method", x->method);
   tap_str(out, in, "url", x->url);
   fprintf(out, "%*srequest:\n", in, "");
-  tap_headers(out, in + 2, x->req_headers, x->n_req_headers);
+  tap_headers(out, in + 2, x->req_headers, x->n_req_headers, x->req_headers_omitted, x->req_header_bytes_omitted);
   tap_bytes(out, in + 2, "body", x->req_body, x->req_body_len);
   fprintf(out, "%*sbody_total: %zu\n", in + 2, "", x->req_body_total);
   fprintf(out, "%*sresponse:\n", in, "");
   fprintf(out, "%*sstatus: %d\n", in + 2, "", x->status);
-  tap_headers(out, in + 2, x->resp_headers, x->n_resp_headers);
+  tap_headers(out, in + 2, x->resp_headers, x->n_resp_headers, x->resp_headers_omitted,
+              x->resp_header_bytes_omitted);
   tap_bytes(out, in + 2, "body", x->resp_body, x->resp_body_len);
   fprintf(out, "%*sbody_total: %zu\n", in + 2, "", x->resp_body_total);
   tap_str(out, in, "error", x->error);

@@ -7,6 +7,10 @@ hostile way, chosen by MODE:
   endless-if-match   a request carrying If-Match gets 200 and a chunked body
                      that never ends (the race writers of the suite carry it)
   many-headers       every response carries 100,000 header fields
+  wide-headers       every response carries 1,500 header fields of 100 bytes
+                     and one of 90,000 (within libcurl's limits of 100 KiB a
+                     field and 300 KiB in all: the evidence kept must cut them)
+  plain              none of these: the store alone, to compare with
 
 Usage: hostile_server.py MODE PORTFILE: listens on 127.0.0.1 on a free port,
 writes the port to PORTFILE, serves until killed. Standard library only.
@@ -32,6 +36,10 @@ class Handler(BaseHTTPRequestHandler):
         if MODE == "many-headers":
             for i in range(100000):
                 self.send_header("X-Filler-%d" % i, "v")
+        elif MODE == "wide-headers":
+            for i in range(1500):
+                self.send_header("X-Wide-%d" % i, "w" * 100)
+            self.send_header("X-Big", "b" * 90000)
 
     def answer(self, status, body=b"", etag=None):
         self.send_response(status)

@@ -2,11 +2,13 @@
 # memory_budget_test.sh: --max-memory bounds what responses hold (issue 10).
 # Against tests/hostile_server.py: a 64-client race whose every writer gets an
 # endless body (each response is cut at its share of the budget, and the
-# run's peak RSS stays near the budget, where it used to reach 4 GB), and a
+# run's peak RSS stays near the budget, where it used to reach 4 GB), a
 # server whose every response has 100,000 header fields (cut at 10,000: the
-# run says so and its report stays small).
+# run says so and its report stays small), and one whose responses carry
+# 1,500 fields and a 90,000-byte one (taken in, judged exactly as without
+# them, the evidence kept bounded: ifm_exchange.h IFM_EVIDENCE_FIELDS).
 source "$(dirname "$0")/lib.sh"
-plan 8
+plan 10
 
 # start_hostile VAR MODE: the hostile server on a free port, its URL in VAR
 start_hostile() {
@@ -60,6 +62,31 @@ check "100,000 header fields: not tested (exit 3), the cut named" \
 msize=$(stat -c %s "$M.json" 2>/dev/null || echo 999999999)
 check "its JSON report stays small ($msize bytes < 1 MB) and, on a plain build, peak RSS under 100 MiB" \
   bash -c "[ $msize -lt 1000000 ] && { [ -n '$asan' ] || [ $(rss "$M.rss") -lt $((100 * 1024)) ]; }"
+start_hostile WIDE wide-headers || exit 1
+start_hostile PLAIN plain || exit 1
+W="$TMP/wide"
+"$IFMATCH" run -q --url "$WIDE" --filter 'IM-STALE-412-*,IM-RACE-ONE-WINNER-8' --json "$W.json" >"$W.out" 2>&1
+"$IFMATCH" run -q --url "$PLAIN" --filter 'IM-STALE-412-*,IM-RACE-ONE-WINNER-8' --json "$W.plain.json" >/dev/null 2>&1
+check "wide headers: the same verdicts as the same server without them (the cut evidence changes no judgement)" \
+  /usr/bin/python3 -c "
+import json,sys
+v=lambda f: {r['case_id']: r['verdict'] for r in json.load(open(f))['results']}
+a, b = v('$W.json'), v('$W.plain.json')
+print('#', len(a), 'cases', sorted(set(a.values())))
+sys.exit(0 if a == b and len(a) > 2 else 1)"
+check "wide headers: every kept exchange is bounded (<= 64 ordinary fields, < 16 KB of JSON), the cut counted, every ETag of a 2xx GET or PUT kept" \
+  /usr/bin/python3 -c "
+import json,sys
+r=json.load(open('$W.json'))
+xs=[x for c in r['results'] for x in c['exchanges']]
+judged={'etag','if-match','if-none-match','location','content-location','content-type','content-length','last-modified'}
+etag=lambda x: any(h[0].lower() == 'etag' for h in x['response']['headers'])
+ok=(len(xs) > 0 and all(len(json.dumps(x)) < 16000 for x in xs)
+  and all(len([h for h in x['response']['headers'] if h[0].lower() not in judged]) <= 64 for x in xs)
+  and any(x['response']['headers_omitted'] > 1000 for x in xs)
+  and all(etag(x) for x in xs if x['method'] in ('GET', 'PUT') and 200 <= x['response']['status'] < 300))
+print('#', len(xs), 'exchanges, largest', max(len(json.dumps(x)) for x in xs), 'bytes of JSON')
+sys.exit(0 if ok else 1)"
 check "--max-memory below 16 MiB is refused (exit 2)" bash -c "'$IFMATCH' run -q --max-memory 8 >/dev/null 2>&1; [ \$? = 2 ]"
 check "--max-memory not a number is refused, naming the option (exit 2)" bash -c "
   '$IFMATCH' run -q --max-memory lots >/dev/null 2>'$TMP/mm.err'; rc=\$?

@@ -202,6 +202,71 @@ static void test_evidence_excerpt(void) {
   ifm_exchange_clear(&live);
 }
 
+/* Header fields kept as evidence are bounded (ifm_exchange.h,
+ * IFM_EVIDENCE_FIELDS): 3,000 fields of 100 bytes and one of 90,000 bytes
+ * keep at most 64 ordinary fields within 8192 bytes; an ETag after them all
+ * is kept whole (the judge reads it), 16 of 20 ETags are kept, a secret
+ * across a value's cut is not kept in part, and what is left out is
+ * counted exactly. */
+static void test_evidence_fields_cut(void) {
+  char *secrets[] = {"TOKEN123"};
+  ifm_exchange live, ev;
+  char v[100], big[90000];
+  size_t i, kept_bytes = 0, omitted_bytes = 0, etags = 0, ordinary = 0, n_live;
+  int leak = 0;
+  memset(&live, 0, sizeof live);
+  live.method = strdup("GET");
+  live.url = strdup("http://h/p");
+  memset(big, 'b', sizeof big);
+  memcpy(big + IFM_EVIDENCE_VALUE - 3, "TOKEN123", 8);          /* across the value's cut */
+  ASSERT_EQ(ifm_field_append(&live.resp_headers, &live.n_resp_headers, "X-Big", big, sizeof big), 0);
+  memset(v, 'w', sizeof v);
+  for (i = 0; i < 3000; i++) {
+    char name[32];
+    snprintf(name, sizeof name, "X-Wide-%zu", i);
+    ASSERT_EQ(ifm_field_append(&live.resp_headers, &live.n_resp_headers, name, v, sizeof v), 0);
+  }
+  for (i = 0; i < 20; i++) ASSERT_EQ(ifm_field_append(&live.resp_headers, &live.n_resp_headers, "etag", "\"e\"", 3), 0);
+  n_live = live.n_resp_headers;
+  ASSERT_EQ(ifm_exchange_evidence(&ev, &live, secrets, 1, 0.0), IFM_OK);
+  ASSERT_STREQ(ev.resp_headers[0].name, "X-Big");                /* order kept: the first field first */
+  ASSERT(ev.resp_headers[0].value_len <= IFM_EVIDENCE_VALUE);
+  ASSERT_EQ(ev.resp_headers[0].value_total, sizeof big);
+  for (i = 0; i + 3 <= ev.resp_headers[0].value_len; i++)
+    leak |= memcmp(ev.resp_headers[0].value + i, "TOK", 3) == 0;
+  ASSERT(!leak);
+  for (i = 0; i < ev.n_resp_headers; i++) {
+    if (strcmp(ev.resp_headers[i].name, "etag") == 0) {
+      etags++;
+      ASSERT_MEMEQ(ev.resp_headers[i].value, ev.resp_headers[i].value_len, "\"e\"", 3);
+    } else {
+      ordinary++;
+      kept_bytes += strlen(ev.resp_headers[i].name) + ev.resp_headers[i].value_len;
+    }
+  }
+  ASSERT_EQ(etags, IFM_EVIDENCE_JUDGED_EACH);
+  ASSERT(ordinary <= IFM_EVIDENCE_FIELDS);
+  ASSERT(kept_bytes <= IFM_EVIDENCE_FIELD_BYTES);
+  ASSERT(ordinary >= 2);
+  ASSERT_EQ(ev.n_resp_headers + ev.resp_headers_omitted, n_live);
+  for (i = 0; i < n_live; i++)
+    if (!ifm_field_find(ev.resp_headers, ev.n_resp_headers, live.resp_headers[i].name, NULL) ||
+        (strcmp(live.resp_headers[i].name, "etag") == 0 && i >= n_live - (20 - IFM_EVIDENCE_JUDGED_EACH)))
+      omitted_bytes += strlen(live.resp_headers[i].name) + live.resp_headers[i].value_len;
+  ASSERT_EQ(ev.resp_header_bytes_omitted, omitted_bytes);
+  ASSERT_EQ(ev.req_headers_omitted, 0);
+  ifm_exchange_clear(&ev);
+  /* an ordinary exchange loses nothing */
+  ifm_exchange_clear(&live);
+  live_exchange(&live, 20, 30);
+  ASSERT_EQ(ifm_exchange_evidence(&ev, &live, NULL, 0, 0.0), IFM_OK);
+  ASSERT_EQ(ev.n_resp_headers, live.n_resp_headers);
+  ASSERT_EQ(ev.resp_headers_omitted + ev.resp_header_bytes_omitted + ev.req_headers_omitted, 0);
+  for (i = 0; i < ev.n_resp_headers; i++) ASSERT_EQ(ev.resp_headers[i].value_total, 0);
+  ifm_exchange_clear(&ev);
+  ifm_exchange_clear(&live);
+}
+
 /* Times not reached (0) stay 0; a request without a body keeps none. */
 static void test_evidence_unreached(void) {
   ifm_exchange live, ev;
@@ -452,7 +517,7 @@ static void test_report_redact(void) {
 }
 
 IFM_TEST_MAIN(TEST(test_redact_strings), TEST(test_secret_fields), TEST(test_evidence),
-              TEST(test_evidence_excerpt), TEST(test_evidence_unreached), TEST(test_redact_percent),
+              TEST(test_evidence_excerpt), TEST(test_evidence_unreached), TEST(test_evidence_fields_cut), TEST(test_redact_percent),
               TEST(test_redact_idempotent), TEST(test_redact_prefix), TEST(test_redact_head),
               TEST(test_secrets_forms), TEST(test_secrets_credential), TEST(test_secrets_url),
               TEST(test_report_redact))

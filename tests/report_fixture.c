@@ -203,6 +203,10 @@ ifm_report *nasty_report(void) {
   add_header(&x->resp_headers, &x->n_resp_headers, "X-Nul", "a\0b", 3);
   add_header(&x->resp_headers, &x->n_resp_headers, "X-Bad", "\xff\xfe\xc3\x28", 4);
   add_header(&x->resp_headers, &x->n_resp_headers, "X-Ctl", "\r\n\t\x1b", 4);
+  add_header(&x->resp_headers, &x->n_resp_headers, "X-Long", "llll", 4);
+  x->resp_headers[x->n_resp_headers - 1].value_total = 9000;   /* kept as evidence: cut */
+  x->resp_headers_omitted = 7;
+  x->resp_header_bytes_omitted = 700;
   x->resp_body = dup_mem(nasty_body, sizeof nasty_body - 1);
   x->resp_body_len = sizeof nasty_body - 1;
   x->resp_body_total = 5000;

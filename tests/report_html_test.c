@@ -21,6 +21,8 @@ static void test_html_nasty(void) {
                      "<span class=\"esc\">\\n</span>with 412</div>");
   ASSERT_CONTAINS(h, "<td class=\"verdict\">FAIL (waived)</td>");
   ASSERT(has_line(h, "&lt; X-Nul: a<span class=\"esc\">\\x00</span>b"));
+  ASSERT(has_line(h, "&lt; X-Long: llll [cut: 9000 bytes in all]"));       /* evidence cut: said */
+  ASSERT(has_line(h, "&lt; (7 more header fields, 700 bytes, not kept)"));
   ASSERT_CONTAINS(h, "]]&gt; -- &lt;!-- &amp; &#39;q&#39; &quot;d&quot;");
   ASSERT_CONTAINS(h, "<dt>Got</dt><dd><code>200 <span class=\"esc\">\\x01</span>"
                      "<span class=\"esc\">\\x7f</span></code></dd>");

@@ -75,6 +75,8 @@ static void test_junit_nasty(void) {
   ASSERT(has_line(x, "&lt; X-Nul: a\\x00b"));
   ASSERT(has_line(x, "&lt; X-Bad: \\xff\\xfe\\xc3("));
   ASSERT(has_line(x, "&lt; X-Ctl: \\r\\n\\t\\x1b"));
+  ASSERT(has_line(x, "&lt; X-Long: llll [cut: 9000 bytes in all]"));      /* evidence cut: said */
+  ASSERT(has_line(x, "&lt; (7 more header fields, 700 bytes, not kept)"));
   ASSERT(has_line(x, "&gt; If-Match: &quot;v1&quot;"));
   ASSERT(has_line(x, "]]&gt; -- &lt;!-- &amp; &apos;q&apos; &quot;d&quot; \xc3\xa9 \xe2\x88\x91 "
                      "\\u2028 \\u0085 \\uffff\\r"));

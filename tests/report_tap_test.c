@@ -86,6 +86,10 @@ static void test_tap_nasty(void) {
   ASSERT(has_line(t, "            value: \"a\\x00b\""));
   ASSERT(has_line(t, "            value: \"\\xff\\xfe\\xc3(\""));
   ASSERT(has_line(t, "            value: \"\\r\\n\\t\\x1b\""));
+  ASSERT(has_line(t, "            value: \"llll\""));                 /* evidence cut: said */
+  ASSERT(has_line(t, "            value_whole_length: 9000"));
+  ASSERT(has_line(t, "        headers_omitted: 7"));
+  ASSERT(has_line(t, "        header_bytes_omitted: 700"));
   ASSERT(has_line(t, "        body: \"]]> -- <!-- & 'q' \\\"d\\\" \xc3\xa9 \xe2\x88\x91 "
                      "\\u2028 \\u0085 \\uffff\\r\\n\""));
   ASSERT(has_line(t, "        body_total: 5000"));

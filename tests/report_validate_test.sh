@@ -180,7 +180,8 @@ def check_json(d):
                     fail("%s.json: timing keys" % base)
                 for side in ("request", "response"):
                     for h in x[side]["headers"]:
-                        if not (isinstance(h, list) and len(h) == 2):
+                        if not (isinstance(h, list) and (len(h) == 2 or
+                                (len(h) == 3 and isinstance(h[2], int) and h[2] > len(h[1])))):
                             fail("%s.json: header %r" % (base, h))
 
 def same(base, what, yaml_value, json_value):
@@ -213,9 +214,11 @@ def check_yaml_block(base, block, r):
         for side in ("request", "response"):
             yh, jh = y[side]["headers"], j[side]["headers"]
             same(base, side + " header count", len(yh), len(jh))
-            for h, (name, value) in zip(yh, jh):
-                same_cut(base, side + " header name", h, "name", name)
-                same_cut(base, side + " header value", h, "value", value)
+            for h, jf in zip(yh, jh):
+                same_cut(base, side + " header name", h, "name", jf[0])
+                same_cut(base, side + " header value", h, "value", jf[1])
+                same(base, side + " header's whole length", h.get("value_whole_length"),
+                     jf[2] if len(jf) > 2 else None)
             same_cut(base, side + " body", y[side], "body", j[side]["body"])
             same(base, side + " body_total", y[side]["body_total"], j[side]["body_total"])
         same(base, "status", y["response"]["status"], j["response"]["status"])

@@ -106,6 +106,11 @@ static ifm_report *random_report(void) {
       x->url = rnd_str();
       add_header(&x->req_headers, &x->n_req_headers, name, value, vlen);
       add_header(&x->resp_headers, &x->n_resp_headers, value, name, strlen(name));
+      if (rnd(3) == 0) {   /* the evidence cut (ifm_exchange.h): said in every format */
+        x->resp_headers[0].value_total = strlen(name) + 1 + rnd(100000);
+        x->resp_headers_omitted = rnd(5000);
+        x->resp_header_bytes_omitted = x->resp_headers_omitted * rnd(300);
+      }
       free(name);
       free(value);
       x->req_body = rnd_bytes(&x->req_body_len, 0);

@@ -98,6 +98,7 @@ static int field_push(ifm_field **arr, size_t *n, size_t *cap, const char *name,
   a[*n].name = ifm_strndup(name, nlen);
   a[*n].value = ifm_strndup(value, vlen);
   a[*n].value_len = vlen;
+  a[*n].value_total = 0;
   if (!a[*n].name || !a[*n].value) {
     free(a[*n].name);
     free(a[*n].value);

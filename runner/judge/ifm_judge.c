@@ -62,12 +62,33 @@ static int mem_contains(const char *hay, size_t hlen, const char *needle, size_t
   return 0;
 }
 
+/* What came, for the judgement: a body or a field value longer than
+ * GOT_MAX bytes is cut where no secret is cut in two (the rest of the got
+ * is redacted whole later) and its length said, so that a server sending
+ * megabytes in one field leaves a report of ordinary size. */
+#define GOT_MAX 200
+static void got_value(ifm_buf *got, const char *what, int is_body, const char *have, size_t have_len,
+                      const ifm_target *t) {
+  size_t hl = 0;
+  char *head;
+  if (have_len <= GOT_MAX) {
+    ifm_buf_printf(got, "%s: %.*s", what, (int)have_len, have);
+    return;
+  }
+  head = ifm_redact_head(have, have_len, GOT_MAX, t ? t->secrets : NULL, t ? t->n_secrets : 0, &hl);
+  ifm_buf_printf(got, is_body ? "%s of %zu bytes: %.*s..." : "%s (%zu bytes): %.*s...", what, have_len, (int)hl,
+                 head ? head : "");
+  free(head);
+}
+
 int ifm_judge_item(const ifm_expect_item *it, const ifm_target *t, const ifm_exchange *r, const char *value,
                    size_t value_len, ifm_judgement *j) {
   const ifm_field *f = NULL;
   const char *have = NULL, *what = it->is_body ? "body" : it->name;
-  size_t have_len = 0;
+  size_t have_len = 0, shown_len;
   int present, ok = 0;
+  char *cut = NULL;
+  const char *shown, *more = "";
   ifm_buf want = IFM_BUF_INIT, got = IFM_BUF_INIT;
   ifm_etag tag;
 
@@ -81,14 +102,20 @@ int ifm_judge_item(const ifm_expect_item *it, const ifm_target *t, const ifm_exc
     if (f) have = f->value, have_len = f->value_len;
   }
   if (!value) value = "", value_len = 0;
+  shown = value, shown_len = value_len;
+  if (value_len > GOT_MAX) {   /* the expected value (a capture, say) is cut for the message too */
+    cut = ifm_redact_head(value, value_len, GOT_MAX, t ? t->secrets : NULL, t ? t->n_secrets : 0, &shown_len);
+    shown = cut ? cut : "";
+    more = "...";
+  }
   switch (it->match) {
     case IFM_M_EQUALS:
       ok = present && have_len == value_len && memcmp(have, value, value_len) == 0;
-      ifm_buf_printf(&want, "%s: %.*s", what, (int)value_len, value);
+      ifm_buf_printf(&want, "%s: %.*s%s", what, (int)shown_len, shown, more);
       break;
     case IFM_M_NOT:
       ok = !present || have_len != value_len || memcmp(have, value, value_len) != 0;
-      ifm_buf_printf(&want, "%s other than %.*s", what, (int)value_len, value);
+      ifm_buf_printf(&want, "%s other than %.*s%s", what, (int)shown_len, shown, more);
       break;
     case IFM_M_ABSENT:
       ok = !present;
@@ -100,7 +127,7 @@ int ifm_judge_item(const ifm_expect_item *it, const ifm_target *t, const ifm_exc
       break;
     case IFM_M_CONTAINS:
       ok = present && mem_contains(have, have_len, value, value_len);
-      ifm_buf_printf(&want, "%s containing %.*s", what, (int)value_len, value);
+      ifm_buf_printf(&want, "%s containing %.*s%s", what, (int)shown_len, shown, more);
       break;
     case IFM_M_ETAG:
       ok = present && ifm_etag_parse(have, have_len, &tag, NULL) == 0;
@@ -111,20 +138,15 @@ int ifm_judge_item(const ifm_expect_item *it, const ifm_target *t, const ifm_exc
       ifm_buf_printf(&want, "%s: a strong entity-tag, one that If-Match can match (RFC 9110 8.8.1, 13.1.1)", what);
       break;
   }
+  free(cut);
   if (ok) {
     ifm_buf_clear(&want);
     return 1;
   }
   if (!present)
     ifm_buf_printf(&got, "no %s field", what);
-  else if (it->is_body && have_len > 200) {
-    /* cut where no secret is cut in two: the rest of the got is redacted whole later */
-    size_t hl = 0;
-    char *head = ifm_redact_head(have, have_len, 200, t ? t->secrets : NULL, t ? t->n_secrets : 0, &hl);
-    ifm_buf_printf(&got, "body of %zu bytes: %.*s...", have_len, (int)hl, head ? head : "");
-    free(head);
-  } else
-    ifm_buf_printf(&got, "%s: %.*s", what, (int)have_len, have);
+  else
+    got_value(&got, what, it->is_body, have, have_len, t);
   judgement_set(j, &want, &got, what, " did not match the expectation");
   return 0;
 }

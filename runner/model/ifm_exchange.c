@@ -28,6 +28,15 @@ void ifm_exchange_clear(ifm_exchange *x) {
   memset(x, 0, sizeof *x);
 }
 
+int ifm_field_is_judged(const char *name) {
+  static const char *const judged[] = {"ETag", "If-Match", "If-None-Match", "Location", "Content-Location",
+                                       "Content-Type", "Content-Length", "Last-Modified"};
+  size_t i;
+  for (i = 0; name && i < sizeof judged / sizeof judged[0]; i++)
+    if (strcasecmp(name, judged[i]) == 0) return 1;
+  return 0;
+}
+
 int ifm_field_append(ifm_field **fields, size_t *n, const char *name,
                      const char *value, size_t value_len) {
   ifm_field *grown;
@@ -49,6 +58,7 @@ int ifm_field_append(ifm_field **fields, size_t *n, const char *name,
   *fields = grown;
   grown[*n].name = name_copy;
   grown[*n].value = value_copy;
+  grown[*n].value_total = 0;
   grown[*n].value_len = value_len;
   (*n)++;
   return 0;

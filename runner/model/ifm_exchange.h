@@ -15,6 +15,7 @@ typedef struct ifm_field {
   char *name;
   char *value;
   size_t value_len;   /* value may contain any byte */
+  size_t value_total; /* kept as evidence: the whole value's length when it was cut (0: not cut) */
 } ifm_field;
 
 /* One HTTP exchange, as sent and as received. */
@@ -26,12 +27,16 @@ typedef struct ifm_exchange {
   char *url;
   ifm_field *req_headers;   /* as sent, in order, secrets redacted */
   size_t n_req_headers;
+  size_t req_headers_omitted;        /* kept as evidence: fields left out, and */
+  size_t req_header_bytes_omitted;   /* their bytes (names and values) */
   char *req_body;           /* excerpt (at most IFM_BODY_EXCERPT bytes) */
   size_t req_body_len;      /* length of the excerpt */
   size_t req_body_total;    /* full length sent */
   int status;               /* 0 when no response came */
   ifm_field *resp_headers;
   size_t n_resp_headers;
+  size_t resp_headers_omitted;
+  size_t resp_header_bytes_omitted;
   char *resp_body;          /* excerpt */
   size_t resp_body_len;
   size_t resp_body_total;
@@ -53,6 +58,28 @@ typedef struct ifm_exchange {
 
 #define IFM_BODY_EXCERPT 2048
 #define IFM_EXCHANGES_KEPT 64
+
+/* What a copy kept as evidence keeps of each side's header fields, so that
+ * a server answering thousands of fields, or megabytes in one, leaves a
+ * report of ordinary size. The fields the judge reads in kept copies
+ * (ifm_field_is_judged: ETag, If-Match, ...) are kept wherever they
+ * are, up to IFM_EVIDENCE_JUDGED_EACH of each name, with
+ * IFM_EVIDENCE_JUDGED_VALUE bytes of value; the others in order while
+ * IFM_EVIDENCE_FIELDS of them and IFM_EVIDENCE_FIELD_BYTES of their names
+ * and values fit, each value cut at IFM_EVIDENCE_VALUE bytes. What is left
+ * out is counted (the _omitted counts, ifm_field.value_total) and every
+ * report says so. Order is kept. */
+#define IFM_EVIDENCE_FIELDS 64
+#define IFM_EVIDENCE_FIELD_BYTES 8192
+#define IFM_EVIDENCE_VALUE 2048
+#define IFM_EVIDENCE_JUDGED_EACH 16
+#define IFM_EVIDENCE_JUDGED_VALUE 65536
+
+/* 1 when the judge reads fields of this name in a kept copy (a parallel
+ * step's counts and history, the linearizability checker): ETag, If-Match,
+ * If-None-Match, Location, Content-Location, plus Content-Type,
+ * Content-Length and Last-Modified, which a reader of the evidence needs. */
+int ifm_field_is_judged(const char *name);
 
 /* Frees what x owns and zeroes it. */
 void ifm_exchange_clear(ifm_exchange *x);

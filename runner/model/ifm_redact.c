@@ -126,23 +126,51 @@ int ifm_redact_field_is_secret(const char *name) {
   return 0;
 }
 
-static int copy_fields(const ifm_field *src, size_t n, ifm_field **dst, size_t *dn, char *const *secrets,
-                       size_t n_secrets) {
-  size_t i;
+/* How many of the n fields at f are named name. */
+static size_t same_name(const ifm_field *f, size_t n, const char *name) {
+  size_t i, k = 0;
+  for (i = 0; i < n; i++)
+    if (strcasecmp(f[i].name, name) == 0) k++;
+  return k;
+}
+
+/* The fields of one side kept as evidence (see IFM_EVIDENCE_FIELDS):
+ * redacted, cut, and what is left out counted in *omitted and *bytes. */
+static int copy_fields(const ifm_field *src, size_t n, ifm_field **dst, size_t *dn, size_t *omitted,
+                       size_t *bytes, char *const *secrets, size_t n_secrets) {
+  const size_t most = IFM_EVIDENCE_FIELDS + 8 * IFM_EVIDENCE_JUDGED_EACH;
+  size_t i, others = 0, other_bytes = 0;
   if (n == 0) return 0;
-  *dst = calloc(n, sizeof **dst);
+  *dst = calloc(n < most ? n : most, sizeof **dst);
   if (!*dst) return -1;
   for (i = 0; i < n; i++) {
-    ifm_field *d = &(*dst)[i];
-    d->name = ifm_strdup(src[i].name);
-    if (ifm_redact_field_is_secret(src[i].name)) {
+    const char *name = src[i].name ? src[i].name : "";
+    size_t nlen = strlen(name), max;
+    int judged = ifm_field_is_judged(name) && same_name(*dst, *dn, name) < IFM_EVIDENCE_JUDGED_EACH;
+    ifm_field *d;
+    if (judged) {
+      max = IFM_EVIDENCE_JUDGED_VALUE;
+    } else if (others < IFM_EVIDENCE_FIELDS && nlen <= IFM_EVIDENCE_VALUE &&
+               other_bytes + nlen < IFM_EVIDENCE_FIELD_BYTES) {
+      max = IFM_EVIDENCE_FIELD_BYTES - other_bytes - nlen;
+      if (max > IFM_EVIDENCE_VALUE) max = IFM_EVIDENCE_VALUE;
+      others++;
+    } else {
+      (*omitted)++;
+      *bytes += nlen + src[i].value_len;
+      continue;
+    }
+    d = &(*dst)[(*dn)++];
+    d->name = ifm_strdup(name);
+    if (ifm_redact_field_is_secret(name)) {
       d->value = ifm_strdup(IFM_REDACTED);
       d->value_len = d->value ? strlen(d->value) : 0;
     } else {
-      d->value = ifm_redact(src[i].value, src[i].value_len, secrets, n_secrets, &d->value_len);
+      d->value = ifm_redact_head(src[i].value, src[i].value_len, max, secrets, n_secrets, &d->value_len);
+      if (src[i].value_len > max) d->value_total = src[i].value_len;
     }
-    *dn = i + 1;
     if (!d->name || !d->value) return -1;
+    if (!judged) other_bytes += nlen + d->value_len;
   }
   return 0;
 }
@@ -164,8 +192,8 @@ ifm_err ifm_exchange_evidence(ifm_exchange *dst, const ifm_exchange *live, char 
   dst->round = live->round;
   dst->method = ifm_strdup(live->method ? live->method : "");
   dst->url = ifm_redact(live->url ? live->url : "", live->url ? strlen(live->url) : 0, secrets, n_secrets, NULL);
-  if (copy_fields(live->req_headers, live->n_req_headers, &dst->req_headers, &dst->n_req_headers, secrets,
-                  n_secrets) != 0)
+  if (copy_fields(live->req_headers, live->n_req_headers, &dst->req_headers, &dst->n_req_headers,
+                  &dst->req_headers_omitted, &dst->req_header_bytes_omitted, secrets, n_secrets) != 0)
     return IFM_ERR_NOMEM;
   if (live->req_body) {
     if (!(dst->req_body = excerpt(live->req_body, live->req_body_total, &dst->req_body_len, secrets, n_secrets)))
@@ -177,8 +205,8 @@ ifm_err ifm_exchange_evidence(ifm_exchange *dst, const ifm_exchange *live, char 
   dst->req_payload_hash = live->req_payload_hash;
   dst->resp_payload_hash = live->resp_payload_hash;
   dst->status = live->status;
-  if (copy_fields(live->resp_headers, live->n_resp_headers, &dst->resp_headers, &dst->n_resp_headers, secrets,
-                  n_secrets) != 0)
+  if (copy_fields(live->resp_headers, live->n_resp_headers, &dst->resp_headers, &dst->n_resp_headers,
+                  &dst->resp_headers_omitted, &dst->resp_header_bytes_omitted, secrets, n_secrets) != 0)
     return IFM_ERR_NOMEM;
   dst->resp_body = excerpt(live->resp_body, live->resp_body_total, &dst->resp_body_len, secrets, n_secrets);
   dst->resp_body_total = live->resp_body_total;
