@@ -7,6 +7,7 @@
 #include <strings.h>
 #include <time.h>
 #include "ifm_exec.h"
+#include "ifm_exec_net.h"
 
 #define EXEC_MAX_BODY (64u * 1024 * 1024)   /* a response larger than this is an error */
 #define EXEC_MAX_FIELDS 10000                /* so is one with more header fields */
@@ -15,6 +16,7 @@
 struct ifm_xfer {
   CURL *easy;
   struct curl_slist *slist;
+  struct curl_slist *resolve, *connect_to;   /* opts.net's lists, while the transfer lives */
   ifm_exchange ex;                /* the record: request half at creation, the rest at the end */
   size_t cap_req_headers, cap_resp_headers;
   ifm_buf body;                   /* the request body while it is sent (then moved into ex) */
@@ -262,6 +264,8 @@ void ifm_xfer_free(ifm_xfer *x) {
     curl_easy_cleanup(x->easy);
   }
   curl_slist_free_all(x->slist);
+  curl_slist_free_all(x->resolve);
+  curl_slist_free_all(x->connect_to);
   ifm_buf_clear(&x->body);
   ifm_buf_clear(&x->resp_body);
   ifm_exchange_clear(&x->ex);
@@ -295,7 +299,7 @@ static int xfer_setup(ifm_xfer *x) {
   curl_easy_setopt(e, CURLOPT_USERAGENT, "ifmatch/" IFM_VERSION);
   curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->slist);
   curl_easy_setopt(e, CURLOPT_PATH_AS_IS, 1L);
-  curl_easy_setopt(e, CURLOPT_NOPROXY, "localhost,127.0.0.1,::1");
+  if (ifm_exec_net_apply(e, x->opts.net, &x->resolve, &x->connect_to) != 0) return -1;
   /* HTTP/2: libcurl 7.88 (Debian 12) fails a request sent on a reused h2
    * connection with "Error in the HTTP2 framing layer" (seen against nginx's
    * h2c), so every HTTP/2 request gets a connection of its own. */

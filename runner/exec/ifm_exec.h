@@ -33,6 +33,8 @@ typedef struct ifm_hold_group {
   double release_ms;         /* when the sweep started (monotonic ms) */
 } ifm_hold_group;
 
+struct ifm_netopts;
+
 typedef struct ifm_xfer_opts {
   double timeout_s;          /* whole transfer; > 0 */
   int http_version;          /* 0 = 1.1, 1 = h2c (prior knowledge), 2 = h2 over TLS */
@@ -40,6 +42,10 @@ typedef struct ifm_xfer_opts {
   int tls_verify;
   int fresh_connection;      /* 1: never reuse a connection (each parallel client its own) */
   ifm_hold_group *hold;      /* non-NULL: pause before the body's last byte (see above) */
+  const struct ifm_netopts *net;  /* client certificate, proxy, resolve, connect_to (ifm_model.h;
+                                     NULL: none); must outlive the transfer. Without a proxy
+                                     given, libcurl's environment proxies apply, never to
+                                     loopback unless net->noproxy says so (ifm_exec_net.h) */
 } ifm_xfer_opts;
 
 

@@ -3,6 +3,7 @@
  *
  *   ifm_load_suite.c -> ifm_load_case.c -> ifm_load_step.c -> ifm_load_vars.c
  *   the case, step, target, profile files -> ifm_load_common.c -> ifm_yaml.c
+ *   ifm_load_target.c -> ifm_load_net.c -> ifm_netcheck.c
  *   every loader -> ifm_yaml_tree.c (parsing) -> ifm_yaml.c
  *
  * and no file calls into a file that calls back into it.
@@ -46,6 +47,16 @@ int ifm_load_status(ifm_yaml *y, const ifm_yaml_node *n, int allow_profile, ifm_
 /* A status spec in its text form held by a scalar ("412", "2xx", "[412, 409]"),
  * as in `count:` keys. Returns 0 or -1 (reported). */
 int ifm_load_status_text(ifm_yaml *y, const ifm_yaml_node *n, ifm_status_spec *out);
+
+/* ---- ifm_load_net.c: a target's connection keys (ifm_netcheck.h) ---- */
+
+/* Reads key (proxy, noproxy, resolve, connect_to; cert, key of tls) into
+ * net, its value through text() and checked. 0, or -1 after reporting. */
+int ifm_load_net_key(ifm_yaml *y, const ifm_yaml_node *key, const ifm_yaml_node *value, ifm_load_text_fn text,
+                     ifm_netopts *net);
+/* Once the tls mapping is read: the certificate and key files together
+ * (readable, PEM, the key not encrypted), reported at the key at fault. */
+int ifm_load_net_tls(ifm_yaml *y, const ifm_yaml_node *tls, const ifm_netopts *net);
 
 /* ---- ifm_load_vars.c: what a case's templates may name ---- */
 

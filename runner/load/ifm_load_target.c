@@ -7,7 +7,7 @@
  * Every value that came from the environment, every value of a header
  * that carries credentials (Authorization, Cookie, Proxy-Authorization, the
  * API-key fields of ifm_redact_field_is_secret and the names listed in
- * `secrets`) and the userinfo of base_url are collected, with their forms
+ * `secrets`) and the userinfo of base_url and proxy are collected, with their forms
  * (ifm_secrets.h), in target->secrets for everything that is kept to redact.
  *
  * An operation given in the file replaces only the parts it states: a
@@ -167,11 +167,22 @@ static int t_name(ifm_yaml *y, void *obj, const ifm_yaml_node *key, const ifm_ya
   return ifm_yaml_string(y, value, "name", &((target_ctx *)obj)->t->name);
 }
 
+/* base_url: embedded names the embedded reference server (targets/reference.yaml),
+ * which run and certify start when no --url is given; the target then has no
+ * base_url of its own. A copy of the file given another base_url is that
+ * server's. */
 static int t_base_url(ifm_yaml *y, void *obj, const ifm_yaml_node *key, const ifm_yaml_node *value) {
   ifm_target *t = ((target_ctx *)obj)->t;
+  const char *v = ifm_yaml_scalar(y, value);
+  t->embedded = v && strcmp(v, "embedded") == 0;
+  if (t->embedded) {
+    free(t->base_url);
+    t->base_url = NULL;
+    return 0;
+  }
   if (replace_text(y, value, "base_url", &t->base_url) != 0) return -1;
   if (strncmp(t->base_url, "http://", 7) != 0 && strncmp(t->base_url, "https://", 8) != 0) {
-    ifm_yaml_error(y, value, "base_url: expected http://host[:port][/prefix] or https://...");
+    ifm_yaml_error(y, value, "base_url: expected http://host[:port][/prefix], https://... or embedded");
     return -1;
   }
   return 0;
@@ -273,13 +284,21 @@ static int tls_verify(ifm_yaml *y, void *obj, const ifm_yaml_node *key, const if
   return ifm_yaml_bool(y, value, "verify", &((target_ctx *)obj)->t->tls_verify);
 }
 
+/* proxy, noproxy, resolve, connect_to; tls.cert and tls.key (ifm_load_net.c) */
+static int net_key_cb(ifm_yaml *y, void *obj, const ifm_yaml_node *key, const ifm_yaml_node *value) {
+  return ifm_load_net_key(y, key, value, target_text, &((target_ctx *)obj)->t->net);
+}
+
 static const ifm_yaml_field tls_fields[] = {
     {"ca_file", 0, tls_ca_file},
     {"verify", 0, tls_verify},
+    {"cert", 0, net_key_cb},
+    {"key", 0, net_key_cb},
 };
 
 static int t_tls(ifm_yaml *y, void *obj, const ifm_yaml_node *key, const ifm_yaml_node *value) {
-  return ifm_yaml_fields(y, value, "tls", tls_fields, sizeof tls_fields / sizeof tls_fields[0], obj);
+  if (ifm_yaml_fields(y, value, "tls", tls_fields, sizeof tls_fields / sizeof tls_fields[0], obj) != 0) return -1;
+  return ifm_load_net_tls(y, value, &((target_ctx *)obj)->t->net);
 }
 
 static int t_headers(ifm_yaml *y, void *obj, const ifm_yaml_node *key, const ifm_yaml_node *value) {
@@ -452,6 +471,10 @@ static const ifm_yaml_field target_fields[] = {
     {"http_version", 0, t_http_version},
     {"case_header", 0, t_case_header},
     {"tls", 0, t_tls},
+    {"proxy", 0, net_key_cb},
+    {"noproxy", 0, net_key_cb},
+    {"resolve", 0, net_key_cb},
+    {"connect_to", 0, net_key_cb},
     {"headers", 0, t_headers},
     {"secrets", 0, t_secrets},
     {"operations", 0, t_operations},
@@ -504,7 +527,9 @@ static int target_finish(ifm_yaml *y, target_ctx *c, const char *name) {
     if (secrets_collect(c, t->ops[i].headers, t->ops[i].n_headers) != 0) return ifm_yaml_oom(y, NULL);
   for (i = 0; i < (int)t->n_setup; i++)
     if (secrets_collect(c, t->setup[i].headers, t->setup[i].n_headers) != 0) return ifm_yaml_oom(y, NULL);
-  if (ifm_secrets_add_url(&t->secrets, &t->n_secrets, t->base_url) != IFM_OK) return ifm_yaml_oom(y, NULL);
+  if (ifm_secrets_add_url(&t->secrets, &t->n_secrets, t->base_url) != IFM_OK ||
+      ifm_secrets_add_proxy(&t->secrets, &t->n_secrets, t->net.proxy) != IFM_OK)
+    return ifm_yaml_oom(y, NULL);
   t->pos = ifm_yaml_pos(y, ifm_yaml_root(y));
   if (t->name) return 0;
   base = strrchr(name, '/') ? strrchr(name, '/') + 1 : name;

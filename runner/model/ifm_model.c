@@ -130,7 +130,58 @@ void ifm_target_clear(ifm_target *t) {
   strv_free(t->capabilities, t->n_capabilities);
   free(t->ca_file);
   free(t->case_header);
+  ifm_netopts_clear(&t->net);
   memset(t, 0, sizeof *t);
+}
+
+void ifm_netopts_clear(ifm_netopts *n) {
+  if (!n) return;
+  free(n->cert);
+  free(n->key);
+  free(n->proxy);
+  free(n->noproxy);
+  strv_free(n->resolve, n->n_resolve);
+  strv_free(n->connect_to, n->n_connect_to);
+  memset(n, 0, sizeof *n);
+}
+
+ifm_err ifm_netopts_push(char ***v, size_t *n, const char *s) {
+  char **nv = realloc(*v, (*n + 1) * sizeof *nv);
+  if (!nv) return IFM_ERR_NOMEM;
+  *v = nv;
+  if (!(nv[*n] = ifm_strdup(s))) return IFM_ERR_NOMEM;
+  (*n)++;
+  return IFM_OK;
+}
+
+/* *dst becomes a copy of s (NULL stays NULL). */
+static int str_replace(char **dst, const char *s) {
+  char *c = s ? ifm_strdup(s) : NULL;
+  if (s && !c) return -1;
+  free(*dst);
+  *dst = c;
+  return 0;
+}
+
+static int list_replace(char ***dst, size_t *n_dst, char *const *src, size_t n_src) {
+  size_t i;
+  strv_free(*dst, *n_dst);
+  *dst = NULL;
+  *n_dst = 0;
+  for (i = 0; i < n_src; i++)
+    if (ifm_netopts_push(dst, n_dst, src[i]) != IFM_OK) return -1;
+  return 0;
+}
+
+ifm_err ifm_netopts_override(ifm_netopts *dst, const ifm_netopts *over) {
+  int fail = 0;
+  if (over->cert) fail |= str_replace(&dst->cert, over->cert) | str_replace(&dst->key, over->key);
+  if (over->proxy) fail |= str_replace(&dst->proxy, over->proxy);
+  if (over->noproxy) fail |= str_replace(&dst->noproxy, over->noproxy);
+  if (over->n_resolve) fail |= list_replace(&dst->resolve, &dst->n_resolve, over->resolve, over->n_resolve);
+  if (over->n_connect_to)
+    fail |= list_replace(&dst->connect_to, &dst->n_connect_to, over->connect_to, over->n_connect_to);
+  return fail ? IFM_ERR_NOMEM : IFM_OK;
 }
 
 void ifm_profile_clear(ifm_profile *p) {

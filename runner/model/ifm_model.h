@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include "ifm_diag.h"
+#include "ifm_err.h"
 #include "ifm_status.h"
 #include "ifm_verdict.h"
 
@@ -196,6 +197,32 @@ typedef struct ifm_op_map {
 
 typedef enum ifm_http_version { IFM_HTTP_1_1 = 0, IFM_HTTP_H2C, IFM_HTTP_H2 } ifm_http_version;
 
+/* How a server is reached beyond its URL, each with curl's meaning
+ * (targets/README.md): a client certificate, a proxy, and addresses given
+ * instead of DNS. From the target file (tls.cert, tls.key, proxy, noproxy,
+ * resolve, connect_to) and the command line, which overrides it. NULL / 0:
+ * not given. Owned by the struct; ifm_netopts_clear frees it. */
+typedef struct ifm_netopts {
+  char *cert;                 /* client certificate, PEM (CURLOPT_SSLCERT) */
+  char *key;                  /* its private key, PEM, not encrypted (CURLOPT_SSLKEY); NULL:
+                                 the key is in the cert file */
+  char *proxy;                /* [scheme://][user:password@]host[:port] (CURLOPT_PROXY); its
+                                 userinfo is a secret (ifm_secrets.h) */
+  char *noproxy;              /* hosts never proxied (CURLOPT_NOPROXY); NULL: ifm_exec.h says */
+  char **resolve;             /* HOST:PORT:ADDR[,ADDR]... (CURLOPT_RESOLVE) */
+  size_t n_resolve;
+  char **connect_to;          /* HOST1:PORT1:HOST2:PORT2 (CURLOPT_CONNECT_TO) */
+  size_t n_connect_to;
+} ifm_netopts;
+
+void ifm_netopts_clear(ifm_netopts *n);
+/* Each part that over gives replaces dst's: a proxy, a noproxy, the resolve
+ * list or the connect_to list as a whole; a cert replaces the cert and the
+ * key together. IFM_OK or IFM_ERR_NOMEM. */
+ifm_err ifm_netopts_override(ifm_netopts *dst, const ifm_netopts *over);
+/* Appends a copy of s to the list *v (*n items). IFM_OK or IFM_ERR_NOMEM. */
+ifm_err ifm_netopts_push(char ***v, size_t *n, const char *s);
+
 typedef struct ifm_target {
   char *name;
   char *path;                 /* the target file, or NULL for --url / embedded */
@@ -221,6 +248,10 @@ typedef struct ifm_target {
   int tls_verify;             /* 1 unless explicitly disabled */
   ifm_http_version http_version;
   char *case_header;          /* header naming the case on every request; default X-Ifmatch-Case */
+  ifm_netopts net;            /* client certificate, proxy, resolve, connect_to */
+  int embedded;               /* `base_url: embedded`: the file describes the embedded reference
+                                 server, which run and certify start when no --url is given
+                                 (base_url is then NULL) */
   ifm_pos pos;
 } ifm_target;
 

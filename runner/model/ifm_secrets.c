@@ -272,6 +272,18 @@ ifm_err ifm_secrets_add_url(char ***v, size_t *n, const char *url) {
   return add_given_url_part(v, n, colon + 1, (size_t)(at - colon - 1));
 }
 
+ifm_err ifm_secrets_add_proxy(char ***v, size_t *n, const char *proxy) {
+  char *url;
+  ifm_err rc;
+  if (!proxy || strstr(proxy, "://")) return ifm_secrets_add_url(v, n, proxy);
+  if (!(url = malloc(strlen(proxy) + 8))) return IFM_ERR_NOMEM;
+  memcpy(url, "http://", 7);
+  strcpy(url + 7, proxy);
+  rc = ifm_secrets_add_url(v, n, url);
+  free(url);
+  return rc;
+}
+
 size_t ifm_secrets_shortest(char *const *v, size_t n) {
   size_t i, best = 0;
   for (i = 0; i < n; i++)

@@ -13,7 +13,9 @@
  *   - the userinfo of a URL (http://user:pass@host/): "user:pass" as
  *     written and percent-decoded, the password (the user name when there
  *     is no password: a token sent as the user), and the Authorization
- *     value an HTTP client makes of it ("Basic " base64("user:pass")).
+ *     value an HTTP client makes of it ("Basic " base64("user:pass"));
+ *     the same of a proxy's URL (--proxy, the target's `proxy`, libcurl's
+ *     http_proxy and the like), whose Proxy-Authorization is that value.
  * The forms of each: itself; its base64 (RFC 4648 4 and 5, with and without
  * padding), as Basic credentials carry it; the inner part of its base64 when
  * it sits inside a longer base64 text at any alignment; and the same forms
@@ -47,6 +49,11 @@ ifm_err ifm_secrets_add_credential(char ***v, size_t *n, const char *name, const
 
 /* Adds the userinfo of url (scheme://userinfo@host...), if it has one. */
 ifm_err ifm_secrets_add_url(char ***v, size_t *n, const char *url);
+
+/* Adds the userinfo of a proxy URL as above (the Proxy-Authorization value
+ * libcurl makes of it is the same Basic form); the scheme may be left out,
+ * as curl allows: user:pass@host:3128. */
+ifm_err ifm_secrets_add_proxy(char ***v, size_t *n, const char *proxy);
 
 /* The length of the shortest secret in the list (0 when it is empty). */
 size_t ifm_secrets_shortest(char *const *v, size_t n);
