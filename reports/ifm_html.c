@@ -176,6 +176,7 @@ static void html_header(FILE *out, const ifm_report *r) {
   fprintf(out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", html_style);
   fputs("<h1>ifmatch conformance report</h1>\n<table class=\"meta\">\n", out);
   html_meta_row(out, "Target", r->target);
+  if (r->proxy) html_meta_row(out, "Proxy", r->proxy);
   html_meta_row(out, "Profile", r->profile);
   html_meta_row(out, "Started", r->started_at);
   fputs("<tr><th>Duration</th><td>", out);

@@ -165,6 +165,7 @@ int ifm_report_write_json(const ifm_report *r, FILE *out) {
   fputs("{\n  \"format\": \"ifmatch-report\",\n  \"version\": 1", out);
   json_key_str(out, 2, "tool_version", r->tool_version);
   json_key_str(out, 2, "target", r->target);
+  if (r->proxy) json_key_str(out, 2, "proxy", r->proxy);
   json_key_str(out, 2, "profile", r->profile);
   json_key_str(out, 2, "started_at", r->started_at);
   json_key_ms(out, 2, "duration_ms", r->duration_ms);

@@ -281,6 +281,7 @@ static void junit_counts(FILE *out, const ifm_report *r, size_t first, int one_f
  * "ifmatch" stands for no file. Without a report name, the file alone. */
 static void junit_suite_name(FILE *out, const ifm_report *r, const char *relfile) {
   fputs(" name=\"", out);
+  if (r->proxy) junit_property(out, 6, "proxy", r->proxy);
   if (r->name && *r->name) {
     ifm_escape_puts(out, IFM_ESCAPE_XML, r->name);
     fputc('/', out);

@@ -308,6 +308,10 @@ static void tap_summary(FILE *out, const ifm_report *r) {
 
 int ifm_report_write_tap(const ifm_report *r, FILE *out) {
   size_t i;
+  if (r->proxy) {
+    fputs(", proxy ", out);
+    tap_text(out, r->proxy);
+  }
 
   if (!r || !out) {
     errno = EINVAL;

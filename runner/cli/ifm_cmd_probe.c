@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "ifm_cli_net.h"
 #include "ifm_cmd.h"
 #include "ifm_probe.h"
 #include "ifm_redact_stdio.h"
@@ -43,6 +44,15 @@ static void probe_usage(FILE *out) {
         "  -H, --header 'N: V'      sent on every request (repeatable); V may use ${env:NAME}.\n"
         "                           A credential (Authorization, Cookie) is never written: the\n"
         "                           file names ${env:IFMATCH_SECRET_<NAME>} instead\n"
+        "      --cert FILE          client certificate, PEM (mTLS); tls.cert in the file\n"
+        "      --key FILE           its private key, PEM, not encrypted (default: in --cert)\n"
+        "      --proxy URL          [scheme://][user:password@]host[:port]; the file gets it as\n"
+        "                           ${env:IFMATCH_SECRET_PROXY} when it holds credentials\n"
+        "      --noproxy LIST       hosts never proxied ('*': none; '': not even loopback)\n"
+        "      --resolve HOST:PORT:ADDR[,ADDR]...  use ADDR for HOST:PORT (repeatable)\n"
+        "      --connect-to HOST1:PORT1:HOST2:PORT2  connect there instead (repeatable)\n"
+        "                           These are curl's options, written into the target file;\n"
+        "                           without --proxy, libcurl's http_proxy, HTTPS_PROXY, ... apply\n"
         "  -q, --quiet              no findings on stderr\n"
         "  -h, --help\n"
         "\n"
@@ -76,17 +86,20 @@ int ifm_cmd_probe(int argc, char **argv) {
       {"target", required_argument, 0, 't'},  {"body-template", required_argument, 0, 'B'},
       {"extract", required_argument, 0, 'E'}, {"timeout", required_argument, 0, 'T'},
       {"header", required_argument, 0, 'H'},  {"quiet", no_argument, 0, 'q'},
-      {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
+      {"help", no_argument, 0, 'h'},          IFM_CLI_NET_OPTIONS,
+      {0, 0, 0, 0}};
   ifm_probe_opts po;
+  ifm_netopts net;
   ifm_probe *p = NULL;
   ifm_buf out = IFM_BUF_INIT;
   const char **hdrs = NULL, **h;
   const char *outfile = NULL;
   char err[1024], *end, **url_secrets = NULL, *const *secrets;
   size_t n_url_secrets = 0, n_secrets, i;
-  int ch, quiet = 0, code = 2;
+  int ch, quiet = 0, code = 2, isnet;
   ifm_err rc;
   memset(&po, 0, sizeof po);
+  memset(&net, 0, sizeof net);
   optind = 1;
   opterr = 0;
   while ((ch = getopt_long(argc, argv, ":u:o:t:H:qh", opts, NULL)) != -1) {
@@ -113,7 +126,9 @@ int ifm_cmd_probe(int argc, char **argv) {
       case 'h': probe_usage(stdout); code = 0; goto out;
       case ':': fprintf(stderr, "ifmatch probe: option '%s' needs a value\n", argv[optind - 1]); goto out;
       default:
-        fprintf(stderr, "ifmatch probe: unknown option '%s' (see ifmatch probe --help)\n", argv[optind - 1]);
+        if ((isnet = ifm_cli_net_option(ch, optarg, &net, "probe")) > 0) break;
+        if (isnet == 0)
+          fprintf(stderr, "ifmatch probe: unknown option '%s' (see ifmatch probe --help)\n", argv[optind - 1]);
         goto out;
     }
   }
@@ -125,11 +140,14 @@ int ifm_cmd_probe(int argc, char **argv) {
     fprintf(stderr, "ifmatch probe: --url is required (see ifmatch probe --help)\n");
     goto out;
   }
+  if (ifm_cli_net_check(&net, "probe") != 0) goto out;
+  po.net = &net;
   po.headers = hdrs;
   po.stop = &g_probe_stop;
   /* the terminal redacts --url's userinfo at once, and every secret of the
    * probe (the partial target's, the --header credentials) once it is loaded */
   if (ifm_secrets_add_url(&url_secrets, &n_url_secrets, po.url) != IFM_OK ||
+      ifm_secrets_add_proxy(&url_secrets, &n_url_secrets, net.proxy) != IFM_OK ||
       ifm_redact_stdio_begin(url_secrets, n_url_secrets) != 0)
     goto out;
   po.log = quiet ? NULL : stderr;
@@ -162,5 +180,6 @@ out:
   ifm_probe_free(p);
   ifm_buf_clear(&out);
   free(hdrs);
+  ifm_netopts_clear(&net);
   return code;
 }

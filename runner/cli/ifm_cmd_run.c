@@ -6,7 +6,6 @@
  * exit 0 conformant / 1 a case failed / 2 bad input / 3 run not completed.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,17 +17,20 @@
 #include <unistd.h>
 #include "ifm_baseline.h"
 #include "ifm_catalogue.h"
+#include "ifm_cli_net.h"
 #include "ifm_certify.h"
 #include "ifm_cmd.h"
 #include "ifm_exec.h"
 #include "ifm_load.h"
 #include "ifm_paths.h"
+#include "ifm_reach.h"
 #include "ifm_plan.h"
 #include "ifm_redact.h"
 #include "ifm_redact_stdio.h"
 #include "ifm_secrets.h"
 #include "ifm_reports.h"
 #include "ifm_run.h"
+#include "ifm_run_cli.h"
 #include "ifm_server.h"
 #include "ifm_out_file.h"
 #include "ifm_waiver.h"
@@ -40,154 +42,8 @@ static void on_signal(int sig) {
   g_stop = 1;
 }
 
-typedef struct run_cli {
-  const char **paths;
-  size_t n_paths;
-  const char *target_file, *url, *profile, *filter;
-  const char *tap, *junit, *json, *html;
-  unsigned jobs;
-  double timeout_s, max_time_s;
-  double max_memory_mib;  /* --max-memory; 0: the executor's default */
-  const char **var_names, **var_values;
-  size_t n_vars;
-  int quiet, verbose;
-  int allow_empty;      /* a selection that matches no case is not an error */
-  int requirements;     /* list: the catalogue with case counts */
-  const char *waivers, *baseline;
-  int certify;          /* ifmatch certify */
-  const char *out_dir;  /* --out: where the reports go that no option of their own places */
-  const char *sign_key; /* certify --sign: an Ed25519 private key (PEM) */
-  const char *report_name;  /* --report-name: JUnit suite names; default the target's name */
-} run_cli;
-
-
-static int parse_number(const char *opt, const char *s, double min, double max, double *out) {
-  char *end;
-  double v;
-  errno = 0;
-  v = strtod(s, &end);
-  if (errno || end == s || *end || v < min || v > max) {
-    fprintf(stderr, "ifmatch run: %s: '%s' is not a number from %g to %g\n", opt, s, min, max);
-    return -1;
-  }
-  *out = v;
-  return 0;
-}
-
-static int add_var(run_cli *c, const char *kv) {
-  const char *eq = strchr(kv, '=');
-  const char **n, **v;
-  if (!eq || eq == kv) {
-    fprintf(stderr, "ifmatch run: --var: expected KEY=VALUE, got '%s'\n", kv);
-    return -1;
-  }
-  n = realloc(c->var_names, (c->n_vars + 1) * sizeof *n);
-  if (!n) return -1;
-  c->var_names = n;
-  v = realloc(c->var_values, (c->n_vars + 1) * sizeof *v);
-  if (!v) return -1;
-  c->var_values = v;
-  c->var_names[c->n_vars] = ifm_strndup(kv, (size_t)(eq - kv));
-  c->var_values[c->n_vars] = eq + 1;
-  c->n_vars++;
-  return 0;
-}
-
-static void run_cli_free(run_cli *c) {
-  size_t i;
-  for (i = 0; i < c->n_vars; i++) free((char *)c->var_names[i]);
-  free(c->var_names);
-  free(c->var_values);
-  free(c->paths);
-}
-
-/* Options, with IFMATCH_* environment variables as defaults. Returns 0, 1
- * (help printed) or -1 (bad usage, message printed). */
-static int run_cli_parse(int argc, char **argv, run_cli *c, const char *cmd) {
-  static const struct option opts[] = {
-      {"target", required_argument, 0, 't'}, {"url", required_argument, 0, 'u'},
-      {"profile", required_argument, 0, 'p'}, {"filter", required_argument, 0, 'f'},
-      {"jobs", required_argument, 0, 'j'},    {"timeout", required_argument, 0, 'T'},
-      {"max-time", required_argument, 0, 'M'}, {"var", required_argument, 0, 'V'},
-      {"tap", required_argument, 0, 'A'},     {"junit", required_argument, 0, 'J'},
-      {"json", required_argument, 0, 'S'},    {"html", required_argument, 0, 'H'},
-      {"quiet", no_argument, 0, 'q'},         {"verbose", no_argument, 0, 'v'},
-      {"requirements", no_argument, 0, 'R'},  {"help", no_argument, 0, 'h'},
-      {"waivers", required_argument, 0, 'W'}, {"baseline", required_argument, 0, 'B'},
-      {"out", required_argument, 0, 'O'},     {"allow-empty", no_argument, 0, 'E'},
-      {"report-name", required_argument, 0, 'N'}, {"sign", required_argument, 0, 'K'},
-      {"max-memory", required_argument, 0, 'm'},
-      {0, 0, 0, 0}};
-  const char *env;
-  double d;
-  int ch;
-  memset(c, 0, sizeof *c);
-  c->jobs = 8;
-  c->max_time_s = 1800;
-  c->target_file = getenv("IFMATCH_TARGET");
-  c->url = getenv("IFMATCH_URL");
-  c->profile = getenv("IFMATCH_PROFILE");
-  c->filter = getenv("IFMATCH_FILTER");
-  c->report_name = getenv("IFMATCH_REPORT_NAME");
-  if ((env = getenv("IFMATCH_JOBS")) && *env) {
-    if (parse_number("IFMATCH_JOBS", env, 1, 1024, &d)) return -1;
-    c->jobs = (unsigned)d;
-  }
-  if ((env = getenv("IFMATCH_TIMEOUT")) && *env && parse_number("IFMATCH_TIMEOUT", env, 0.001, 86400, &c->timeout_s)) return -1;
-  if ((env = getenv("IFMATCH_MAX_TIME")) && *env && parse_number("IFMATCH_MAX_TIME", env, 1, 864000, &c->max_time_s)) return -1;
-  if ((env = getenv("IFMATCH_MAX_MEMORY")) && *env &&
-      parse_number("IFMATCH_MAX_MEMORY", env, 16, 1048576, &c->max_memory_mib))
-    return -1;
-  optind = 1;
-  opterr = 0;
-  while ((ch = getopt_long(argc, argv, ":t:u:p:f:j:qvh", opts, NULL)) != -1) {
-    switch (ch) {
-      case 't': c->target_file = optarg; break;
-      case 'u': c->url = optarg; break;
-      case 'p': c->profile = optarg; break;
-      case 'f': c->filter = optarg; break;
-      case 'j':
-        if (parse_number("--jobs", optarg, 1, 1024, &d)) return -1;
-        c->jobs = (unsigned)d;
-        break;
-      case 'T': if (parse_number("--timeout", optarg, 0.001, 86400, &c->timeout_s)) return -1; break;
-      case 'M': if (parse_number("--max-time", optarg, 1, 864000, &c->max_time_s)) return -1; break;
-      case 'V': if (add_var(c, optarg)) return -1; break;
-      case 'A': c->tap = optarg; break;
-      case 'J': c->junit = optarg; break;
-      case 'S': c->json = optarg; break;
-      case 'H': c->html = optarg; break;
-      case 'q': c->quiet = 1; break;
-      case 'v': c->verbose = 1; break;
-      case 'R': c->requirements = 1; break;
-      case 'W': c->waivers = optarg; break;
-      case 'B': c->baseline = optarg; break;
-      case 'O': c->out_dir = optarg; break;
-      case 'E': c->allow_empty = 1; break;
-      case 'N': c->report_name = optarg; break;
-      case 'K': c->sign_key = optarg; break;
-      case 'm': if (parse_number("--max-memory", optarg, 16, 1048576, &c->max_memory_mib)) return -1; break;
-      case 'h': ifm_cmd_usage(cmd, stdout); return 1;
-      case ':':
-        fprintf(stderr, "ifmatch %s: option '%s' needs a value\n", cmd, argv[optind - 1]);
-        return -1;
-      default:
-        fprintf(stderr, "ifmatch %s: unknown option '%s' (see ifmatch %s --help)\n", cmd, argv[optind - 1], cmd);
-        return -1;
-    }
-  }
-  c->n_paths = (size_t)(argc - optind);
-  c->paths = calloc(c->n_paths + 1, sizeof *c->paths);
-  if (!c->paths) return -1;
-  for (ch = optind; ch < argc; ch++) c->paths[ch - optind] = argv[ch];
-  if (c->target_file && !*c->target_file) c->target_file = NULL;
-  if (c->url && !*c->url) c->url = NULL;
-  if (c->report_name && !*c->report_name) c->report_name = NULL;
-  return 0;
-}
-
 /* Loads the suite named on the command line, or the default one. */
-static int load_suite(const run_cli *c, ifm_suite *suite) {
+static int load_suite(const ifm_run_cli *c, ifm_suite *suite) {
   ifm_errors err = {0};
   char *dflt = NULL;
   const char *one[1];
@@ -216,7 +72,7 @@ static int load_suite(const run_cli *c, ifm_suite *suite) {
 
 /* The target: a file, the reference target with another URL, or the
  * reference target for the embedded server. */
-static int load_target(const run_cli *c, ifm_target *t) {
+static int load_target(const ifm_run_cli *c, ifm_target *t) {
   ifm_errors err = {0};
   char *ref = NULL;
   int rc;
@@ -341,40 +197,7 @@ static char *iso_now(void) {
   return ifm_strdup(buf);
 }
 
-/* Checks that the target answers at all before running 100 cases into a wall. */
-static int probe_cb_status;
-static char probe_err[256];
-static void probe_cb(ifm_xfer *x, void *ctx) {
-  const ifm_exchange *r = ifm_xfer_exchange(x);
-  (void)ctx;
-  probe_cb_status = r->error ? -1 : r->status;
-  if (r->error) snprintf(probe_err, sizeof probe_err, "%s", r->error);
-}
-
-/* The startup check: does the target answer at all? timeout_s: --timeout
- * (0: the target's, else 10 s), which this wait obeys like every other. */
-static int probe_target(const char *base_url, const ifm_target *t, double timeout_s) {
-  ifm_exec *e = ifm_exec_new();
-  ifm_xfer_opts xo = {0};
-  ifm_xfer *x;
-  xo.timeout_s = timeout_s > 0 ? timeout_s : t->timeout_s > 0 ? t->timeout_s : 10;
-  xo.http_version = (int)t->http_version;
-  xo.ca_file = t->ca_file;
-  xo.tls_verify = t->tls_verify;
-  if (!e || !(x = ifm_xfer_new("OPTIONS", base_url, &xo))) {
-    ifm_exec_free(e);
-    return -1;
-  }
-  probe_cb_status = -1;
-  snprintf(probe_err, sizeof probe_err, "no answer");
-  if (ifm_exec_add(e, x, probe_cb, NULL) != 0) ifm_xfer_free(x);
-  else ifm_exec_run(e, &g_stop, 0);
-  ifm_exec_free(e);
-  return probe_cb_status > 0 ? 0 : -1;
-}
-
-
-static int load_waivers(const run_cli *c, const ifm_suite *suite, ifm_waivers *w) {
+static int load_waivers(const ifm_run_cli *c, const ifm_suite *suite, ifm_waivers *w) {
   ifm_errors err = {0};
   int rc = 0;
   if (!c->waivers) return 0;
@@ -391,7 +214,7 @@ static int load_waivers(const run_cli *c, const ifm_suite *suite, ifm_waivers *w
 
 /* A baseline that cannot be read is a bad command line: say so before
  * anything is sent. */
-static int check_baseline(const run_cli *c) {
+static int check_baseline(const ifm_run_cli *c) {
   ifm_report *empty;
   char err[512];
   int rc;
@@ -453,7 +276,7 @@ static int has_unwaived_fail(const ifm_report *rep) {
 /* Where the reports go: --out DIR (certify: results/ by default) holds each
  * one its own option does not place; a plain run with no report option
  * writes them all to results/, so that a run always leaves its evidence. */
-static int out_defaults(run_cli *c) {
+static int out_defaults(ifm_run_cli *c) {
   static char paths[IFM_OUT_KINDS][4096];
   const char **slots[IFM_OUT_KINDS];
   int k;
@@ -473,7 +296,7 @@ static int out_defaults(run_cli *c) {
   return 0;
 }
 
-static void print_where(const run_cli *c, int certify) {
+static void print_where(const ifm_run_cli *c, int certify) {
   fprintf(stderr, "ifmatch: reports: %s, %s, %s, %s%s%s%s\n", c->tap, c->junit, c->json, c->html,
           certify ? "; certificate: " : "", certify ? c->out_dir : "", certify ? "/certificate.{txt,json}" : "");
 }
@@ -486,7 +309,7 @@ void ifm_cmd_run_catch_signals(void) {
 }
 
 static int cmd_run_or_certify(int argc, char **argv, int certify) {
-  run_cli cli;
+  ifm_run_cli cli;
   ifm_suite suite = {0};
   ifm_waivers waivers;
   ifm_target target;
@@ -495,16 +318,16 @@ static int cmd_run_or_certify(int argc, char **argv, int certify) {
   ifm_report *rep = NULL;
   ifm_run_opts ro;
   progress_ctx pc;
-  char url[256], err[512];
+  char url[256], err[512], why[512];
   const char *base_url, *profile_name;
-  int rc, exit_code = 3, wrc = 0, conformant, empty_selection = 0;  /* 1: nothing selected; -1: and --allow-empty */
+  int rc, exit_code = 3, wrc = 0, conformant, reached, empty_selection = 0;  /* 1: nothing selected; -1: and --allow-empty */
 
   memset(&target, 0, sizeof target);
   memset(&profile, 0, sizeof profile);
   memset(&waivers, 0, sizeof waivers);
-  rc = run_cli_parse(argc, argv, &cli, certify ? "certify" : "run");
+  rc = ifm_run_cli_parse(argc, argv, &cli, certify ? "certify" : "run");
   if (rc != 0) {
-    run_cli_free(&cli);
+    ifm_run_cli_free(&cli);
     return rc > 0 ? 0 : 2;
   }
   cli.certify = certify;
@@ -528,13 +351,14 @@ static int cmd_run_or_certify(int argc, char **argv, int certify) {
     exit_code = 2;
     goto out;
   }
+  if (ifm_cli_net_apply(&cli.net, &target) != IFM_OK) goto out;
   profile_name = cli.profile ? cli.profile : target.profile ? target.profile : "rfc9110";
   if (load_profile(profile_name, &profile) != 0 || load_waivers(&cli, &suite, &waivers) != 0 ||
       check_baseline(&cli) != 0) {
     exit_code = 2;
     goto out;
   }
-  if (!cli.target_file && !cli.url) {
+  if ((!cli.target_file || target.embedded) && !cli.url) {     /* the reference target, no --url */
     ifm_server_opts so;
     ifm_server_opts_init(&so);
     if (ifm_server_profile_parse(profile.name, &so.profile) != 0) {
@@ -573,6 +397,8 @@ static int cmd_run_or_certify(int argc, char **argv, int certify) {
   if (!rep) goto out;
   rep->tool_version = ifm_strdup(IFM_VERSION);
   rep->target = ifm_redact(base_url, strlen(base_url), target.secrets, target.n_secrets, NULL);
+  if (target.net.proxy)   /* that a proxy was used, and which: never its credentials */
+    rep->proxy = ifm_redact(target.net.proxy, strlen(target.net.proxy), target.secrets, target.n_secrets, NULL);
   rep->profile = ifm_strdup(profile.name);
   rep->started_at = iso_now();
   rep->name = ifm_strdup(cli.report_name ? cli.report_name : target.name ? target.name : "ifmatch");
@@ -581,14 +407,17 @@ static int cmd_run_or_certify(int argc, char **argv, int certify) {
   if (g_stop) {
     rep->interrupted = 1;
     rep->not_tested = ifm_strdup("interrupted before any case ran");
-  } else if (probe_target(base_url, &target, cli.timeout_s) != 0 && g_stop) {
+  } else if ((reached = ifm_reach_check(base_url, &target, cli.timeout_s, &g_stop, why, sizeof why)) != 0 &&
+             g_stop) {
     rep->interrupted = 1;          /* the signal, not the target, ended the startup check */
     rep->not_tested = ifm_strdup("interrupted before any case ran (during the startup check)");
-  } else if (probe_cb_status <= 0) {
-    fprintf(stderr, "ifmatch: target %s does not answer: %s\n", rep->target, probe_err);
+  } else if (reached != 0) {
+    fprintf(stderr, "ifmatch: target %s%s%s does not answer: %s\n", rep->target, rep->proxy ? " through the proxy " : "",
+            rep->proxy ? rep->proxy : "", why);
     {
       ifm_buf m = IFM_BUF_INIT;
-      ifm_buf_printf(&m, "the target %s does not answer: %s", rep->target, probe_err);
+      ifm_buf_printf(&m, "the target %s%s%s does not answer: %s", rep->target, rep->proxy ? " through the proxy " : "",
+                     rep->proxy ? rep->proxy : "", why);
       rep->not_tested = ifm_buf_detach(&m);
     }
   } else {
@@ -598,8 +427,9 @@ static int cmd_run_or_certify(int argc, char **argv, int certify) {
     if (!cli.quiet) {
       size_t n = 0, f;
       for (f = 0; f < suite.n_files; f++) n += suite.files[f].n_cases;
-      fprintf(stderr, "ifmatch: %zu cases loaded%s; target %s, profile %s\n", n,
-              cli.filter && *cli.filter ? " (a --filter selects among them)" : "", rep->target, rep->profile);
+      fprintf(stderr, "ifmatch: %zu cases loaded%s; target %s%s%s, profile %s\n", n,
+              cli.filter && *cli.filter ? " (a --filter selects among them)" : "", rep->target,
+              rep->proxy ? " through the proxy " : "", rep->proxy ? rep->proxy : "", rep->profile);
     }
     pc.verbose = cli.verbose;
     pc.quiet = cli.quiet;
@@ -668,7 +498,7 @@ out:
   ifm_target_clear(&target);
   ifm_profile_clear(&profile);
   ifm_waivers_clear(&waivers);
-  run_cli_free(&cli);
+  ifm_run_cli_free(&cli);
   return exit_code;
 }
 
@@ -677,16 +507,16 @@ int ifm_cmd_run(int argc, char **argv) { return cmd_run_or_certify(argc, argv, 0
 int ifm_cmd_certify(int argc, char **argv) { return cmd_run_or_certify(argc, argv, 1); }
 
 int ifm_cmd_list(int argc, char **argv) {
-  run_cli cli;
+  ifm_run_cli cli;
   ifm_suite suite = {0};
   size_t f, k, i, total = 0;
-  int rc = run_cli_parse(argc, argv, &cli, "list"), by_req = 0;
+  int rc = ifm_run_cli_parse(argc, argv, &cli, "list"), by_req = 0;
   if (rc != 0) {
-    run_cli_free(&cli);
+    ifm_run_cli_free(&cli);
     return rc > 0 ? 0 : 2;
   }
   if (load_suite(&cli, &suite) != 0) {
-    run_cli_free(&cli);
+    ifm_run_cli_free(&cli);
     return 2;
   }
   by_req = cli.requirements;
@@ -711,6 +541,6 @@ int ifm_cmd_list(int argc, char **argv) {
     }
   }
   ifm_suite_clear(&suite);
-  run_cli_free(&cli);
+  ifm_run_cli_free(&cli);
   return 0;
 }

@@ -24,6 +24,7 @@
 #include "ifm_cert_read.h"
 #include "ifm_certificate.h"
 #include "ifm_certify.h"
+#include "ifm_cli_net.h"
 #include "ifm_cmd.h"
 #include "ifm_out_file.h"
 #include "ifm_report_read.h"
@@ -35,6 +36,7 @@
 typedef struct verify_cli {
   const char *cert, *pubkey, *url, *target, *profile, *timeout, *reports_dir;
   int quiet;
+  ifm_netopts net;   /* passed on to the re-run */
 } verify_cli;
 
 static void usage(FILE *out) {
@@ -51,6 +53,9 @@ static void usage(FILE *out) {
         "  --target FILE     run it again through a target file and compare\n"
         "  --profile NAME    profile for the re-run (default: the certificate's)\n"
         "  --timeout S       per-request timeout of the re-run\n"
+        "  --cert FILE, --key FILE, --proxy URL, --noproxy LIST, --resolve HOST:PORT:ADDR,\n"
+        "  --connect-to HOST1:PORT1:HOST2:PORT2\n"
+        "                    how the re-run reaches the server, as for 'ifmatch run'\n"
         "  -q, --quiet       only problems\n"
         "  -h, --help        this text\n"
         "\n"
@@ -64,8 +69,8 @@ static int parse(int argc, char **argv, verify_cli *c) {
                                        {"target", required_argument, 0, 't'}, {"profile", required_argument, 0, 'p'},
                                        {"timeout", required_argument, 0, 'T'}, {"reports", required_argument, 0, 'r'},
                                        {"quiet", no_argument, 0, 'q'},        {"help", no_argument, 0, 'h'},
-                                       {0, 0, 0, 0}};
-  int ch;
+                                       IFM_CLI_NET_OPTIONS,                   {0, 0, 0, 0}};
+  int ch, net;
   memset(c, 0, sizeof *c);
   optind = 1;
   opterr = 0;
@@ -81,7 +86,9 @@ static int parse(int argc, char **argv, verify_cli *c) {
       case 'h': usage(stdout); return 1;
       case ':': fprintf(stderr, "ifmatch verify: option '%s' needs a value\n", argv[optind - 1]); return -1;
       default:
-        fprintf(stderr, "ifmatch verify: unknown option '%s' (see ifmatch verify --help)\n", argv[optind - 1]);
+        if ((net = ifm_cli_net_option(ch, optarg, &c->net, "verify")) > 0) break;
+        if (net == 0)
+          fprintf(stderr, "ifmatch verify: unknown option '%s' (see ifmatch verify --help)\n", argv[optind - 1]);
         return -1;
     }
   }
@@ -94,7 +101,7 @@ static int parse(int argc, char **argv, verify_cli *c) {
     fprintf(stderr, "ifmatch verify: --url and --target: name one\n");
     return -1;
   }
-  return 0;
+  return ifm_cli_net_check(&c->net, "verify");
 }
 
 /* dir of path with its slash ("" when none), into out. */
@@ -247,14 +254,16 @@ static int check_digest_and_signature(const verify_cli *c, const ifm_certinfo *c
 static int rerun(const verify_cli *c, const ifm_certinfo *ci, const ifm_report *rep) {
   char dir[4096], path[4200];
   const char *tmpdir = getenv("TMPDIR");
-  const char *argv[16];
-  int argc = 0, rc, diff = 0, k;
+  size_t max = 24 + 2 * (c->net.n_resolve + c->net.n_connect_to), argc = 0;
+  const char **argv = calloc(max, sizeof *argv);
+  int rc, diff = 0, k;
   ifm_report *now = ifm_report_new();
   char err[600];
   size_t i, j;
   snprintf(dir, sizeof dir, "%s/ifmatch-verify-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
-  if (!now || !mkdtemp(dir)) {
+  if (!argv || !now || !mkdtemp(dir)) {
     ifm_report_free(now);
+    free(argv);
     return 3;
   }
   argv[argc++] = "certify";
@@ -269,10 +278,12 @@ static int rerun(const verify_cli *c, const ifm_certinfo *ci, const ifm_report *
     argv[argc++] = "--timeout";
     argv[argc++] = c->timeout;
   }
+  argc = ifm_cli_net_argv(&c->net, argv, argc, max - 1);
   argv[argc] = NULL;
   /* not the URL: it may carry userinfo, which only the run itself redacts */
   if (!c->quiet) fprintf(stderr, "ifmatch verify: running the suite again (%s)\n", c->url ? "--url" : c->target);
-  rc = ifm_cmd_certify(argc, (char **)argv);
+  rc = ifm_cmd_certify((int)argc, (char **)argv);
+  free(argv);
   snprintf(path, sizeof path, "%s/%s", dir, ifm_out_names[IFM_OUT_JSON]);
   if (rc > 1 || ifm_report_read_json(path, now, err, sizeof err) != 0 || ifm_report_not_tested(now)) {
     fprintf(stderr, "ifmatch verify: cannot compare: the re-run did not complete (exit %d)\n", rc);
@@ -317,11 +328,15 @@ int ifm_cmd_verify(int argc, char **argv) {
   char digest[65], err[600], vbuf[64];
   int rc = parse(argc, argv, &c);
   memset(&ci, 0, sizeof ci);
-  if (rc != 0) return rc > 0 ? 0 : 2;
+  if (rc != 0) {
+    ifm_netopts_clear(&c.net);
+    return rc > 0 ? 0 : 2;
+  }
   if (ifm_file_read_all(c.cert, CERT_MAX_BYTES, &cert, err, sizeof err) != 0 ||
       ifm_cert_read_json(c.cert, cert.p ? cert.p : "", cert.len, &ci, digest, err, sizeof err) != 0) {
     fprintf(stderr, "ifmatch verify: %s\n", err);
     ifm_buf_clear(&cert);
+    ifm_netopts_clear(&c.net);
     return 2;
   }
   rc = check_digest_and_signature(&c, &ci, &cert, digest);
@@ -339,5 +354,6 @@ int ifm_cmd_verify(int argc, char **argv) {
   ifm_report_free(rep);
   ifm_certinfo_clear(&ci);
   ifm_buf_clear(&cert);
+  ifm_netopts_clear(&c.net);
   return rc;
 }

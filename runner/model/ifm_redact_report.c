@@ -64,7 +64,8 @@ ifm_err ifm_result_redact(ifm_result *res, char *const *secrets, size_t n_secret
 
 ifm_err ifm_report_redact(ifm_report *rep, char *const *secrets, size_t n_secrets) {
   char **s[] = {&rep->tool_version, &rep->target, &rep->profile,    &rep->started_at,
-                &rep->not_tested,   &rep->name,   &rep->suite_root, &rep->baseline};
+                &rep->not_tested,   &rep->name,   &rep->suite_root, &rep->baseline,
+                &rep->proxy};
   ifm_err rc = IFM_OK;
   size_t i;
   if (n_secrets == 0) return IFM_OK;

@@ -43,6 +43,7 @@ void ifm_report_free(ifm_report *r) {
   free(r->results);
   free(r->tool_version);
   free(r->target);
+  free(r->proxy);
   free(r->profile);
   free(r->started_at);
   free(r->not_tested);

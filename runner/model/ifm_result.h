@@ -44,6 +44,8 @@ typedef struct ifm_result {
 typedef struct ifm_report {
   char *tool_version;
   char *target;             /* target name or URL (no credentials) */
+  char *proxy;              /* the proxy the run went through (its userinfo redacted), or
+                               NULL: none given (an environment proxy is not recorded) */
   char *profile;
   char *started_at;         /* ISO 8601 UTC */
   double duration_ms;

@@ -20,6 +20,8 @@
 #include "ifm_buf.h"
 #include "ifm_err.h"
 
+struct ifm_netopts;
+
 typedef struct ifm_probe_opts {
   const char *url;              /* scheme://host[:port][/prefix]: where to probe (required) */
   const char *partial;          /* a partial target file to start from (--target), or NULL */
@@ -28,6 +30,9 @@ typedef struct ifm_probe_opts {
   double timeout_s;             /* per request; 0: 10 s */
   const char *const *headers;   /* --header "Name: value" (value may use ${env:NAME}) */
   size_t n_headers;
+  const struct ifm_netopts *net;  /* --cert, --key, --proxy, --noproxy, --resolve, --connect-to
+                                   (ifm_model.h; NULL: none): over the partial target's, used
+                                   by every request and written into the file */
   FILE *log;                    /* one line per finding (secrets redacted); NULL: quiet */
   volatile int *stop;           /* set asynchronously to cut the probe short */
 } ifm_probe_opts;

@@ -66,6 +66,7 @@ static size_t burst(ifm_probe *p, unsigned *cap, size_t *sent) {
   xo.timeout_s = p->t.timeout_s > 0 && p->t.timeout_s < 3 ? p->t.timeout_s : 3;
   xo.tls_verify = p->t.tls_verify;
   xo.ca_file = p->t.ca_file;
+  xo.net = &p->t.net;
   xo.http_version = (int)p->t.http_version;
   for (i = 0; i < IFM_PROBE_CONNS; i++) {
     ifm_exchange req;

@@ -35,6 +35,7 @@ ifm_err ifm_probe_send(ifm_probe *p, const ifm_request_spec *spec, ifm_exchange 
   xo.timeout_s = p->t.timeout_s > 0 ? p->t.timeout_s : 10;
   xo.tls_verify = p->t.tls_verify;
   xo.ca_file = p->t.ca_file;
+  xo.net = &p->t.net;
   xo.http_version = (int)p->t.http_version;
   if (!(x = ifm_xfer_new_exchange(&req, &xo))) {
     ifm_exchange_clear(&req);

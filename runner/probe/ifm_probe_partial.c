@@ -242,11 +242,33 @@ static int target_var_cb(const char *name, size_t len, void *ctx) {
   return ifm_tmpl_builtin(name, len, IFM_TMPL_IN_TARGET);
 }
 
+/* The connection options of the command line, over the partial target's.
+ * A proxy's userinfo is a secret: unless the partial file named it through
+ * ${env:...}, the file gets ${env:IFMATCH_SECRET_PROXY} for the whole proxy
+ * URL, which the top comment asks the user to set, as for --url. */
+static ifm_err net_apply(ifm_probe *p) {
+  const char *proxy, *auth;
+  ifm_err rc = p->o->net ? ifm_netopts_override(&p->t.net, p->o->net) : IFM_OK;
+  if (rc == IFM_OK) rc = ifm_secrets_add_proxy(&p->t.secrets, &p->t.n_secrets, p->t.net.proxy);
+  if (rc != IFM_OK || !(proxy = p->t.net.proxy)) return rc;
+  auth = strstr(proxy, "://") ? strstr(proxy, "://") + 3 : proxy;
+  if (!memchr(auth, '@', strcspn(auth, "/?#"))) return IFM_OK;
+  if (!p->o->net || !p->o->net->proxy) return IFM_OK;      /* the partial file's, kept as written */
+  if ((rc = ifm_probe_doc_raw_add(&p->doc, proxy, "${env:IFMATCH_SECRET_PROXY}")) == IFM_OK)
+    ifm_probe_say(p, IFM_PN_TOP, "--proxy holds credentials, a secret: proxy names it as "
+                  "${env:IFMATCH_SECRET_PROXY}; set that variable to the proxy URL before ifmatch run");
+  return rc;
+}
+
 ifm_err ifm_probe_options_apply(ifm_probe *p, char *err, size_t errlen) {
   const ifm_probe_opts *o = p->o;
   size_t i, off = 0;
   const char *msg = NULL;
   ifm_err rc;
+  if ((rc = net_apply(p)) != IFM_OK) {
+    snprintf(err, errlen, "out of memory");
+    return rc;
+  }
   if (o->timeout_s > 0) p->t.timeout_s = o->timeout_s;
   for (i = 0; i < o->n_headers; i++)
     if ((rc = add_header(p, o->headers[i], err, errlen)) != IFM_OK) return rc;

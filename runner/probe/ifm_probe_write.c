@@ -182,6 +182,35 @@ static void op_map(ifm_buf *b, const ifm_probe_doc *d, const ifm_op_map *m, int 
   ifm_buf_putc(b, '}');
 }
 
+static void value_list(ifm_buf *b, const ifm_probe_doc *d, const char *key, char *const *v, size_t n) {
+  size_t i;
+  if (!n) return;
+  ifm_buf_printf(b, "%s: [", key);
+  for (i = 0; i < n; i++) {
+    if (i) ifm_buf_puts(b, ", ");
+    value(b, d, v[i]);
+  }
+  ifm_buf_puts(b, "]\n");
+}
+
+/* tls, and how the server is reached: the keys as the probe used them
+ * (a proxy with credentials as the ${env:...} reference it was given) */
+static void net(ifm_buf *b, const ifm_probe_doc *d) {
+  const ifm_target *t = d->t;
+  const ifm_netopts *n = &t->net;
+  if (t->ca_file || !t->tls_verify || n->cert) {
+    ifm_buf_puts(b, "tls: {");
+    if (t->ca_file) ifm_buf_puts(b, "ca_file: "), value(b, d, t->ca_file), ifm_buf_puts(b, ", ");
+    if (n->cert) ifm_buf_puts(b, "cert: "), value(b, d, n->cert), ifm_buf_puts(b, ", ");
+    if (n->key) ifm_buf_puts(b, "key: "), value(b, d, n->key), ifm_buf_puts(b, ", ");
+    ifm_buf_printf(b, "verify: %s}\n", t->tls_verify ? "true" : "false");
+  }
+  if (n->proxy) ifm_buf_puts(b, "proxy: "), value(b, d, n->proxy), ifm_buf_putc(b, '\n');
+  if (n->noproxy) ifm_buf_puts(b, "noproxy: "), value(b, d, n->noproxy), ifm_buf_putc(b, '\n');
+  value_list(b, d, "resolve", n->resolve, n->n_resolve);
+  value_list(b, d, "connect_to", n->connect_to, n->n_connect_to);
+}
+
 static void head(ifm_buf *b, const ifm_probe_doc *d) {
   const ifm_target *t = d->t;
   ifm_buf_printf(b, "# Written by `ifmatch probe --url %s`: what the probe sent and what came back is\n"
@@ -234,11 +263,7 @@ static void middle(ifm_buf *b, const ifm_probe_doc *d) {
     quote(b, t->case_header);
     ifm_buf_putc(b, '\n');
   }
-  if (t->ca_file || !t->tls_verify) {
-    ifm_buf_puts(b, "tls: {");
-    if (t->ca_file) ifm_buf_puts(b, "ca_file: "), value(b, d, t->ca_file), ifm_buf_puts(b, ", ");
-    ifm_buf_printf(b, "verify: %s}\n", t->tls_verify ? "true" : "false");
-  }
+  net(b, d);
   if (t->n_headers) {
     comments(b, &d->notes[IFM_PN_HEADERS], "");
     secret_notes(b, d, t->headers, t->n_headers, "");

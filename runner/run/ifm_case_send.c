@@ -14,6 +14,7 @@ void ifm_case_xfer_opts(const ifm_run_opts *o, int fresh, ifm_hold_group *hold, 
   xo->http_version = (int)t->http_version;
   xo->ca_file = t->ca_file;
   xo->tls_verify = t->tls_verify;
+  xo->net = &t->net;
   xo->fresh_connection = fresh;
   xo->hold = hold;
 }
