@@ -15,7 +15,7 @@ if ! command -v cmake >/dev/null || [ ! -f "$BUILD/cmake_install.cmake" ]; then
   echo "1..0 # SKIP needs cmake and a configured build ($BUILD)"
   exit 0
 fi
-plan 30
+plan 31
 
 # todo_check DESCRIPTION REASON COMMAND...: a TAP TODO point: reported, never a failure.
 todo_check() {
@@ -117,6 +117,9 @@ d=json.load(open('$R/ifmatch.json'))
 sys.exit(0 if d['results'] and all(r['file'].startswith('cases/') for r in d['results']) else 1)"
 todo_check "HTML names the case files relative to the suite" "reports/ifm_html.c writes the path the case was loaded from" \
   bash -c "! grep -q '$P' '$R/ifmatch.html'"
+check "certify --target <prefix>/share/ifmatch/targets/reference.yaml needs no server: the embedded one, CONFORMANT" \
+  bash -c "cd / && '$TMP/moved/bin/ifmatch' certify -q --target '$TMP/moved/share/ifmatch/targets/reference.yaml' \
+             --out '$TMP/moved-cert' && grep -q '^ifmatch certificate: CONFORMANT\$' '$TMP/moved-cert/certificate.txt'"
 
 # 4. The installed tree can be moved: the suite is found relative to the program.
 mv "$P" "$TMP/moved"

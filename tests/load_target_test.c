@@ -157,7 +157,8 @@ static void test_reference_target(void) {
   if (rc != 0) dump_errors(&err);
   ASSERT_EQ(rc, 0);
   ASSERT_STREQ(t.name, "reference");
-  ASSERT_STREQ(t.base_url, "http://127.0.0.1:0");
+  ASSERT(t.base_url == NULL);     /* base_url: embedded */
+  ASSERT_EQ(t.embedded, 1);
   ASSERT_STREQ(t.profile, "rfc9110");
   ASSERT_STREQ(t.resource, "/ifm/{{run}}/{{case}}/{{n}}");
   ASSERT_EQ(t.n_capabilities, 11);
