@@ -92,18 +92,16 @@ check "the image's CMD ($cmd) runs CONFORMANT here, its reports in the mounted f
   _ "$IFMATCH" "${cmd_argv[@]//\/reports/$TMP/reports}"
 
 # The image itself: minutes, so only on request.
-if [ "${IFMATCH_TEST_CONTAINER:-}" != 1 ]; then
+# skip_image REASON: the two image points SKIP, and the test ends.
+skip_image() {
+  local d
   for d in "build-offline.sh builds the image and its run is CONFORMANT" "the image's configuration"; do
-    _n=$((_n + 1)); echo "ok $_n - $d # SKIP set IFMATCH_TEST_CONTAINER=1 (minutes: debootstrap root, buildah)"
+    _n=$((_n + 1)); echo "ok $_n - $d # SKIP $1"
   done
   finish
-fi
-if [ "$(id -u)" != 0 ] || ! command -v buildah >/dev/null; then
-  for d in "build-offline.sh builds the image and its run is CONFORMANT" "the image's configuration"; do
-    _n=$((_n + 1)); echo "ok $_n - $d # SKIP needs root and buildah"
-  done
-  finish
-fi
+}
+[ "${IFMATCH_TEST_CONTAINER:-}" = 1 ] || skip_image "set IFMATCH_TEST_CONTAINER=1 (minutes: debootstrap root, buildah)"
+[ "$(id -u)" = 0 ] && command -v buildah >/dev/null || skip_image "needs root and buildah"
 DEB=$(IFM_DEB_BUILD_DIR="$BUILD/deb-pkg" bash "$SRC/packaging/build-deb.sh" "$TMP/deb" 2>"$TMP/deb.log") || cat "$TMP/deb.log"
 TAG=localhost/ifmatch-test:$$
 mkdir -p "$TMP/image-reports"
