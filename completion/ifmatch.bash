@@ -11,13 +11,16 @@ _ifmatch_options() {
     run)
       echo "-t --target -u --url -p --profile -f --filter -j --jobs --timeout --max-time
             --max-memory --var --tap --junit --json --html --out --report-name --waivers
-            --baseline --allow-empty -q --quiet -v --verbose -h --help --suite" ;;
+            --baseline --allow-empty --cert --key --proxy --noproxy --resolve --connect-to
+            -q --quiet -v --verbose -h --help --suite" ;;
     certify)
       echo "-t --target -u --url -p --profile --out --waivers --baseline --sign -j --jobs
             --timeout --max-time --max-memory --var --report-name --tap --junit --json --html
+            --cert --key --proxy --noproxy --resolve --connect-to
             -q --quiet -v --verbose -h --help --suite" ;;
     verify)
-      echo "--pubkey --reports --url --target --profile --timeout -q --quiet -h --help --suite" ;;
+      echo "--pubkey --reports --url --target --profile --timeout --cert --key --proxy --noproxy
+            --resolve --connect-to -q --quiet -h --help --suite" ;;
     list)
       echo "-f --filter --requirements -h --help --suite" ;;
     serve)
@@ -26,7 +29,7 @@ _ifmatch_options() {
             --idle-timeout --max-store --max-resources --evict-after --log --help" ;;
     probe)
       echo "-u --url -o --out -t --target --body-template --extract --timeout -H --header
-            -q --quiet -h --help" ;;
+            --cert --key --proxy --noproxy --resolve --connect-to -q --quiet -h --help" ;;
     fuzz)
       echo "--profile --flaw --url --out --suite" ;;
   esac
@@ -104,7 +107,7 @@ _ifmatch() {
       if [[ $prev == --out && ($cmd == probe || $cmd == fuzz) ]]; then _ifmatch_files; else _ifmatch_files -d; fi
       return 0 ;;
     -t | --target | --waivers | --baseline | --sign | --pubkey | --junit | --json | --html | \
-      --arrival-log | -o)
+      --arrival-log | -o | --cert | --key)
       _ifmatch_files
       return 0 ;;
     --tap)
@@ -130,7 +133,8 @@ _ifmatch() {
     -u | --url | -f | --filter | -j | --jobs | --timeout | --max-time | --max-memory | --var | \
       --report-name | --bind | --port | --race-window-us | --threads | --max-body | \
       --auth-token | --max-conns | --max-conns-per-ip | --head-timeout | --idle-timeout | \
-      --max-store | --max-resources | --evict-after | --body-template | --extract | -H | --header)
+      --max-store | --max-resources | --evict-after | --body-template | --extract | -H | --header | \
+      --proxy | --noproxy | --resolve | --connect-to)
       return 0 ;;  # a value only the user knows
   esac
 

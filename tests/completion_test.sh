@@ -7,7 +7,7 @@
 source "$(dirname "$0")/lib.sh"
 COMP="$SRC/completion/ifmatch.bash"
 COMMANDS="run certify verify list serve probe fuzz"
-plan 22
+plan 24
 
 # help_options: as in man_test.sh, the options a --help text on stdin names.
 help_options() {
@@ -51,7 +51,7 @@ for c in $COMMANDS; do
   mapfile -t opts < <("$IFMATCH" "$c" --help 2>&1 | help_options | { [ "$c" = certify ] && grep -vx -- --filter || cat; })
   check "ifmatch $c -: all ${#opts[@]} options of its --help" offers_all "$c" - -- "${opts[@]}"
 done
-check "ifmatch run --pro: --profile" offers "$(lines --profile)" run --pro
+check "ifmatch run --pro: --profile and --proxy" offers "$(lines --profile --proxy)" run --pro
 check "run --profile: the suite's profiles and the .yaml files here" \
   offers "$(lines rfc9110 rfc9110-428 cpp api.yaml api-old.yaml sub)" run --profile ""
 check "serve --profile: only the profiles" offers "$(lines rfc9110 rfc9110-428 cpp)" serve --profile ""
@@ -59,6 +59,10 @@ check "--suite DIR run --profile h: the profiles of that suite" \
   offers "$(lines house)" --suite "$TMP/s" run --profile h
 check "run --target a: the files" offers "$(lines api.yaml api-old.yaml)" run --target a
 check "certify --out: folders only" offers "$(lines sub)" certify --out ""
+cert_files() { offers "$(lines key.pem)" run --cert k && offers "$(lines key.pem)" probe --key k; }
+check "run --cert k, probe --key k: the files" cert_files
+no_values() { offers "" run --resolve "" && offers "" verify x --proxy ""; }
+check "run --resolve, verify --proxy: nothing (a value only the user knows)" no_values
 check "serve --flaw: every flaw 'serve --flaw list' names, and list" \
   offers "$(lines list $("$IFMATCH" serve --flaw list | awk '{print $1}'))" serve --flaw ""
 check "serve --flaw w: weak-compare and write-then-412" \
