@@ -50,10 +50,11 @@ command -v buildah >/dev/null || die "buildah is not installed (apt-get install 
 
 IMAGE_USER=ifmatch IMAGE_UID=10001
 WORK=$(mktemp -d /tmp/ifm-image.XXXXXX)
-MOUNTED=()
+MOUNTED=() CONTAINERS=()
 cleanup() {
   local m
   for m in "${MOUNTED[@]}"; do umount -R "$m" 2>/dev/null || true; done
+  for m in "${CONTAINERS[@]}"; do buildah rm "$m" >/dev/null 2>&1 || true; done
   rm -rf --one-file-system "$WORK"
 }
 trap cleanup EXIT
@@ -119,12 +120,14 @@ commit_root() {
   local dir=$1 image=$2 c mnt
   shift 2
   c=$(buildah from scratch)
+  CONTAINERS+=("$c")
   mnt=$(buildah mount "$c")
   tar -C "$dir" --numeric-owner -cf - . | tar -C "$mnt" --numeric-owner -xpf -
   buildah umount "$c" >/dev/null
   buildah config --os linux --arch "$(dpkg --print-architecture)" \
     --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "$@" "$c"
   buildah commit --quiet --rm "$c" "$image" >/dev/null
+  CONTAINERS=()
 }
 
 t=$SECONDS
@@ -211,6 +214,7 @@ else
   say "NOT A CONTAINER: running the image's root filesystem with chroot --userspec as its user instead"
   HOW="chroot --userspec, not a container"
   c=$(buildah from --pull-never "$TAG")
+  CONTAINERS+=("$c")
   mnt=$(buildah mount "$c")
   # The image's own User, WorkingDir, Entrypoint and Cmd, not this script's idea of them.
   buildah inspect --type image "$TAG" >"$WORK/inspect.json"
@@ -230,6 +234,7 @@ for a in (c.get("Entrypoint") or []) + (c.get("Cmd") or []): print(a)' "$WORK/in
   for m in "${MOUNTED[@]}"; do umount -R "$m"; done
   MOUNTED=()
   buildah umount "$c" >/dev/null && buildah rm "$c" >/dev/null
+  CONTAINERS=()
 fi
 sed 's/^/  | /' "$WORK/run.out" >&2
 VERDICT=$(sed -n 's/.*verdict: \([A-Z ]*\).*/\1/p' "$WORK/run.out" | tail -n 1)
