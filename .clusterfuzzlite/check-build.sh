@@ -22,7 +22,8 @@
 #     of fuzz_interleave without lib/ must fail to find libcurl, proving the
 #     system's is hidden), and each fuzzer fuzzes its unzipped seed corpus for
 #     --seconds with its dictionary and the runner's -timeout, -rss_limit_mb
-#     and sanitizer options, and exits 0.
+#     and sanitizer options, and exits 0 (the coverage build: runs the
+#     corpus once, -runs=0, and writes a profile, as the coverage job does).
 #
 #   .clusterfuzzlite/check-build.sh [--sanitizers "address undefined"] [--seconds 5]
 #                                   [--src CHECKOUT] [--dir SCRATCH] [--keep]
@@ -227,12 +228,23 @@ for san in $sanitizers; do
     unzip -q -o "$run/out/fuzz_${name}_seed_corpus.zip" -d "$corpus"
     t0=$SECONDS
     rc=0
-    in_runner ASAN_OPTIONS="$ASAN_RUNNER" UBSAN_OPTIONS="$UBSAN_RUNNER" LLVM_PROFILE_FILE="$run/$name.profraw" \
-      "$run/out/fuzz_$name" -max_total_time="$seconds" -timeout=25 -rss_limit_mb=2560 \
-      -dict="$run/out/fuzz_$name.dict" -artifact_prefix="$run/artifacts/$name-" -print_final_stats=1 \
-      "$corpus" >"$run/$name.log" 2>&1 || rc=$?
+    if [ "$san" = coverage ]; then
+      # The coverage build is not fuzzed (no sanitizer coverage for libFuzzer
+      # to follow): like base-runner's coverage script, run the corpus once.
+      in_runner LLVM_PROFILE_FILE="$run/$name.profraw" "$run/out/fuzz_$name" -runs=0 -timeout=25 \
+        -rss_limit_mb=2560 "$corpus" >"$run/$name.log" 2>&1 || rc=$?
+      if [ "$rc" = 0 ] && [ -s "$run/$name.profraw" ]; then
+        ok "[$san] runner: fuzz_$name ran its seed corpus once and wrote its profile ($((SECONDS - t0)) s)"
+        continue
+      fi
+    else
+      in_runner ASAN_OPTIONS="$ASAN_RUNNER" UBSAN_OPTIONS="$UBSAN_RUNNER" \
+        "$run/out/fuzz_$name" -max_total_time="$seconds" -timeout=25 -rss_limit_mb=2560 \
+        -dict="$run/out/fuzz_$name.dict" -artifact_prefix="$run/artifacts/$name-" -print_final_stats=1 \
+        "$corpus" >"$run/$name.log" 2>&1 || rc=$?
+    fi
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$run/$name.log")
-    if [ "$rc" = 0 ] && [ -n "$runs" ]; then
+    if [ "$san" != coverage ] && [ "$rc" = 0 ] && [ -n "$runs" ]; then
       ok "[$san] runner: fuzz_$name fuzzed its seed corpus for $seconds s: $runs runs ($((SECONDS - t0)) s wall)"
     else
       not_ok "[$san] runner: fuzz_$name exit $rc (log: $run/$name.log)"
