@@ -26,7 +26,7 @@ SCRIPT="$SRC/packaging/ci/ifmatch-action.sh"
 GITLAB="$SRC/packaging/ci/gitlab/ifmatch.gitlab-ci.yml"
 SECRET=s3cr3t-h2-Pw
 PROG=$(cd "$(dirname "$IFMATCH")" && pwd)/$(basename "$IFMATCH")   # the steps run elsewhere
-plan 20
+plan 21
 
 # The runner: run-action WORKDIR INPUT=VALUE... runs action.yml's steps in
 # WORKDIR; prints each step's log to WORKDIR/log, the action's outputs as JSON
@@ -114,6 +114,29 @@ check "...and each is named after its input" \
   diff <(names env) <(names inputs | tr 'a-z-' 'A-Z_' | sed 's/^/INPUT_/' | sort)
 check "every output action.yml declares is one the script sets" bash -c "
   for o in \$(sed -n 's/^outputs //p' '$TMP/names'); do grep -q \"set_output \$o \" '$SCRIPT' || { echo \"no \$o\"; exit 1; }; done"
+
+# with_ok: the repository's workflows that use this action (uses: ./) give it
+# only inputs it declares and read only outputs it declares.
+with_ok() {
+  "$PY" - "$ACTION" "$SRC"/.github/workflows/*.yml <<'EOF'
+import re, sys, yaml
+a = yaml.safe_load(open(sys.argv[1]))
+bad = []
+for wf in sys.argv[2:]:
+    w = yaml.safe_load(open(wf))
+    for job in (w.get('jobs') or {}).values():
+        mine = {s.get('id') for s in job.get('steps', []) if s.get('uses') == './'}
+        for s in job.get('steps', []):
+            if s.get('uses') == './':
+                bad += ['%s: input %s' % (wf, k) for k in (s.get('with') or {}) if k not in a['inputs']]
+        for sid, out in re.findall(r'steps\.([\w-]+)\.outputs\.([\w-]+)', yaml.safe_dump(job)):
+            if sid in mine and out not in a['outputs']:
+                bad.append('%s: output %s' % (wf, out))
+print('\n'.join(bad))
+sys.exit(1 if bad else 0)
+EOF
+}
+check "the repository's workflows give the action only inputs it declares, and read only its outputs" with_ok
 
 # 2. Runs, as GitHub would run them.
 # junit_at WORKDIR PATH [failures]: the junit output is PATH, well-formed XML (with <failure>s).
