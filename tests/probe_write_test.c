@@ -2,11 +2,13 @@
  * (runner/probe/ifm_probe_write.c): comments before the keys, quoting, the
  * max_connections key or comment, and secrets: a value from ${env:NAME}
  * written as that reference, a literal credential as a new
- * ${env:IFMATCH_SECRET_...} reference, and no secret anywhere in the text.
- * The file must load with the run's own loader. */
+ * ${env:IFMATCH_SECRET_...} reference, and no secret anywhere in the text;
+ * the connection keys (tls.cert and key, proxy, noproxy, resolve,
+ * connect_to). The file must load with the run's own loader. */
 #include <stdlib.h>
 #include "ifm_load.h"
 #include "ifm_probe_int.h"
+#include "ifm_secrets.h"
 #include "ifm_test.h"
 
 /* A target like the probe builds: the loader's defaults, then findings. */
@@ -104,6 +106,38 @@ static void test_loads_back(void) {
   ifm_target_clear(&t);
 }
 
+/* The connection keys, as the probe used them; a proxy with credentials as
+ * the reference ifm_probe_partial.c recorded for it. */
+static void test_net_keys(void) {
+  ifm_target t;
+  ifm_buf out = IFM_BUF_INIT;
+  ifm_probe_doc d;
+  const char *s;
+  target_make(&t);
+  t.net.cert = ifm_strdup("/etc/c.pem");
+  t.net.key = ifm_strdup("/etc/k.pem");
+  t.net.proxy = ifm_strdup("http://pu:proxy-pw-77@127.0.0.1:3128");
+  t.net.noproxy = ifm_strdup("localhost,.corp");
+  ifm_netopts_push(&t.net.resolve, &t.net.n_resolve, "a.test:80:127.0.0.1");
+  ifm_netopts_push(&t.net.resolve, &t.net.n_resolve, "b.test:443:10.0.0.1,[::1]");
+  ifm_netopts_push(&t.net.connect_to, &t.net.n_connect_to, "a.test:80::8080");
+  ifm_secrets_add_proxy(&t.secrets, &t.n_secrets, t.net.proxy);
+  memset(&d, 0, sizeof d);
+  d.t = &t;
+  d.url = "http://a.test/";
+  ifm_probe_doc_raw_add(&d, t.net.proxy, "${env:IFMATCH_SECRET_PROXY}");
+  ASSERT_EQ(ifm_probe_write(&d, &out), IFM_OK);
+  ifm_probe_doc_clear(&d);
+  s = ifm_buf_str(&out);
+  ASSERT_CONTAINS(s, "tls: {cert: \"/etc/c.pem\", key: \"/etc/k.pem\", verify: true}\n");
+  ASSERT_CONTAINS(s, "proxy: \"${env:IFMATCH_SECRET_PROXY}\"\nnoproxy: \"localhost,.corp\"\n");
+  ASSERT_CONTAINS(s, "resolve: [\"a.test:80:127.0.0.1\", \"b.test:443:10.0.0.1,[::1]\"]\n");
+  ASSERT_CONTAINS(s, "connect_to: [\"a.test:80::8080\"]\n");
+  ASSERT(strstr(s, "proxy-pw-77") == NULL);
+  ifm_buf_clear(&out);
+  ifm_target_clear(&t);
+}
+
 static void test_secret_env(void) {
   char b[64];
   ifm_probe_secret_env("Proxy-Authorization", b, sizeof b);
@@ -112,4 +146,4 @@ static void test_secret_env(void) {
   ASSERT_STREQ(b, "IFMATCH_SECRET_X_AP");
 }
 
-IFM_TEST_MAIN(TEST(test_text), TEST(test_loads_back), TEST(test_secret_env))
+IFM_TEST_MAIN(TEST(test_text), TEST(test_loads_back), TEST(test_net_keys), TEST(test_secret_env))
