@@ -125,7 +125,7 @@ static void html_exchange(FILE *out, const ifm_exchange *x) {
   }
 }
 
-static void html_evidence(FILE *out, const ifm_result *res) {
+static void html_evidence(FILE *out, const ifm_report *r, const ifm_result *res) {
   size_t i;
 
   fprintf(out, "<tr class=\"more v-%s\"><td colspan=\"6\"><details><summary>Evidence",
@@ -134,7 +134,7 @@ static void html_evidence(FILE *out, const ifm_result *res) {
           res->n_exchanges, res->n_exchanges == 1 ? "" : "s");
   html_dd(out, "Title", res->title);
   html_dd(out, "Spec", res->spec);
-  html_dd(out, "File", res->file);
+  html_dd(out, "File", ifm_report_relfile(r, res->file));
   html_dd(out, "Message", res->message);
   html_dd(out, "Expected", res->expected);
   html_dd(out, "Got", res->got);
@@ -145,7 +145,7 @@ static void html_evidence(FILE *out, const ifm_result *res) {
   fputs("</details></td></tr>\n", out);
 }
 
-static void html_case(FILE *out, size_t n, const ifm_result *res) {
+static void html_case(FILE *out, const ifm_report *r, size_t n, const ifm_result *res) {
   const char *v = ifm_verdict_name(res->verdict);
 
   fprintf(out, "<tr id=\"case-%zu\" class=\"v-%s%s\"><td>%zu</td><td><code>", n, v,
@@ -163,7 +163,7 @@ static void html_case(FILE *out, size_t n, const ifm_result *res) {
           ifm_level_name(res->level), v, res->waived ? " (waived)" : "");
   html_text(out, res->message, "");
   fputs("</td></tr>\n", out);
-  if (res->verdict != IFM_PASS) html_evidence(out, res);
+  if (res->verdict != IFM_PASS) html_evidence(out, r, res);
 }
 
 static void html_header(FILE *out, const ifm_report *r) {
@@ -214,7 +214,7 @@ int ifm_report_write_html(const ifm_report *r, FILE *out) {
   } else {
     fputs("<table class=\"cases\">\n<thead><tr><th>#</th><th>Case</th><th>Requirement</th>"
           "<th>Level</th><th>Verdict</th><th>Message</th></tr></thead>\n<tbody>\n", out);
-    for (i = 0; i < r->n_results; i++) html_case(out, i + 1, &r->results[i]);
+    for (i = 0; i < r->n_results; i++) html_case(out, r, i + 1, &r->results[i]);
     fputs("</tbody>\n</table>\n", out);
   }
   fputs("</body>\n</html>\n", out);

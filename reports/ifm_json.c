@@ -99,7 +99,7 @@ static void json_exchange(FILE *out, const ifm_exchange *x) {
   fputs("}\n        }", out);
 }
 
-static void json_result(FILE *out, const ifm_result *res) {
+static void json_result(FILE *out, const ifm_report *r, const ifm_result *res) {
   size_t i;
 
   fputs("    {\n      \"case_id\": ", out);
@@ -107,7 +107,7 @@ static void json_result(FILE *out, const ifm_result *res) {
   json_key_str(out, 6, "requirement", res->requirement);
   json_key_str(out, 6, "title", res->title);
   json_key_str(out, 6, "spec", res->spec);
-  json_key_str(out, 6, "file", res->file);
+  json_key_str(out, 6, "file", ifm_report_relfile(r, res->file));
   json_key_str(out, 6, "level", ifm_level_name(res->level));
   json_key_str(out, 6, "verdict", ifm_verdict_name(res->verdict));
   json_key_str(out, 6, "message", res->message);
@@ -186,7 +186,7 @@ int ifm_report_write_json(const ifm_report *r, FILE *out) {
     fputs(",\n  \"results\": [\n", out);
     for (i = 0; i < r->n_results; i++) {
       if (i) fputs(",\n", out);
-      json_result(out, &r->results[i]);
+      json_result(out, r, &r->results[i]);
     }
     fputs("\n  ]\n}\n", out);
   }

@@ -70,20 +70,9 @@ static void junit_line(FILE *out, const char *key, const char *value) {
  * outside the suite root) loses its leading '/', so that no name starts with
  * a dot. NULL when the result has no file. */
 static const char *junit_relfile(const ifm_report *r, const char *file) {
-  size_t n;
-
-  if (!file || !*file) return NULL;
-  if (r->suite_root && *r->suite_root) {
-    n = strlen(r->suite_root);
-    while (n > 0 && r->suite_root[n - 1] == '/') n--;
-    if (strncmp(file, r->suite_root, n) == 0 && file[n] == '/') file += n + 1;
-  }
-  for (;;) {
-    if (file[0] == '.' && file[1] == '/') file += 2;
-    else if (file[0] == '/') file++;
-    else break;
-  }
-  return *file ? file : NULL;
+  file = ifm_report_relfile(r, file);
+  while (file && (file[0] == '/' || (file[0] == '.' && file[1] == '/'))) file += file[0] == '/' ? 1 : 2;
+  return file && *file ? file : NULL;
 }
 
 static int same_file(const char *a, const char *b) {
@@ -281,7 +270,6 @@ static void junit_counts(FILE *out, const ifm_report *r, size_t first, int one_f
  * "ifmatch" stands for no file. Without a report name, the file alone. */
 static void junit_suite_name(FILE *out, const ifm_report *r, const char *relfile) {
   fputs(" name=\"", out);
-  if (r->proxy) junit_property(out, 6, "proxy", r->proxy);
   if (r->name && *r->name) {
     ifm_escape_puts(out, IFM_ESCAPE_XML, r->name);
     fputc('/', out);
@@ -293,6 +281,7 @@ static void junit_suite_name(FILE *out, const ifm_report *r, const char *relfile
 static void junit_run_properties(FILE *out, const ifm_report *r) {
   if (r->name) junit_property(out, 6, "report_name", r->name);
   junit_property(out, 6, "target", r->target);
+  if (r->proxy) junit_property(out, 6, "proxy", r->proxy);
   junit_property(out, 6, "profile", r->profile);
   junit_property(out, 6, "tool_version", r->tool_version);
   junit_property(out, 6, "started_at", r->started_at);

@@ -111,27 +111,11 @@ static void tap_text(FILE *out, const char *s) {
   tap_cut(out, IFM_ESCAPE_TAP, s);
 }
 
-/* The case file as the report names it: relative to the suite root when it
- * lies below it (as the JUnit report names it), without "./"; NULL when the
- * result has no file. */
-static const char *tap_relfile(const ifm_report *r, const char *file) {
-  size_t n;
-
-  if (!file || !*file) return NULL;
-  if (r->suite_root && *r->suite_root) {
-    n = strlen(r->suite_root);
-    while (n > 0 && r->suite_root[n - 1] == '/') n--;
-    if (n > 0 && strncmp(file, r->suite_root, n) == 0 && file[n] == '/') file += n + 1;
-  }
-  while (file[0] == '.' && file[1] == '/') file += 2;
-  return *file ? file : NULL;
-}
-
 /* Where the case failed, for people: "FILE, case ID[, step N]". It always
  * holds a space: tap-spec takes an "at" value apart at its first space and
  * crashes on one without. */
 static void tap_at(FILE *out, ifm_escape_style style, const ifm_report *r, const ifm_result *res) {
-  const char *file = tap_relfile(r, res->file);
+  const char *file = ifm_report_relfile(r, res->file);
 
   tap_cut(out, style, file ? file : "(no file)");
   fputs(", case ", out);
@@ -308,10 +292,6 @@ static void tap_summary(FILE *out, const ifm_report *r) {
 
 int ifm_report_write_tap(const ifm_report *r, FILE *out) {
   size_t i;
-  if (r->proxy) {
-    fputs(", proxy ", out);
-    tap_text(out, r->proxy);
-  }
 
   if (!r || !out) {
     errno = EINVAL;
@@ -328,6 +308,10 @@ int ifm_report_write_tap(const ifm_report *r, FILE *out) {
   tap_text(out, r->tool_version ? r->tool_version : "(unknown version)");
   fputs(", target ", out);
   tap_text(out, r->target ? r->target : "(none)");
+  if (r->proxy) {
+    fputs(", proxy ", out);
+    tap_text(out, r->proxy);
+  }
   fputs(", profile ", out);
   tap_text(out, r->profile ? r->profile : "(none)");
   if (r->started_at) {

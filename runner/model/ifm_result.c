@@ -161,3 +161,15 @@ const char *ifm_report_verdict(const ifm_report *r) {
   if (ifm_report_not_tested(r)) return "NOT TESTED";
   return ifm_report_conformant(r) ? "CONFORMANT" : "NOT CONFORMANT";
 }
+
+const char *ifm_report_relfile(const ifm_report *r, const char *file) {
+  size_t n;
+  if (!file || !*file) return NULL;
+  if (r && r->suite_root && *r->suite_root) {
+    n = strlen(r->suite_root);
+    while (n > 0 && r->suite_root[n - 1] == '/') n--;
+    if (strncmp(file, r->suite_root, n) == 0 && file[n] == '/') file += n + 1;
+  }
+  while (file[0] == '.' && file[1] == '/') file += 2;
+  return *file ? file : NULL;
+}

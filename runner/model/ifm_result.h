@@ -98,6 +98,10 @@ int ifm_report_conformant(const ifm_report *r);
 const char *ifm_report_verdict(const ifm_report *r);
 /* 1 when the verdict is NOT TESTED. */
 int ifm_report_not_tested(const ifm_report *r);
+/* A case file as every report names it, the same on every machine: relative
+ * to r->suite_root when it lies below it, without "./"; as given otherwise.
+ * Points into file; NULL when file is NULL or empty. */
+const char *ifm_report_relfile(const ifm_report *r, const char *file);
 
 
 
