@@ -13,13 +13,16 @@
 #            of it, with the credential across the cut
 #   probe    the same credentials, one of them a literal --header Cookie
 #   short    a two-byte secret: redacted all the same, with a warning
+#   fuzz     `ifmatch fuzz replay` and `to-case` with IFM_FUZZ_URL (user:pass@)
+#            and IFM_FUZZ_TARGET (the bearer target): the replay's log quotes
+#            the reflected ETags, which hold the credentials
 # Every output (stdout, stderr, the four reports, the certificate, the probe's
 # file) is searched for each secret as written, base64 (either alphabet, with
 # or without padding) and percent-encoded, in the text as written, percent-
 # decoded, and with every base64 run decoded at each alignment.
 source "$(dirname "$0")/lib.sh"
 PY=/usr/bin/python3
-plan 18
+plan 21
 
 export IFM_T_TOKEN=tok-Zq8Xw3Rv9Lm2Pk7N IFM_T_KEY='Ak-9f3+Qz=Wm@7Lp2Xv' IFM_T_COOKIE=Ck4yTq9Vb2Hn6Wd0
 COOKIE2=Zy7Wq2Ms5Tn8Bv3K                       # given literally on probe's command line
@@ -153,4 +156,19 @@ check "short: the cases ran" grep -q "1 cases against" "$TMP/short.err"
 # as written only: a secret this short has no listed forms (ifm_secrets.h)
 check "short: the two bytes are nowhere in stdout, stderr or reports" \
   bash -c "! grep -aF Qj '$TMP/short.out' '$TMP/short.err' '$TMP/short'/*"
+
+# fuzz: a saved stateful-fuzzer input replayed against the reflecting server
+SEED=$(ls "$SRC"/fuzz/corpus/interleave/* | head -1)
+IFM_FUZZ_TARGET="$TMP/bearer.yaml" IFM_FUZZ_URL="$URL" "$IFMATCH" fuzz replay "$SEED" \
+  >"$TMP/fuzz.out" 2>"$TMP/fuzz.err"
+echo $? >"$TMP/fuzz.rc"
+IFM_FUZZ_TARGET="$TMP/bearer.yaml" IFM_FUZZ_URL="$URL" "$IFMATCH" fuzz to-case "$SEED" \
+  --out "$TMP/fuzz-case.yaml" >"$TMP/fuzz2.out" 2>"$TMP/fuzz2.err"
+echo $? >"$TMP/fuzz2.rc"
+check "fuzz replay: ran (exit 0 or 1), its log quotes the reflected credentials, redacted" \
+  bash -c "[ \$(cat '$TMP/fuzz.rc') -le 1 ] && grep -q 'ETag \"<redacted>' '$TMP/fuzz.out'"
+check "fuzz replay: no secret in stdout or stderr" no_leak "$TMP/fuzz.out" "$TMP/fuzz.err"
+check "fuzz to-case: a case written, no secret in it or in stdout, stderr" \
+  bash -c "[ \$(cat '$TMP/fuzz2.rc') = 0 ] && [ -s '$TMP/fuzz-case.yaml' ] &&
+           '$PY' '$TMP/leaks.py' \"\$0\" '$TMP/fuzz-case.yaml' '$TMP/fuzz2.out' '$TMP/fuzz2.err'" "$SECRETS"
 finish

@@ -2,7 +2,9 @@
  * for the stateful fuzzer's inputs (fuzz/fuzz_interleave.c, fuzz/prog/). The
  * target is the one the fuzzer used: the in-process reference server with
  * IFM_FUZZ_PROFILE / IFM_FUZZ_FLAWS, or IFM_FUZZ_URL (options override the
- * environment); the profile file is found as `ifmatch run` finds it. */
+ * environment); the profile file is found as `ifmatch run` finds it. The
+ * URL's userinfo and the target file's secrets (IFM_FUZZ_TARGET) are
+ * redacted from every line printed and from the case written. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +14,11 @@
 #include "ifm_fp_lang.h"
 #include "ifm_fp_oracle.h"
 #include "ifm_fp_run.h"
+#include "ifm_fp_target.h"
 #include "ifm_paths.h"
+#include "ifm_redact.h"
+#include "ifm_redact_stdio.h"
+#include "ifm_secrets.h"
 
 static void fuzz_usage(FILE *out) {
   fputs("usage: ifmatch fuzz replay FILE [--profile P] [--flaw F[,F...]] [--url URL]\n"
@@ -53,9 +59,21 @@ static unsigned char *read_all(const char *path, size_t *len) {
   return buf;
 }
 
+/* Writes the case to path, its secrets redacted. Returns 0, or 2. */
+static int write_case(const char *path, const char *text, size_t len, char *const *secrets, size_t n_secrets) {
+  size_t rlen = 0;
+  char *r = ifm_redact(text, len, secrets, n_secrets, &rlen);
+  FILE *out = r ? fopen(path, "w") : NULL;
+  int rc = out && fwrite(r, 1, rlen, out) == rlen ? 0 : 2;
+  if (!out) perror(path);
+  if (out && fclose(out) != 0) rc = 2;
+  free(r);
+  return rc;
+}
+
 /* Runs the input and prints or writes what the subcommand asks for. */
 static int fuzz_do(const char *sub, const char *outp, ifm_fp_target *tg, const ifm_fp_prog *prog,
-                   ifm_fp_result *res) {
+                   ifm_fp_result *res, char *const *secrets, size_t n_secrets) {
   int rc;
   if (ifm_fp_run(tg, prog, 1, res) != 0) {
     fprintf(stderr, "ifmatch fuzz: the program could not be run\n");
@@ -70,19 +88,18 @@ static int fuzz_do(const char *sub, const char *outp, ifm_fp_target *tg, const i
     return res->verdict.violated ? 1 : 0;
   }
   {
-    FILE *out = stdout;
-    char name[128];
+    char name[128], *text = NULL;
     const char *base = outp ? strrchr(outp, '/') : NULL;
-    size_t n;
+    size_t n, len = 0;
+    FILE *out = outp ? open_memstream(&text, &len) : stdout;   /* stdout is redacted already */
     snprintf(name, sizeof name, "%s", base ? base + 1 : outp ? outp : "fuzz-case");
     n = strlen(name);
     if (n > 5 && strcmp(name + n - 5, ".yaml") == 0) name[n - 5] = '\0';
-    if (outp && !(out = fopen(outp, "w"))) {
-      perror(outp);
-      return 2;
-    }
+    if (!out) return 2;
     rc = ifm_fp_case_write(prog, &res->trace, &res->verdict, name, ifm_fp_target_profile(tg), out);
     if (outp && fclose(out) != 0) rc = 2;
+    if (outp && rc == 0) rc = write_case(outp, text ? text : "", len, secrets, n_secrets);
+    free(text);
     if (rc == 0 && outp)
       fprintf(stderr, "ifmatch fuzz: wrote %s (%s)\n", outp,
               res->verdict.violated ? res->verdict.requirement : "no violation against this target");
@@ -100,6 +117,8 @@ int ifm_cmd_fuzz(int argc, char **argv) {
   ifm_fp_target *tg;
   ifm_fp_prog prog;
   static ifm_fp_result res;
+  char **secrets = NULL;
+  size_t n_secrets = 0, k;
 
   if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
     fuzz_usage(argc < 2 ? stderr : stdout);
@@ -162,11 +181,21 @@ int ifm_cmd_fuzz(int argc, char **argv) {
     free(data);
     return 2;
   }
-  ifm_fp_decode(data, len, ifm_fp_oracle_none_in_model(ifm_fp_target_profile(tg)), &prog);
+  /* from here every line is redacted: the URL's userinfo, the target file's secrets */
+  rc = ifm_secrets_add_url(&secrets, &n_secrets, o.url) != IFM_OK ? 3 : 0;
+  for (k = 0; rc == 0 && tg->has_target && k < tg->target.n_secrets; k++)
+    if (ifm_secrets_add(&secrets, &n_secrets, tg->target.secrets[k]) != IFM_OK) rc = 3;
+  if (rc == 0 && ifm_redact_stdio_begin(secrets, n_secrets) != 0) rc = 3;
+  if (rc == 0) {
+    ifm_fp_decode(data, len, ifm_fp_oracle_none_in_model(ifm_fp_target_profile(tg)), &prog);
+    ifm_fp_result_init(&res);
+    rc = fuzz_do(sub, outp, tg, &prog, &res, secrets, n_secrets);
+    ifm_fp_result_clear(&res);
+  }
   free(data);
-  ifm_fp_result_init(&res);
-  rc = fuzz_do(sub, outp, tg, &prog, &res);
-  ifm_fp_result_clear(&res);
   ifm_fp_target_free(tg);
+  ifm_redact_stdio_end();
+  for (k = 0; k < n_secrets; k++) free(secrets[k]);
+  free(secrets);
   return rc;
 }
