@@ -9,7 +9,8 @@
 # CXXFLAGS, LIB_FUZZING_ENGINE, SANITIZER, FUZZING_ENGINE, FUZZING_LANGUAGE as
 # the image sets them) and checks, printing TAP:
 #
-#   - $OUT holds the four fuzzers, each with its .dict and a seed corpus zip
+#   - $OUT holds a fuzzer for every fuzz/fuzz_*.c (etag, case_load, report,
+#     interleave), each with its .dict and a seed corpus zip
 #     holding fuzz/corpus/<name>/ (and a valid .options file, if any);
 #   - every shared library a fuzzer or a library in $OUT/lib needs is either
 #     one every runner image has (glibc, libgcc_s, libstdc++: the files of
@@ -54,7 +55,6 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-FUZZERS="etag case_load report interleave"
 MULTIARCH=/usr/lib/x86_64-linux-gnu
 say() { printf '# %s\n' "$*"; }
 die() { printf 'Bail out! %s\n' "$*"; exit 2; }
@@ -106,6 +106,10 @@ cp "$SRC/ifmatch/.clusterfuzzlite/build.sh" "$SRC/build.sh"
 CFLITE_CACHE=${CFLITE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ifmatch-cflite} \
   bash "$SRC/ifmatch/.clusterfuzzlite/fetch-deps.sh" "$SRC" | sed 's/^/# /' ||
   die "fetch-deps.sh failed (network, or put the tarball in \$CFLITE_CACHE)"
+
+# Every harness in fuzz/ must be built: etag, case_load, report, interleave...
+FUZZERS=$(cd "$SRC/ifmatch/fuzz" && ls fuzz_*.c | sed 's/^fuzz_//; s/\.c$//' | tr '\n' ' ')
+say "harnesses: $FUZZERS"
 
 # --- What a runner image has: glibc, libgcc_s, libstdc++ ---------------------
 runner_lib=$scratch/runner-multiarch
