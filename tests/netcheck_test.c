@@ -36,6 +36,21 @@ static const char enc1_pem[] =
     "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\nMC4C\n"
     "-----END RSA PRIVATE KEY-----\n";
 
+typedef int (*check_fn)(const char *s, char *err, size_t len);
+
+/* fn gives want (0 accepted, -1 refused) for each of v[0..n); a refusal's
+ * message never holds hidden (a password of the value), when given. */
+static void all_give(check_fn fn, const char *const *v, size_t n, int want, const char *hidden) {
+  char err[512];
+  size_t i;
+  for (i = 0; i < n; i++) {
+    int got = fn(v[i], err, sizeof err);
+    if (got != want) printf("# '%s': %d, not %d (%s)\n", v[i], got, want, got ? err : "accepted");
+    ASSERT_EQ(got, want);
+    if (hidden && got) ASSERT(strstr(err, hidden) == NULL);
+  }
+}
+
 static void test_resolve(void) {
   static const char *const good[] = {"example.com:443:127.0.0.1", "+h.test:80:10.0.0.1,10.0.0.2",
                                      "h:8080:[::1]", "h:8080:::1,127.0.0.1", "*:443:127.0.0.1"};
@@ -48,10 +63,7 @@ static void test_resolve(void) {
              {"h:65536:1.2.3.4", "a port from 1"},          {"h h:80:1.2.3.4", "a host name first"}};
   char err[512];
   size_t i;
-  for (i = 0; i < sizeof good / sizeof *good; i++) {
-    if (ifm_netcheck_resolve(good[i], err, sizeof err) != 0) printf("# %s: %s\n", good[i], err);
-    ASSERT_EQ(ifm_netcheck_resolve(good[i], err, sizeof err), 0);
-  }
+  all_give(ifm_netcheck_resolve, good, sizeof good / sizeof *good, 0, NULL);
   for (i = 0; i < sizeof bad / sizeof *bad; i++) {
     ASSERT_EQ(ifm_netcheck_resolve(bad[i].s, err, sizeof err), -1);
     ASSERT_CONTAINS(err, bad[i].why);
@@ -64,15 +76,8 @@ static void test_connect_to(void) {
   static const char *const bad[] = {"a:80:b", "a:80:b:80:c", "a:x:b:80", "a:80:b:99999", "a:80::", "",
                                     "a b:80:c:1"};
   char err[512];
-  size_t i;
-  for (i = 0; i < sizeof good / sizeof *good; i++) {
-    if (ifm_netcheck_connect_to(good[i], err, sizeof err) != 0) printf("# %s: %s\n", good[i], err);
-    ASSERT_EQ(ifm_netcheck_connect_to(good[i], err, sizeof err), 0);
-  }
-  for (i = 0; i < sizeof bad / sizeof *bad; i++) {
-    if (ifm_netcheck_connect_to(bad[i], err, sizeof err) != -1) printf("# accepted %s\n", bad[i]);
-    ASSERT_EQ(ifm_netcheck_connect_to(bad[i], err, sizeof err), -1);
-  }
+  all_give(ifm_netcheck_connect_to, good, sizeof good / sizeof *good, 0, NULL);
+  all_give(ifm_netcheck_connect_to, bad, sizeof bad / sizeof *bad, -1, NULL);
   ASSERT_EQ(ifm_netcheck_connect_to("a:80::", err, sizeof err), -1);
   ASSERT_CONTAINS(err, "give HOST2, PORT2 or both");
 }
@@ -83,16 +88,8 @@ static void test_proxy(void) {
   static const char *const bad[] = {"", "ftp://h:21", "http://", "http://h:0", "http://h:80/path",
                                     "http://h h", "http://u:p@", "http://h:x"};
   char err[512];
-  size_t i;
-  for (i = 0; i < sizeof good / sizeof *good; i++) {
-    if (ifm_netcheck_proxy(good[i], err, sizeof err) != 0) printf("# %s: %s\n", good[i], err);
-    ASSERT_EQ(ifm_netcheck_proxy(good[i], err, sizeof err), 0);
-  }
-  for (i = 0; i < sizeof bad / sizeof *bad; i++) {
-    if (ifm_netcheck_proxy(bad[i], err, sizeof err) != -1) printf("# accepted '%s'\n", bad[i]);
-    ASSERT_EQ(ifm_netcheck_proxy(bad[i], err, sizeof err), -1);
-    ASSERT(strstr(err, "p@") == NULL);   /* the value is never in the message */
-  }
+  all_give(ifm_netcheck_proxy, good, sizeof good / sizeof *good, 0, NULL);
+  all_give(ifm_netcheck_proxy, bad, sizeof bad / sizeof *bad, -1, "u:p");   /* the value is never said */
   ASSERT_EQ(ifm_netcheck_noproxy("*", err, sizeof err), 0);
   ASSERT_EQ(ifm_netcheck_noproxy("", err, sizeof err), 0);
   ASSERT_EQ(ifm_netcheck_noproxy("localhost, .corp,10.0.0.0/8", err, sizeof err), 0);
