@@ -160,10 +160,13 @@ if [ "${FUZZ_STATIC:-0}" = 1 ]; then
   harness interleave $INTERLEAVE $LOADER $MODEL $CORE $MHD_LIBS $(deps yaml-0.1) \
     $(pkg-config --libs libcurl) -lpthread -lm '-Wl,-rpath,$ORIGIN/lib' -Wl,--disable-new-dtags
   ship_libs "$OUT/fuzz_interleave"
+  # The reference server's request path: the server and libmicrohttpd, static.
+  harness server_request $(objs "$TOP"/server/*.c) $CORE $MHD_LIBS -lpthread -lm
 elif pkg-config --exists libcurl libmicrohttpd; then
   INTERLEAVE=$(objs $INTERLEAVE_SRCS)
   harness interleave $INTERLEAVE $LOADER $MODEL $CORE $(pkg-config --libs libcurl libmicrohttpd yaml-0.1) -lpthread -lm
+  harness server_request $(objs "$TOP"/server/*.c) $CORE $(pkg-config --libs libmicrohttpd) -lpthread -lm
 else
-  echo "build.sh: fuzz_interleave skipped (needs libcurl and libmicrohttpd: libcurl4-openssl-dev libmicrohttpd-dev)" >&2
+  echo "build.sh: fuzz_interleave and fuzz_server_request skipped (need libcurl and libmicrohttpd: libcurl4-openssl-dev libmicrohttpd-dev)" >&2
 fi
 harness report $(objs_nocov "$TOP/fuzz/json_check.c" "$TOP/fuzz/tap_check.c") $REPORTS $MODEL $CORE $(deps libxml-2.0)

@@ -132,6 +132,7 @@ typedef struct ifm_server_stats {
   unsigned long conns_open, conns_refused, conns_shed, head_timeouts, idle_timeouts;
   size_t resources, store_bytes;
   unsigned long long evicted, store_refused;
+  unsigned long long store_changes;   /* writes and deletes the store took (not evictions) */
   unsigned max_connections, max_conns_per_ip;   /* in effect */
 } ifm_server_stats;
 

@@ -27,6 +27,7 @@ struct ifm_store {
   uint64_t evict_after_ms, grace_ms;
   ifm_res *lru_head, *lru_tail;
   uint64_t evicted, refused;
+  uint64_t changes;       /* representations installed or removed by requests */
   size_t dropped_since_trim;  /* bytes dropped since ifm_store_trim_due said 1 */
 };
 
@@ -254,6 +255,7 @@ ifm_store_result ifm_store_write(ifm_store *st, const char *path, ifm_blob *rep,
     r->rep = rep;
     if (!keep_etag) store_mint(st, r->etag);
     r->last_modified = time(NULL);
+    st->changes++;
     *out = r;
     return IFM_STORE_OK;
   }
@@ -281,6 +283,7 @@ ifm_store_result ifm_store_write(ifm_store *st, const char *path, ifm_blob *rep,
   st->count++;
   st->bytes += need;
   lru_touch(st, r);
+  st->changes++;
   *created = 1;
   *out = r;
   return IFM_STORE_OK;
@@ -291,6 +294,7 @@ int ifm_store_remove(ifm_store *st, const char *path) {
 
   if (!r) return 0;
   store_drop(st, r);
+  st->changes++;
   return 1;
 }
 
@@ -307,6 +311,7 @@ void ifm_store_stats_get(ifm_store *st, ifm_store_stats *out) {
   out->max_bytes = st->max_bytes;
   out->evicted = st->evicted;
   out->refused = st->refused;
+  out->changes = st->changes;
 }
 
 static int cmp_str(const void *a, const void *b) {

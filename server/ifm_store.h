@@ -115,6 +115,8 @@ typedef struct ifm_store_stats {
   size_t resources, bytes;            /* held now */
   size_t max_resources, max_bytes;
   uint64_t evicted, refused;          /* dropped untouched; writes refused as full */
+  uint64_t changes;                   /* representations installed or removed by
+                                         requests (writes, deletes; not evictions) */
 } ifm_store_stats;
 
 void ifm_store_stats_get(ifm_store *st, ifm_store_stats *out);
