@@ -196,6 +196,7 @@ void ifm_fp_target_xfer_opts(const ifm_fp_target *t, ifm_xfer_opts *xo) {
   xo->http_version = (int)t->target.http_version;
   xo->ca_file = t->target.ca_file;
   xo->tls_verify = t->target.tls_verify;
+  xo->net = &t->target.net;   /* the target file's cert, proxy, resolve, connect_to */
 }
 
 int ifm_fp_target_new_path(ifm_fp_target *t, unsigned long long id, char *path, size_t path_len, char *url,
