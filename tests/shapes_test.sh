@@ -68,7 +68,9 @@ import json,sys
 d=json.load(open('$TMP/$1.json'))
 bad=[(r['case_id'],r['verdict'],r['message']) for r in d['results'] if r['verdict'] in ('FAIL','ERROR')]
 for b in bad[:10]: print('#', *b)
-sys.exit(0 if d['results'] and not bad and not d['interrupted'] else 1)" && [ "$(cat "$TMP/$1.rc")" = 0 ]
+ok = d['results'] and not bad and not d['interrupted']
+if not ok: print('# verdict', d['verdict'], '- not tested:', d['not_tested'], '- interrupted:', d['interrupted'])
+sys.exit(0 if ok else 1)" && { [ "$(cat "$TMP/$1.rc")" = 0 ] || { echo "# exit $(cat "$TMP/$1.rc"):"; sed 's/^/# /' "$TMP/$1.out" | head -5; false; }; }
 }
 
 # 1. The clean server in every shape and profile.
