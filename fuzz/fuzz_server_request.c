@@ -10,7 +10,8 @@
  *  - no crash and no sanitizer report (the server's threads are in this
  *    process, under the same sanitizers);
  *  - the server closes the connection within ANSWER_MS: a request it cannot
- *    finish (a body cut short, a head never ended) ends with the input;
+ *    finish (a body cut short, a head never ended) ends with the input (a
+ *    late connection or close is tried once more before it counts);
  *  - the answer is a sequence of well-formed HTTP/1.x responses (RFC 9112
  *    4, 5, 6): a status line with a three-digit code 100-599, field lines
  *    "token: value" with no CR, LF or NUL in the value, an empty line, then
@@ -25,6 +26,7 @@
  *    store_changes; evictions are housekeeping and not counted).
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdint.h>
@@ -86,10 +88,11 @@ static long long now_ms(void) {
 }
 
 /* Sends data, closes the write side, reads the answer into *out (malloc'd,
- * *out_len bytes). Returns 1 when the server closed in time, 0 otherwise. */
+ * *out_len bytes). Returns 1 when the server closed in time, 0 otherwise,
+ * -1 when no connection was made (*out NULL). */
 static int exchange(const uint8_t *data, size_t size, char **out, size_t *out_len) {
   struct sockaddr_in sa;
-  struct linger lg = {1, 0};   /* close with RST: no TIME_WAIT piling up */
+  struct linger lg = {1, 0};   /* close at once (RST), whatever is left unread */
   int fd = socket(AF_INET, SOCK_STREAM, 0), closed = 0;
   long long deadline = now_ms() + ANSWER_MS;
   size_t cap = 4096, len = 0, sent = 0;
@@ -109,7 +112,14 @@ static int exchange(const uint8_t *data, size_t size, char **out, size_t *out_le
     src.sin_addr.s_addr = htonl(INADDR_LOOPBACK + 1 + next_src++ % 253);
     CHECK(bind(fd, (struct sockaddr *)&src, sizeof src) == 0);
   }
-  CHECK(connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0);
+  if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+    fprintf(stderr, "fuzz_server_request: connect: %s\n", strerror(errno));
+    close(fd);
+    free(buf);
+    *out = NULL;
+    *out_len = 0;
+    return -1;
+  }
   /* write what the server takes; it may close early (a 400 on the head) */
   while (sent < size) {
     struct pollfd p = {fd, POLLOUT, 0};
@@ -297,7 +307,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
   ifm_server_stats_get(srv, &before);
   closed = exchange(data, size, &ans, &len);
-  CHECK(closed);
+  if (closed != 1) {
+    /* Once more before calling it a finding: on a loaded machine (the CI's
+     * two cores, a hundred thousand connections a minute in TIME_WAIT) a
+     * connection or an answer can be late once; a server that hangs on
+     * this input hangs again. The store check then starts afresh. */
+    fprintf(stderr, "fuzz_server_request: %s; trying the input once more\n",
+            closed < 0 ? "no connection" : "no close within the time");
+    free(ans);
+    sleep(1);
+    ifm_server_stats_get(srv, &before);
+    closed = exchange(data, size, &ans, &len);
+  }
+  CHECK(closed == 1);
   if (!framed) accepted = any_accepted(ans, len);
   while (framed && pos < len) {
     if (!take_response(ans, len, &pos, has_head(data, size), &status)) {

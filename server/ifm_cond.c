@@ -239,7 +239,7 @@ static size_t read_num(const char **p, const char *e, uint64_t *out) {
 /* Section 13.1.5: If-Range with an entity-tag uses the strong comparison;
  * with a date it must equal Last-Modified exactly. */
 static int if_range_ok(ifm_span v, const ifm_cond_state *s) {
-  const char *p = v.p, *e = v.p + v.len;
+  const char *p = v.p ? v.p : "", *e = p + (v.p ? v.len : 0);
   ifm_etag tag, cur;
   time_t t;
 

@@ -191,10 +191,11 @@ static const char *allow_for(const ifm_handler *h, const char *path) {
 /* Authorization: Bearer <token> (RFC 6750 section 2.1; the scheme name is
  * case-insensitive, RFC 9110 section 11.1). */
 static int authorized(const ifm_handler *h, ifm_span v) {
-  const char *p = v.p, *e = v.p + v.len;
+  const char *p = v.p, *e;
   size_t n = strlen(h->auth_token);
 
-  if (!p) return 0;
+  if (!p) return 0;   /* no field: and no arithmetic on a null pointer */
+  e = p + v.len;
   while (p < e && (*p == ' ' || *p == '\t')) p++;
   while (e > p && (e[-1] == ' ' || e[-1] == '\t')) e--;
   if (e - p < 7 || strncasecmp(p, "Bearer ", 7) != 0) return 0;
