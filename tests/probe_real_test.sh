@@ -15,13 +15,17 @@
 #             IM-LIST-ANY-superseded-and-current IM-MISSING-NOT-STAR-order
 #             and the race cases it marks "?": IM-RACE-CREATE-star-vs-delete
 #             IM-RACE-STAR-LWW IM-RACE-READERS
+#             and IM-ALREADY-APPLIED-put: nginx does not evaluate If-Match on
+#             PUT, so the replay rewrites the same bytes; its ETag stays e2
+#             (PASS) unless a second boundary falls between the two writes
+#             (INFO, seen once in a fresh-root run)
 # Radicale is slow (2 MiB bodies, many cards): its comparison runs the cases
 # of the core requirements only.
 source "$(dirname "$0")/lib.sh"
 plan 11
 ALLOWED="IM-PREC-RANGE-IMS-range-match IM-METHODS-IGNORED-options-malformed IM-METHODS-IGNORED-options-stale
 IM-METHODS-put-match IM-MATCH-OK-chain IM-LIST-ANY-superseded-and-current IM-MISSING-NOT-STAR-order
-IM-RACE-CREATE-star-vs-delete IM-RACE-STAR-LWW IM-RACE-READERS"
+IM-RACE-CREATE-star-vs-delete IM-RACE-STAR-LWW IM-RACE-READERS IM-ALREADY-APPLIED-put"
 
 same_verdicts() { # same_verdicts REVIEWED.json PROBED.json
   python3 -c "
