@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# html_screenshots.sh [OUT_DIR]: regenerates the screenshots README.md shows
+# (default OUT_DIR: docs/img of the source tree) with headless Chromium:
+#   report-top.png     the HTML report of the whole suite against
+#                      `ifmatch serve --flaw race`: verdict, counts, failures
+#   race-timeline.png  that report's failing IM-RACE-ONE-WINNER-8 round
+#   matrix.png         `ifmatch matrix` over the same run and a clean one,
+#                      when this ifmatch has the matrix command
+# Not a test (ctest runs *_test.sh only): run it by hand after changing the
+# report's look, check the images, commit them. Each must stay under 300 KB.
+# Needs /usr/bin/python3, chromium and chromium-driver; IFMATCH defaults to
+# build/ifmatch.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+OUT=${1:-$SRC/docs/img}
+PY=/usr/bin/python3
+mkdir -p "$OUT"
+
+start_server URL --flaw race
+"$IFMATCH" run -q --url "$URL" --html "$TMP/race.html" --json "$TMP/race.json" || [ $? = 1 ]
+args=(--html "$TMP/race.html" --out "$OUT")
+if "$IFMATCH" matrix --help >/dev/null 2>&1; then
+  "$IFMATCH" run -q --json "$TMP/clean.json" >/dev/null
+  "$IFMATCH" matrix --html "$TMP/matrix.html" "$TMP/clean.json" "$TMP/race.json"
+  args+=(--matrix "$TMP/matrix.html")
+else
+  echo "html_screenshots.sh: no 'ifmatch matrix' in $IFMATCH: matrix.png not made" >&2
+fi
+"$PY" "$SRC/tests/html_browser.py" shots "${args[@]}"
