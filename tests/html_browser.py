@@ -238,8 +238,11 @@ function vis(el) {
 """
 
 JS_ORDER = """
+const top = [];       // the body's children, those of a <main> among them in its place
+for (const e of document.body.children)
+  if (e.tagName.toLowerCase() === 'main') top.push(...e.children); else top.push(e);
 return {
-  children: Array.from(document.body.children).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')),
+  children: top.map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')),
   sections: Array.from(document.querySelectorAll('body > section, body > main > section')).map(e => e.id),
 };
 """
@@ -270,7 +273,7 @@ return Array.from(document.querySelectorAll('figure.race')).map(f => {
 """
 
 JS_ROWS = JS_VISIBLE + """
-const rows = Array.from(document.querySelectorAll('table#cases tbody tr'));
+const rows = Array.from(document.querySelectorAll('table#cases tr.case'));
 const out = document.getElementById('filter-count');
 return {
   rows: rows.map(r => [r.id, r.getAttribute('data-verdict'), r.getAttribute('data-level'),
@@ -326,7 +329,7 @@ function backgrounds(el) {
   }
   return out;
 }
-const sel = '#suite-verdict, .verdict, .badge, table.counts th, table.counts td, table#cases tbody td:nth-child(5)';
+const sel = '#suite-verdict, .verdict, .badge, table.counts th, table.counts td, table#cases tr.case > td:nth-child(5)';
 const seen = new Set(), out = [];
 for (const el of document.querySelectorAll(sel)) {
   if (!el.textContent.trim()) continue;
@@ -526,7 +529,7 @@ def _order(c, page):
     d = ["body: " + " ".join(kids[:8]), "sections: " + " ".join(secs)]
     need(kids and kids[0] == "header#verdict", "the page does not open with header#verdict", d)
     need("nav#toc" in kids, "no nav#toc among the body's children", d)
-    need(secs and secs[0] == "failures", "the first section is not #failures", d)
+    need("section#failures" in kids and secs and secs[0] == "failures", "the first section is not #failures", d)
     want = ["failures", "warnings", "skips", "all"]
     need([x for x in secs if x in want] == want, "sections not in the order " + " ".join(want), d)
     i_nav, i_fail = kids.index("nav#toc"), kids.index("section#failures")
@@ -696,11 +699,11 @@ def check_req_filter(c):
     s = c.on(c.args.html)        # a fresh page: every verdict checked again
     before = s.js(JS_ROWS)
     req = "IM-RACE-ONE-WINNER"
-    opts = s.find('#f-req option[value="%s"]' % req)
-    need(opts, "#f-req has no option %s" % req,
+    i = s.js("return Array.from(document.querySelectorAll('#f-req option')).findIndex(o => o.value === arguments[0])", req)
+    need(i is not None and i >= 0, "#f-req has no option %s" % req,
          [s.js("return Array.from(document.querySelectorAll('#f-req option')).map(o => o.value).join(' ')")])
     s.click(s.find("#f-req")[0])
-    s.click(opts[0])
+    s.click(s.find("#f-req option")[i])
     st = s.js(JS_ROWS)
     d = ["#filter-count: %r -> %r" % (before["count"], st["count"])]
     need(s.js("return document.getElementById('f-req').value") == req, "selecting the option did not take", d)
