@@ -21,17 +21,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "ifm_cert_read.h"
+#include "ifm_cert_check.h"
 #include "ifm_certificate.h"
 #include "ifm_certify.h"
 #include "ifm_cli_net.h"
 #include "ifm_cmd.h"
 #include "ifm_out_file.h"
 #include "ifm_report_read.h"
-#include "ifm_sha256.h"
-#include "ifm_sign.h"
-
-#define CERT_MAX_BYTES (64u << 20)
 
 typedef struct verify_cli {
   const char *cert, *pubkey, *url, *target, *profile, *timeout, *reports_dir;
@@ -104,150 +100,21 @@ static int parse(int argc, char **argv, verify_cli *c) {
   return ifm_cli_net_check(&c->net, "verify");
 }
 
-/* dir of path with its slash ("" when none), into out. */
-static void dir_of(const char *path, char *out, size_t len) {
-  const char *s = strrchr(path, '/');
-  snprintf(out, len, "%.*s", s ? (int)(s - path + 1) : 0, path);
-}
-
-static void report_path(const verify_cli *c, const char *name, char *out, size_t len) {
-  char dir[4096];
-  if (name[0] == '/') {
-    snprintf(out, len, "%s", name);
-    return;
-  }
-  if (c->reports_dir) snprintf(dir, sizeof dir, "%s/", c->reports_dir);
-  else dir_of(c->cert, dir, sizeof dir);
-  snprintf(out, len, "%s%s", dir, name);
-}
-
-/* The first line where a and b differ, both quoted, into a message. */
-static void first_difference(const char *file, const char *a, size_t alen, const char *b, size_t blen) {
-  size_t i = 0, line = 1, start = 0, ea, eb;
-  while (i < alen && i < blen && a[i] == b[i]) {
-    if (a[i] == '\n') {
-      line++;
-      start = i + 1;
-    }
-    i++;
-  }
-  for (ea = start; ea < alen && a[ea] != '\n'; ea++) continue;
-  for (eb = start; eb < blen && b[eb] != '\n'; eb++) continue;
-  fprintf(stderr, "ifmatch verify: %s:%zu: it says\n    %.*s\n  where its report gives\n    %.*s\n", file, line,
-          (int)(ea - start > 200 ? 200 : ea - start), a + start, (int)(eb - start > 200 ? 200 : eb - start),
-          b + start);
-}
-
-/* Writes the certificate (json or text) again into a buffer. */
-static char *issue_again(const ifm_report *rep, const ifm_certinfo *ci, int json, size_t *len) {
-  char *buf = NULL, err[300];
-  FILE *m = open_memstream(&buf, len);
-  int rc;
-  if (!m) return NULL;
-  rc = json ? ifm_certificate_write_json(rep, ci, m, err, sizeof err) : ifm_certificate_write_text(rep, ci, m);
-  if (fclose(m) != 0 || rc != 0) {
-    free(buf);
-    return NULL;
-  }
-  return buf;
-}
-
-/* Steps 3 and 4. Returns 0 holds, 1 does not, 3 cannot check. */
+/* Steps 3 and 4 (ifm_cert_check.h). Returns 0 holds, 1 does not, 3 cannot check. */
 static int check_reports(const verify_cli *c, const ifm_certinfo *ci, const ifm_buf *cert, ifm_report *rep) {
-  char path[4200], hex[65], err[600];
-  const char *json = NULL;
-  size_t i, len;
-  char *again;
-  ifm_buf txt = IFM_BUF_INIT;
-  int bad = 0;
-  for (i = 0; i < ci->n_reports; i++) {
-    report_path(c, ci->reports[i].name, path, sizeof path);
-    if (ifm_out_sha256_file(path, hex) != 0) {
-      fprintf(stderr, "ifmatch verify: cannot check: the report %s is not there (%s)%s\n", path, strerror(errno),
-              c->reports_dir ? "" : "; --reports DIR names where the reports are");
-      return 3;
-    }
-    if (strcmp(hex, ci->reports[i].sha256) != 0) {
-      fprintf(stderr, "ifmatch verify: the report %s is not the one certified: its SHA-256 is %s, the "
-              "certificate pins %s\n", path, hex, ci->reports[i].sha256);
-      bad = 1;
-    }
-    len = strlen(ci->reports[i].name);
-    if (len > 5 && strcmp(ci->reports[i].name + len - 5, ".json") == 0) json = ci->reports[i].name;
-  }
-  if (!json) {
+  char path[4200], err[600];
+  int bad = ifm_cert_check_pinned("verify", c->cert, c->reports_dir, ci, path, sizeof path), rc;
+  if (bad == 3) return 3;
+  if (!path[0]) {
     fprintf(stderr, "ifmatch verify: the certificate pins no JSON report: nothing to check it against\n");
     return 1;
   }
-  report_path(c, json, path, sizeof path);
   if (ifm_report_read_json(path, rep, err, sizeof err) != 0) {
     fprintf(stderr, "ifmatch verify: %s\n", err);
     return 1;
   }
-  if (!(again = issue_again(rep, ci, 1, &len))) return 3;
-  if (len != cert->len || memcmp(again, cert->p, len) != 0) {
-    fprintf(stderr, "ifmatch verify: %s is not what its report %s gives:\n", c->cert, path);
-    first_difference(c->cert, cert->p, cert->len, again, len);
-    bad = 1;
-  }
-  free(again);
-  /* certificate.txt beside it: the same verdict for people */
-  dir_of(c->cert, path, sizeof path);
-  strncat(path, "certificate.txt", sizeof path - strlen(path) - 1);
-  if (access(path, F_OK) == 0) {
-    if (ifm_file_read_all(path, CERT_MAX_BYTES, &txt, err, sizeof err) != 0 || !(again = issue_again(rep, ci, 0, &len))) {
-      ifm_buf_clear(&txt);
-      return 3;
-    }
-    if (len != txt.len || memcmp(again, txt.p, len) != 0) {
-      fprintf(stderr, "ifmatch verify: %s does not say what certificate.json says:\n", path);
-      first_difference(path, txt.p ? txt.p : "", txt.len, again, len);
-      bad = 1;
-    }
-    free(again);
-    ifm_buf_clear(&txt);
-  }
-  return bad;
-}
-
-/* Steps 1 and 2. */
-static int check_digest_and_signature(const verify_cli *c, const ifm_certinfo *ci, const ifm_buf *cert,
-                                      const char *digest) {
-  size_t body = ifm_certificate_signed_len(cert->p, cert->len);
-  char hex[65], err[300], pub[128];
-  int ok;
-  ifm_sha256_hex(cert->p, body, hex);
-  if (!body || strcmp(hex, digest) != 0) {
-    fprintf(stderr, "ifmatch verify: %s was changed after it was issued: its digest is sha256:%s, its "
-            "bytes hash to sha256:%s\n", c->cert, digest, hex);
-    return 1;
-  }
-  if (c->pubkey) {
-    if (ifm_sign_public_from_pem(c->pubkey, pub, sizeof pub, err, sizeof err) != 0) {
-      fprintf(stderr, "ifmatch verify: --pubkey %s\n", err);
-      return 2;
-    }
-    if (!ci->sig_algorithm) {
-      fprintf(stderr, "ifmatch verify: %s is not signed, and --pubkey asks for a signature\n", c->cert);
-      return 1;
-    }
-    if (strcmp(pub, ci->sig_public_key) != 0) {
-      fprintf(stderr, "ifmatch verify: %s is signed by the key %s, not by --pubkey's %s\n", c->cert,
-              ci->sig_public_key, pub);
-      return 1;
-    }
-  }
-  if (!ci->sig_algorithm) return 0;
-  if (strcmp(ci->sig_algorithm, "ed25519") != 0) {
-    fprintf(stderr, "ifmatch verify: %s: unknown signature algorithm '%s'\n", c->cert, ci->sig_algorithm);
-    return 1;
-  }
-  ok = ifm_sign_verify(ci->sig_public_key, ci->sig_value, cert->p, body, err, sizeof err);
-  if (ok != 1) {
-    fprintf(stderr, "ifmatch verify: %s: the signature does not hold: %s\n", c->cert, err);
-    return ok < 0 && strstr(err, "libcrypto") ? 3 : 1;
-  }
-  return 0;
+  rc = ifm_cert_check_issued("verify", c->cert, ci, cert, rep, path);
+  return rc == 3 ? 3 : bad || rc;
 }
 
 /* Step 5: certify again into a fresh folder, compare case by case. */
@@ -332,14 +199,13 @@ int ifm_cmd_verify(int argc, char **argv) {
     ifm_netopts_clear(&c.net);
     return rc > 0 ? 0 : 2;
   }
-  if (ifm_file_read_all(c.cert, CERT_MAX_BYTES, &cert, err, sizeof err) != 0 ||
-      ifm_cert_read_json(c.cert, cert.p ? cert.p : "", cert.len, &ci, digest, err, sizeof err) != 0) {
+  if (ifm_cert_check_load(c.cert, &cert, &ci, digest, err, sizeof err) != 0) {
     fprintf(stderr, "ifmatch verify: %s\n", err);
     ifm_buf_clear(&cert);
     ifm_netopts_clear(&c.net);
     return 2;
   }
-  rc = check_digest_and_signature(&c, &ci, &cert, digest);
+  rc = ifm_cert_check_signature("verify", c.cert, &ci, &cert, digest, c.pubkey);
   if (rc == 0 && !(rep = ifm_report_new())) rc = 3;
   if (rc == 0) rc = check_reports(&c, &ci, &cert, rep);
   if (rc == 0 && !c.quiet)
