@@ -4,7 +4,7 @@
 # the suite, flaw and shape names from `ifmatch serve --flaw list`.
 # Installed as share/bash-completion/completions/ifmatch; or source it.
 
-_ifmatch_commands="run certify verify list serve probe fuzz version help"
+_ifmatch_commands="run certify verify matrix list serve probe fuzz version help"
 
 _ifmatch_options() {
   case $1 in
@@ -21,6 +21,8 @@ _ifmatch_options() {
     verify)
       echo "--pubkey --reports --url --target --profile --timeout --cert --key --proxy --noproxy
             --resolve --connect-to -q --quiet -h --help --suite" ;;
+    matrix)
+      echo "--html --md --out --name --certificate -q --quiet -h --help" ;;
     list)
       echo "-f --filter --requirements -h --help --suite" ;;
     serve)
@@ -107,7 +109,7 @@ _ifmatch() {
       if [[ $prev == --out && ($cmd == probe || $cmd == fuzz) ]]; then _ifmatch_files; else _ifmatch_files -d; fi
       return 0 ;;
     -t | --target | --waivers | --baseline | --sign | --pubkey | --junit | --json | --html | \
-      --arrival-log | -o | --cert | --key)
+      --arrival-log | -o | --cert | --key | --md | --certificate)
       _ifmatch_files
       return 0 ;;
     --tap)
@@ -134,7 +136,7 @@ _ifmatch() {
       --report-name | --bind | --port | --race-window-us | --threads | --max-body | \
       --auth-token | --max-conns | --max-conns-per-ip | --head-timeout | --idle-timeout | \
       --max-store | --max-resources | --evict-after | --body-template | --extract | -H | --header | \
-      --proxy | --noproxy | --resolve | --connect-to)
+      --proxy | --noproxy | --resolve | --connect-to | --name)
       return 0 ;;  # a value only the user knows
   esac
 
@@ -155,6 +157,7 @@ _ifmatch() {
   case $cmd in
     run | list) _ifmatch_files ;;                       # case files and folders
     verify) _ifmatch_files ;;                           # the certificate
+    matrix) _ifmatch_files ;;                           # the JSON reports
     fuzz)
       if [[ -z $sub ]]; then
         _ifmatch_reply -W "replay to-case" -- "$cur"

@@ -6,8 +6,8 @@
 # `ifmatch serve --flaw list` / `--shape list`.
 source "$(dirname "$0")/lib.sh"
 COMP="$SRC/completion/ifmatch.bash"
-COMMANDS="run certify verify list serve probe fuzz"
-plan 24
+COMMANDS="run certify verify matrix list serve probe fuzz"
+plan 25
 
 # help_options: as in man_test.sh, the options a --help text on stdin names.
 help_options() {
@@ -43,7 +43,7 @@ touch "$TMP/files/api.yaml" "$TMP/files/api-old.yaml" "$TMP/files/key.pem" "$TMP
 check "bash reads it and registers _ifmatch for ifmatch" \
   bash -c "source '$COMP' && complete -p ifmatch | grep -q -- '-F _ifmatch ifmatch\$'"
 check "the first word: every command" \
-  offers "$(lines run certify verify list serve probe fuzz version help)" ""
+  offers "$(lines run certify verify matrix list serve probe fuzz version help)" ""
 check "the first word, begun: the commands it begins" offers "$(lines certify)" ce
 check "the global options" offers "$(lines --suite)" --su
 for c in $COMMANDS; do

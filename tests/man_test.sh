@@ -7,13 +7,13 @@
 # ENVIRONMENT.
 source "$(dirname "$0")/lib.sh"
 PAGE="$SRC/man/ifmatch.1"
-COMMANDS="run certify verify list serve probe fuzz"
+COMMANDS="run certify verify matrix list serve probe fuzz"
 
 if ! command -v groff >/dev/null; then
   echo "1..0 # SKIP groff is not installed (Debian: groff-base)"
   exit 0
 fi
-plan 13
+plan 14
 
 # help_options: the options named in a --help text on stdin, one a line:
 # --long-name, or a single-letter -x (so `openssl genpkey -algorithm` in a

@@ -19,5 +19,7 @@ int ifm_cmd_fuzz(int argc, char **argv);
 int ifm_cmd_probe(int argc, char **argv);
 /* ifmatch verify CERT: a certificate checked against its reports (ifm_cmd_verify.c). */
 int ifm_cmd_verify(int argc, char **argv);
+/* ifmatch matrix REPORT.json...: several runs side by side (ifm_cmd_matrix.c). */
+int ifm_cmd_matrix(int argc, char **argv);
 
 #endif

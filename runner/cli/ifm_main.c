@@ -17,6 +17,7 @@ static void usage(FILE *out) {
         "  list     list the cases (--requirements: the catalogue with case counts)\n"
         "  certify  run the suite and write a certificate (results/certificate.{json,txt})\n"
         "  verify   check a certificate: its digest, signature, reports; --url/--target: run again\n"
+        "  matrix   put the JSON reports of several servers side by side (HTML page, Markdown)\n"
         "  serve    start the reference server (profiles, seeded flaws)\n"
         "  probe    find a server's shape and write a target file for it\n"
         "  fuzz     replay a stateful-fuzzer input, or turn it into a case (fuzz replay|to-case FILE)\n"
@@ -103,6 +104,7 @@ int main(int argc, char **argv) {
   else if (strcmp(cmd, "fuzz") == 0) rc = ifm_cmd_fuzz(argc - 1, argv + 1);
   else if (strcmp(cmd, "probe") == 0) rc = ifm_cmd_probe(argc - 1, argv + 1);
   else if (strcmp(cmd, "verify") == 0) rc = ifm_cmd_verify(argc - 1, argv + 1);
+  else if (strcmp(cmd, "matrix") == 0) rc = ifm_cmd_matrix(argc - 1, argv + 1);
   else if (strcmp(cmd, "serve") == 0) rc = ifm_serve_main(argc - 1, argv + 1);
   else {
     fprintf(stderr, "ifmatch: unknown command '%s'\n", cmd);
