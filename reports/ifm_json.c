@@ -75,7 +75,8 @@ static void json_body(FILE *out, const char *body, size_t len, size_t total,
 
 static void json_exchange(FILE *out, const ifm_exchange *x) {
   fprintf(out, "        {\n          \"step\": %d,\n          \"client\": %d,\n"
-               "          \"round\": %d", x->step, x->client, x->round);
+               "          \"round\": %d,\n          \"named\": %s", x->step, x->client, x->round,
+          x->named ? "true" : "false");
   json_key_str(out, 10, "method", x->method);
   json_key_str(out, 10, "url", x->url);
   fputs(",\n          \"request\": {\"headers\": ", out);
@@ -115,6 +116,8 @@ static void json_result(FILE *out, const ifm_report *r, const ifm_result *res) {
   json_key_str(out, 6, "got", res->got);
   if (res->failed_step > 0) fprintf(out, ",\n      \"failed_step\": %d", res->failed_step);
   else fputs(",\n      \"failed_step\": null", out);
+  if (res->failed_round > 0) fprintf(out, ",\n      \"failed_round\": %d", res->failed_round);
+  else fputs(",\n      \"failed_round\": null", out);
   fprintf(out, ",\n      \"waived\": %s", res->waived ? "true" : "false");
   json_key_str(out, 6, "waiver_reason", res->waiver_reason);
   json_key_ms(out, 6, "duration_ms", res->duration_ms);

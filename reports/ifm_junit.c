@@ -128,7 +128,9 @@ static void junit_body(FILE *out, const char *dir, const char *body, size_t len,
 /* One exchange as readable text, in the spirit of curl -v. */
 static void junit_exchange(FILE *out, const ifm_exchange *x) {
   fprintf(out, "* step %d", x->step);
-  if (x->client >= 0) fprintf(out, ", client %d, round %d", x->client, x->round);
+  if (x->client >= 0) fprintf(out, ", client %d", x->client);
+  if (x->round > 0) fprintf(out, ", round %d", x->round);
+  if (x->named) fputs(" (named by the judge)", out);
   fputc('\n', out);
   fputs("&gt; ", out);
   ifm_escape_puts(out, IFM_ESCAPE_XML, x->method ? x->method : "(no method)");
@@ -162,6 +164,7 @@ static void junit_evidence(FILE *out, const ifm_result *res, int with_spec) {
     ifm_escape_puts(out, IFM_ESCAPE_XML, res->spec ? res->spec : "(none)");
   }
   if (res->failed_step) fprintf(out, "\nstep: %d", res->failed_step);
+  if (res->failed_round) fprintf(out, "\nround: %d", res->failed_round);
 }
 
 static void junit_outcome(FILE *out, const ifm_result *res) {

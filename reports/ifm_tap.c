@@ -152,6 +152,7 @@ static void tap_exchange(FILE *out, int indent, const ifm_exchange *x) {
   fprintf(out, "%*s- step: %d\n", indent, "", x->step);
   fprintf(out, "%*sclient: %d\n", in, "", x->client);
   fprintf(out, "%*sround: %d\n", in, "", x->round);
+  if (x->named) fprintf(out, "%*snamed: true\n", in, "");
   tap_str(out, in, "method", x->method);
   tap_str(out, in, "url", x->url);
   fprintf(out, "%*srequest:\n", in, "");
@@ -190,6 +191,7 @@ static void tap_yaml_block(FILE *out, const ifm_report *r, const ifm_result *res
   tap_str(out, 2, "expected", res->expected);
   tap_str(out, 2, "got", res->got);
   fprintf(out, "  failed_step: %d\n", res->failed_step);
+  if (res->failed_round) fprintf(out, "  failed_round: %d\n", res->failed_round);
   fprintf(out, "  waived: %s\n", res->waived ? "true" : "false");
   tap_str(out, 2, "waiver_reason", res->waiver_reason);
   fputs("  duration_ms: ", out);

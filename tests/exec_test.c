@@ -249,7 +249,8 @@ static void test_hold_group(void) {
     ASSERT_EQ(b[i].calls, 1);
     ASSERT(b[i].ex.error == NULL);
     ASSERT_EQ(b[i].ex.status, 201);
-    ASSERT(b[i].ex.t_release == g.release_ms);        /* set, and the same for all */
+    /* each client's own release: its last byte handed over once the sweep began */
+    ASSERT(b[i].ex.t_release >= g.release_ms && b[i].ex.t_release - g.release_ms < 1000.0);
     ASSERT(b[i].ex.t_release >= b[i].ex.t_start);
     ASSERT(b[i].ex.t_done >= b[i].ex.t_release);
     ASSERT_MEMEQ(b[i].ex.req_body, b[i].ex.req_body_len, body[i], strlen(body[i]));
@@ -409,7 +410,7 @@ static void test_hold_member_refused(void) {
   ASSERT_EQ(g.released, 1);
   ASSERT_EQ(b[0].ex.status, 201);
   ASSERT_EQ(b[2].ex.status, 201);
-  ASSERT(b[0].ex.t_release > 0 && b[0].ex.t_release == b[2].ex.t_release);
+  ASSERT(b[0].ex.t_release >= g.release_ms && b[2].ex.t_release >= g.release_ms && g.release_ms > 0);
   for (i = 0; i < 3; i++) ifm_exchange_clear(&b[i].ex);
 }
 

@@ -168,6 +168,9 @@ static size_t read_cb(char *out, size_t size, size_t nitems, void *userp) {
   if (hold && n == left) n--;   /* keep the last byte */
   memcpy(out, x->body.p + x->sent, n);
   x->sent += n;
+  /* the release as this client saw it: its last byte handed to libcurl,
+   * which writes it to the socket before it asks anything else */
+  if (x->released && x->sent == x->body.len) x->ex.t_release = ifm_now_ms();
   return n;
 }
 

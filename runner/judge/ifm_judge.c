@@ -17,6 +17,7 @@ void ifm_judgement_clear(ifm_judgement *j) {
   free(j->message);
   free(j->expected);
   free(j->got);
+  free(j->named);
   memset(j, 0, sizeof *j);
 }
 

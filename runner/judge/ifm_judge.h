@@ -25,6 +25,10 @@ typedef struct ifm_judgement {
   char *expected;
   char *got;
   int on_status;    /* the check that failed was the status */
+  size_t *named;    /* a parallel round's: the exchanges (indices into the round's x[]) that
+                       the explanation names: the checker's culprits, or the responses a
+                       count has too many of (the winners); NULL: none */
+  size_t n_named;
 } ifm_judgement;
 
 void ifm_judgement_clear(ifm_judgement *j);

@@ -34,10 +34,20 @@ int ifm_judge_is_outcome(const ifm_exchange *x) {
   return 1;
 }
 
+static int in_some_set(const ifm_judge_ctx *jc, const ifm_parallel *p, int status) {
+  size_t k;
+  for (k = 0; k < p->n_counts; k++) {
+    const ifm_status_spec *set = ifm_judge_resolve_status(&p->counts[k].status, jc->profile, jc->target);
+    if (set && ifm_status_spec_accepts(set, status)) return 1;
+  }
+  return 0;
+}
+
 int ifm_judge_counts(const ifm_judge_ctx *jc, const ifm_parallel *p, const ifm_exchange *x, size_t n,
                      ifm_judgement *j, char *err, size_t errlen) {
   size_t k, i, clients = 0, unknown = 0, explicit_sum = 0;
   ifm_buf want = IFM_BUF_INIT, got = IFM_BUF_INIT, msg = IFM_BUF_INIT;
+  const ifm_status_spec *over = NULL;   /* the first set with too many: its members are named */
   int ok = 1;
   for (i = 0; i < n; i++)
     if (x[i].client >= 0) {
@@ -67,6 +77,7 @@ int ifm_judge_counts(const ifm_judge_ctx *jc, const ifm_parallel *p, const ifm_e
       else
         ifm_buf_printf(&msg, "%zu of %zu responses were %s, expected %zu", have, clients,
                        set->text ? set->text : "?", need);
+      if (have > need) over = set;
       ok = 0;
     }
   }
@@ -79,5 +90,12 @@ int ifm_judge_counts(const ifm_judge_ctx *jc, const ifm_parallel *p, const ifm_e
   j->message = ifm_buf_detach(&msg);
   j->expected = ifm_buf_detach(&want);
   j->got = ifm_buf_detach(&got);
+  /* Named: the responses a set had too many of (a race's two winners), or
+   * else those no set expects (a 204 where 201 and 412 were counted). */
+  if ((j->named = calloc(n ? n : 1, sizeof *j->named)) != NULL)
+    for (i = 0; i < n; i++)
+      if (x[i].client >= 0 && ifm_judge_is_outcome(&x[i]) &&
+          (over ? ifm_status_spec_accepts(over, x[i].status) : !in_some_set(jc, p, x[i].status)))
+        j->named[j->n_named++] = i;
   return 0;
 }

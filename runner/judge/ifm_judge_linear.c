@@ -9,6 +9,7 @@
  * a race that sends anything else cannot be judged this way and the case
  * says so (ERROR) rather than guessing.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,6 +102,18 @@ static int profile_accepts(const ifm_judge_ctx *jc, const char *key, int status)
   return e && ifm_status_spec_accepts(&e->status, status);
 }
 
+/* The exchanges the explanation names: op k is the round's exchange k + 1
+ * (the read before is the initial state, exchange 0). */
+static void name_ops(const ifm_lin_result *res, size_t n_ops, ifm_judgement *j) {
+  size_t i, n = res->linearizable != 1 ? res->n_culprits : 2;
+  if (!(j->named = calloc(n ? n : 1, sizeof *j->named))) return;
+  for (i = 0; i < n; i++) {
+    size_t op = res->linearizable != 1 ? res->culprits[i] : res->etag_ops[i];
+    if (op == SIZE_MAX) j->named[j->n_named++] = 0;   /* the initial state: the read before */
+    else if (op < n_ops) j->named[j->n_named++] = op + 1;
+  }
+}
+
 int ifm_judge_linear(const ifm_judge_ctx *jc, const ifm_exchange *x, size_t n, ifm_judgement *j,
                      char *err, size_t errlen) {
   const ifm_exchange *pre;
@@ -163,6 +176,7 @@ int ifm_judge_linear(const ifm_judge_ctx *jc, const ifm_exchange *x, size_t n, i
     }
     j->message = ifm_buf_detach(&msg);
     j->expected = ifm_buf_detach(&want);
+    name_ops(&res, k, j);
   }
   ifm_lin_result_clear(&res);
   return rc;

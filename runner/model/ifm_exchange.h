@@ -22,7 +22,9 @@ typedef struct ifm_field {
 typedef struct ifm_exchange {
   int step;                 /* 1-based step number within the case */
   int client;               /* -1 in a sequential step; the client index in a parallel one */
-  int round;                /* 0 in a sequential step; the round of a parallel step */
+  int round;                /* 1-based: the round of a parallel step this exchange belongs to
+                               (its clients, the reads around them, and the replay of the
+                               case's steps before it for a later round); 0: a step run once */
   char *method;
   char *url;
   ifm_field *req_headers;   /* as sent, in order, secrets redacted */
@@ -51,6 +53,9 @@ typedef struct ifm_exchange {
   const char *extract;      /* borrowed from the target: the operation's extract, or NULL */
   char *error;              /* transport error (timeout, reset, ...) or NULL */
   int timed_out;            /* the error is a timeout */
+  int named;                /* kept as evidence: the judge's explanation of a failing round
+                               names this exchange (the checker's culprits, the responses a
+                               count had too many of) */
   /* Milliseconds; 0 when not reached. Live: the executor's monotonic clock;
    * kept as evidence: since the start of the run. */
   double t_start, t_release, t_first_byte, t_done;

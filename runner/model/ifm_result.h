@@ -31,6 +31,8 @@ typedef struct ifm_result {
   char *expected;           /* what the failing check wanted (NULL if none) */
   char *got;                /* what came back */
   int failed_step;          /* 1-based; 0 when no step failed */
+  int failed_round;         /* a parallel step's first failing round, 1-based as the exchanges'
+                               round (ifm_exchange.round); 0: none */
   int waived;               /* a waiver names this case: a FAIL is expected (TAP TODO) */
   char *waiver_reason;
   ifm_exchange *exchanges;  /* the exchanges of the case, in order (the most recent

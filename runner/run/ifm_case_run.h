@@ -60,6 +60,7 @@ typedef struct ifm_par_outcome {
   ifm_verdict verdict;          /* IFM_PASS: the case goes on */
   ifm_judgement j;              /* why, when verdict != IFM_PASS (ownership passes on) */
   int replay;                   /* with IFM_PASS: 1 replay the segment's setup for the next round */
+  unsigned failed_round;        /* the first failing round, 1-based; 0: none */
 } ifm_par_outcome;
 
 typedef void (*ifm_par_done_cb)(ifm_case_run *cr, ifm_par_outcome *out);
@@ -73,13 +74,15 @@ typedef struct ifm_par_client {
  * the previous parallel step (seg_first ..) against a fresh resource. */
 typedef struct ifm_par_state {
   ifm_par_phase phase;
-  unsigned round;               /* 0-based */
+  unsigned round;               /* 0-based (exchanges say round + 1: ifm_evidence_round) */
   size_t seg_first;             /* first step of the current segment */
   size_t pending;               /* client requests not finished yet */
   ifm_hold_group hold;          /* last-byte release */
   ifm_par_client *pc;           /* one per client of the running round */
   int round_failed;             /* -1: recording failed; -2: not every client could start */
   ifm_judgement first_fail;     /* the first failing round's story */
+  unsigned first_fail_round;    /* its number, 1-based; 0: none yet */
+  int kept_pass;                /* a passing round is kept as evidence, for contrast */
   int n_violations;
   ifm_par_done_cb done;
 } ifm_par_state;
@@ -153,6 +156,9 @@ void ifm_case_xfer_opts(const ifm_run_opts *o, int fresh, ifm_hold_group *hold, 
 /* Keeps the evidence copy of a finished exchange (redacted, times since the
  * run's start) for the case's current step. Returns IFM_OK or IFM_ERR_NOMEM. */
 ifm_err ifm_evidence_record(ifm_case_run *cr, const ifm_exchange *live, int client, int round);
+/* The round an exchange recorded now belongs to (ifm_exchange.round): 1-based
+ * while a parallel step runs or replays its setup, else 0. */
+int ifm_evidence_round(const ifm_case_run *cr);
 /* Frees the exchanges from mark on (a passing round's). */
 void ifm_evidence_drop_from(ifm_evidence *ev, size_t mark);
 void ifm_evidence_clear(ifm_evidence *ev);

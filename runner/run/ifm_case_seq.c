@@ -143,7 +143,7 @@ static void step_done_cb(ifm_xfer *x, void *ctx) {
   ifm_verdict v;
   int captured;
   char err[512];
-  if (ifm_evidence_record(cr, full, -1, (int)cr->par.round) != 0) {
+  if (ifm_evidence_record(cr, full, -1, ifm_evidence_round(cr)) != 0) {
     case_error(cr, "", "out of memory recording the exchange");
     return;
   }
@@ -197,6 +197,7 @@ static void step_done_cb(ifm_xfer *x, void *ctx) {
  * end the case with its verdict. */
 static void par_done_cb(ifm_case_run *cr, ifm_par_outcome *out) {
   if (out->verdict != IFM_PASS) {
+    cr->env->rep->results[cr->result_idx].failed_round = (int)out->failed_round;
     ifm_case_end(cr, out->verdict, ifm_case_fmt_step(cr, "", out->j.message), out->j.expected, out->j.got);
     free(out->j.message);
     return;

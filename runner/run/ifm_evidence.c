@@ -1,7 +1,8 @@
 /* ifm_evidence.c: the exchanges a case keeps for its report (see
  * ifm_case_run.h). Memory stays bounded: the most recent
  * IFM_EXCHANGES_KEPT (plus room for a parallel round) are kept, older ones
- * are counted as omitted; passing rounds are dropped whole. */
+ * are counted as omitted; passing rounds are dropped whole, but for the
+ * first, kept for contrast with the failing one. */
 #include <stdlib.h>
 #include <string.h>
 #include "ifm_case_run.h"
@@ -33,6 +34,10 @@ static int room(ifm_evidence *ev) {
   ev->x = a + ev->head;
   ev->cap = cap;
   return 0;
+}
+
+int ifm_evidence_round(const ifm_case_run *cr) {
+  return cr->par.phase != IFM_PAR_IDLE || cr->par.round > 0 ? (int)cr->par.round + 1 : 0;
 }
 
 ifm_err ifm_evidence_record(ifm_case_run *cr, const ifm_exchange *live, int client, int round) {

@@ -12,7 +12,8 @@
  * history goes to the judge (judge/ifm_judge_linear.c).
  *
  * Passing rounds are dropped from the evidence (memory stays bounded over
- * many rounds); the first failing round is kept whole. The step reports how
+ * many rounds); the first failing round is kept whole, and so is the first
+ * passing one, for contrast (the report draws both). The step reports how
  * it ended through its done callback (ifm_par_outcome): the case machine
  * replays the setup, goes on, or ends the case.
  */
@@ -38,6 +39,7 @@ static void par_finish(ifm_case_run *cr, ifm_verdict v, char *message, char *exp
   out.j.expected = expected;
   out.j.got = got;
   out.replay = replay;
+  out.failed_round = v != IFM_PASS && v != IFM_SKIP ? cr->par.first_fail_round : 0;
   cr->par.done(cr, &out);
 }
 
@@ -51,7 +53,7 @@ static void par_error(ifm_case_run *cr, const char *what, const char *detail) {
 static void read_cb(ifm_xfer *x, void *ctx) {
   ifm_case_run *cr = ctx;
   const ifm_exchange *r = ifm_xfer_exchange(x);
-  if (ifm_evidence_record(cr, r, -1, (int)cr->par.round) != 0) {
+  if (ifm_evidence_record(cr, r, -1, ifm_evidence_round(cr)) != 0) {
     par_error(cr, "out of memory", NULL);
     return;
   }
@@ -80,7 +82,8 @@ static void client_cb(ifm_xfer *x, void *ctx) {
   ifm_par_client *pc = ctx;
   ifm_case_run *cr = pc->cr;
   ifm_par_state *ps = &cr->par;
-  if (ifm_evidence_record(cr, ifm_xfer_exchange(x), pc->client, (int)ps->round) != 0 && ps->round_failed == 0)
+  if (ifm_evidence_record(cr, ifm_xfer_exchange(x), pc->client, ifm_evidence_round(cr)) != 0 &&
+      ps->round_failed == 0)
     ps->round_failed = -1;
   if (--ps->pending > 0) return;
   if (ps->round_failed < 0) {
@@ -159,8 +162,8 @@ void ifm_par_start(ifm_case_run *cr, ifm_par_done_cb done) {
   }
   cr->ev.round_x0 = cr->ev.n;
   cr->par.round_failed = 0;
-  /* Room for this round and one failing round kept as evidence. */
-  cr->ev.extra_keep = 2 * ((size_t)par_clients(cr) + 2 + (cr->step - cr->par.seg_first));
+  /* Room for this round, one failing round and one passing round kept as evidence. */
+  cr->ev.extra_keep = 3 * ((size_t)par_clients(cr) + 2 + (cr->step - cr->par.seg_first));
   if (p->linearizable) par_read(cr, IFM_PAR_READ_BEFORE);
   else par_launch(cr);
 }
@@ -171,10 +174,12 @@ void ifm_par_clear(ifm_par_state *ps) {
   ifm_judgement_clear(&ps->first_fail);
 }
 
-/* Keeps the first failing round's story; later ones are only counted. */
+/* Keeps the first failing round's story, with the exchanges its
+ * explanation names marked; later ones are only counted. */
 static void par_violation(ifm_case_run *cr, ifm_judgement *j, unsigned outcomes, unsigned clients) {
   ifm_par_state *ps = &cr->par;
   ifm_buf m = IFM_BUF_INIT;
+  size_t i;
   ps->n_violations++;
   if (ps->first_fail.message) {
     ifm_judgement_clear(j);
@@ -188,7 +193,11 @@ static void par_violation(ifm_case_run *cr, ifm_judgement *j, unsigned outcomes,
   ps->first_fail.message = ifm_buf_detach(&m);
   ps->first_fail.expected = j->expected;
   ps->first_fail.got = j->got;
+  ps->first_fail_round = ps->round + 1;
+  for (i = 0; i < j->n_named; i++)
+    if (cr->ev.round_x0 + j->named[i] < cr->ev.n) cr->ev.x[cr->ev.round_x0 + j->named[i]].named = 1;
   free(j->message);
+  free(j->named);
   memset(j, 0, sizeof *j);
   cr->ev.seg_x0 = cr->ev.n;              /* the failing round stays in the evidence */
 }
@@ -255,7 +264,12 @@ static void par_round_done(ifm_case_run *cr) {
 
   if (ps->round + 1 < p->rounds && !(ps->n_violations && p->stop_on_violation)) {
     char perr[256];
-    if (!(rc == 0 && ps->n_violations == 1)) ifm_evidence_drop_from(&cr->ev, cr->ev.seg_x0);  /* only the first failure stays */
+    if (rc == 1 && !ps->kept_pass) {            /* the first passing round stays, for contrast */
+      ps->kept_pass = 1;
+      cr->ev.seg_x0 = cr->ev.n;
+    } else if (!(rc == 0 && ps->n_violations == 1)) {
+      ifm_evidence_drop_from(&cr->ev, cr->ev.seg_x0);   /* only the first failure stays */
+    }
     ps->round++;
     if (ifm_scope_new_paths(&cr->scope, perr, sizeof perr) != 0) {
       par_error(cr, perr, NULL);
@@ -265,6 +279,9 @@ static void par_round_done(ifm_case_run *cr) {
     par_finish(cr, IFM_PASS, NULL, NULL, NULL, 1);
     return;
   }
+  /* The last round stays as the first failing one, or as the one passing round. */
+  if (!(rc == 0 && ps->n_violations == 1) && !(rc == 1 && !ps->kept_pass))
+    ifm_evidence_drop_from(&cr->ev, cr->ev.seg_x0);
   if (ps->n_violations) {
     ifm_buf m = IFM_BUF_INIT;
     char *expected = ps->first_fail.expected, *got = ps->first_fail.got;
@@ -277,5 +294,6 @@ static void par_round_done(ifm_case_run *cr) {
   ps->phase = IFM_PAR_IDLE;
   cr->ev.extra_keep = 0;
   ps->round = 0;
+  ps->kept_pass = 0;
   par_finish(cr, IFM_PASS, NULL, NULL, NULL, 0);
 }
