@@ -132,7 +132,18 @@ const char *const html_tags[] = {
   "<tr>", "<tr ", "</tr>", "<th>", "<th ", "</th>", "<td>", "<td ", "</td>", "<p>",
   "<p ", "</p>", "<div ", "</div>", "<code>", "</code>", "<pre>", "</pre>", "<dl>",
   "</dl>", "<dt>", "</dt>", "<dd>", "</dd>", "<details>", "</details>", "<summary>",
-  "</summary>", "<span class=\"esc\">", "</span>", NULL
+  "</summary>", "<span class=\"esc\">", "</span>",
+  /* the sections, the filters, the requirement groups and articles */
+  "<header ", "</header>", "<nav ", "</nav>", "<ul>", "</ul>", "<li>", "<li ", "</li>", "<a href=\"#",
+  "</a>", "<main>", "</main>", "<section ", "</section>", "<h2>", "</h2>", "<h3>", "</h3>", "<h4>",
+  "<h5>", "<h5 ", "</h5>", "<h3 ", "<form ", "</form>", "<fieldset>", "</fieldset>", "<legend>", "</legend>",
+  "<label>", "</label>", "<input ", "<select ", "</select>", "<option>", "<option ", "</option>",
+  "<button ", "</button>", "<output ", "</output>", "<caption>", "</caption>", "<article ",
+  "</article>", "<blockquote ", "</blockquote>", "<strong>", "</strong>", "<span class=\"badge\">",
+  "<span class=\"title\">", "<details class=\"exchanges\">", "<script>", "</script>",
+  /* the race timelines */
+  "<figure ", "</figure>", "<figcaption>", "</figcaption>", "<svg ", "</svg>", "<title>", "<g ",
+  "</g>", "<text ", "</text>", "<rect ", "</rect>", "<line ", "<circle ", NULL
 };
 
 /* ---- building reports ------------------------------------------------ */
