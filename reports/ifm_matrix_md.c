@@ -146,6 +146,13 @@ static void md_case_row(FILE *out, const ifm_matrix *m, size_t i) {
   fputc('\n', out);
 }
 
+/* sep and s, when there is an s. */
+static void md_part(FILE *out, const char *sep, const char *s) {
+  if (!s) return;
+  fputs(sep, out);
+  md_text(out, s);
+}
+
 /* One "- label, case: VERDICT. message ..." item. */
 static void md_evidence_one(FILE *out, const ifm_matrix_column *c, const ifm_result *r) {
   fputs("- **", out);
@@ -153,26 +160,11 @@ static void md_evidence_one(FILE *out, const ifm_matrix_column *c, const ifm_res
   fputs("**, ", out);
   md_text(out, r->case_id);
   fprintf(out, ": **%s**", ifm_matrix_cell_word(r));
-  if (r->message) {
-    fputs(". ", out);
-    md_text(out, r->message);
-  }
-  if (r->expected) {
-    fputs(". Expected: ", out);
-    md_text(out, r->expected);
-  }
-  if (r->got) {
-    fputs(". Got: ", out);
-    md_text(out, r->got);
-  }
-  if (r->spec) {
-    fputs(". Spec: ", out);
-    md_text(out, r->spec);
-  }
-  if (r->waived) {
-    fputs(". Waived: ", out);
-    md_text(out, r->waiver_reason ? r->waiver_reason : "(no reason)");
-  }
+  md_part(out, ". ", r->message);
+  md_part(out, ". Expected: ", r->expected);
+  md_part(out, ". Got: ", r->got);
+  md_part(out, ". Spec: ", r->spec);
+  if (r->waived) md_part(out, ". Waived: ", r->waiver_reason ? r->waiver_reason : "(no reason)");
   if (c->report_href) {
     fputs(". [Exchanges](", out);
     ifm_matrix_write_url(out, c->report_href, r->case_id);

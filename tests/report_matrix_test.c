@@ -32,6 +32,7 @@ static ifm_report *run_a(void) {
                "step 2: unexpected | status\nnext <b>");
   x->expected = dup_str("status 2xx");
   x->got = dup_str("status 412 `x` *y*");
+  free(x->spec);   /* add_case gave one */
   x->spec = dup_str("RFC 9110 13.1.1");
   add_case(r, "IM-MATCH-OK-delete", "IM-MATCH-OK", "match del", "m.yaml", IFM_MUST, IFM_PASS, NULL);
   add_case(r, "ZZ-LOCAL-1", "ZZ-LOCAL", "not in the catalogue", "z.yaml", IFM_MUST, IFM_WARN, "w");
