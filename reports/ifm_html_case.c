@@ -7,14 +7,6 @@
 #include "ifm_html_int.h"
 #include "ifm_escape.h"
 
-void ifm_html_text(FILE *out, const char *s, const char *if_null) {
-  ifm_escape_puts(out, IFM_ESCAPE_HTML, s ? s : if_null);
-}
-
-void ifm_html_attr(FILE *out, const char *s) {
-  ifm_escape_puts(out, IFM_ESCAPE_XML, s ? s : "");
-}
-
 void ifm_html_filter_attrs(FILE *out, const ifm_result *res) {
   fprintf(out, " data-verdict=\"%s\" data-level=\"%s\" data-req=\"", ifm_verdict_name(res->verdict),
           ifm_level_name(res->level));

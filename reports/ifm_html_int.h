@@ -6,15 +6,20 @@
 
 #include <stdio.h>
 #include "ifm_result.h"
+#include "ifm_escape.h"
 
 /* Untrusted text as HTML (markup escaped, controls made visible); if_null
  * when s is NULL. Not for attribute values: ifm_html_attr. */
-void ifm_html_text(FILE *out, const char *s, const char *if_null);
+static inline void ifm_html_text(FILE *out, const char *s, const char *if_null) {
+  ifm_escape_puts(out, IFM_ESCAPE_HTML, s ? s : if_null);
+}
 
 /* Untrusted text inside a double-quoted attribute value, or where no markup
  * may go (an <option>, an SVG <title>): escaped as XML, the visible escapes
  * without their <span>. NULL writes nothing. */
-void ifm_html_attr(FILE *out, const char *s);
+static inline void ifm_html_attr(FILE *out, const char *s) {
+  ifm_escape_puts(out, IFM_ESCAPE_XML, s ? s : "");
+}
 
 /* The data-verdict / data-level / data-req attributes the filters read,
  * with a leading space. */
