@@ -79,6 +79,9 @@ void ifm_load_vars_clear(ifm_load_case_ctx *x);
 /* A template in a case file: its syntax, and every variable it names known
  * at this point of the case (built-ins, --var names, earlier captures). */
 int ifm_load_case_text(ifm_yaml *y, const ifm_yaml_node *n, const char *what, char **out);
+/* The text of a `raw:` step: a case template that may also name the raw
+ * step's own variables, in the notation of ifm_raw.h (escapes checked). */
+int ifm_load_raw_text(ifm_yaml *y, const ifm_yaml_node *n, const char *what, char **out);
 
 /* ---- ifm_load_step.c ---- */
 

@@ -1,7 +1,7 @@
 /* ifm_load_step.c: the steps of a case (cases/README.md): exactly one
- * operation (create, read, update, patch, delete, a raw request, or
- * parallel), the request it sends, and what it expects, assumes and
- * captures.
+ * operation (create, read, update, patch, delete, a request given in full,
+ * parallel, or raw bytes), the request it sends, and what it expects,
+ * assumes and captures.
  *
  *   - read: {}
  *     expect: {status: 200}
@@ -24,9 +24,10 @@
 #include <string.h>
 #include "ifm_buf.h"
 #include "ifm_load_int.h"
+#include "ifm_raw.h"
 #include "ifm_tmpl.h"
 
-static const char *const op_names[] = {"create", "read", "update", "patch", "delete", "request", "parallel"};
+static const char *const op_names[] = {"create", "read", "update", "patch", "delete", "request", "parallel", "raw"};
 static const char *const releases[] = {"none", "last-byte"};
 
 /* What a step (or an item of a parallel `do`) holds before it is read in
@@ -109,6 +110,50 @@ static int load_request(ifm_yaml *y, const ifm_yaml_node *key, const ifm_yaml_no
   if (rc == 0 && r->op == IFM_OP_REQUEST && !r->method) {
     ifm_yaml_error(y, key, "request: a raw request needs a 'method'");
     return -1;
+  }
+  return rc;
+}
+
+/* ---- raw requests ---- */
+
+/* `raw: TEXT` or `raw: {bytes: TEXT, closed_ok: BOOL}`: the request's bytes
+ * as written (ifm_raw.h), so none of the keys of other requests has a place
+ * beside them. */
+static int load_raw(ifm_yaml *y, const ifm_yaml_node *key, const ifm_yaml_node *value, ifm_request_spec *r) {
+  size_t i, j, count;
+  const ifm_yaml_node *bytes = NULL;
+  int rc = 0;
+  r->op = IFM_OP_REQUEST;
+  r->pos = ifm_yaml_pos(y, key);
+  if (ifm_yaml_is_scalar(value)) return ifm_load_raw_text(y, value, "raw", &r->raw);
+  if (!ifm_yaml_is_map(value)) {
+    ifm_yaml_error(y, value, "raw: expected the request's bytes as a string, or {bytes: ..., closed_ok: ...}, got %s",
+                   ifm_yaml_kind(y, value));
+    return -1;
+  }
+  count = ifm_yaml_count(value);
+  for (i = 0; i < count; i++) {
+    const ifm_yaml_node *k = ifm_yaml_key(y, value, i), *v = ifm_yaml_value(y, value, i);
+    const char *name = ifm_yaml_scalar(y, k);
+    if (!name) continue;   /* refused by the key check already */
+    if (strcmp(name, "bytes") == 0) {
+      bytes = v;
+      if (ifm_load_raw_text(y, v, "raw: bytes", &r->raw) != 0) rc = -1;
+    } else if (strcmp(name, "closed_ok") == 0) {
+      if (ifm_yaml_bool(y, v, "closed_ok", &r->raw_closed_ok) != 0) rc = -1;
+    } else {
+      for (j = 0; j < sizeof req_fields / sizeof req_fields[0] && strcmp(name, req_fields[j].key) != 0; j++) {}
+      if (j < sizeof req_fields / sizeof req_fields[0])
+        ifm_yaml_error(y, k, "raw: '%s' has no place in a raw step: the request line, the fields and the body "
+                             "are all written in bytes", name);
+      else
+        ifm_yaml_error(y, k, "unknown key '%s' (expected one of: bytes, closed_ok)", name);
+      rc = -1;
+    }
+  }
+  if (!bytes) {
+    ifm_yaml_error(y, value, "raw: missing required key 'bytes'");
+    rc = -1;
   }
   return rc;
 }
@@ -289,8 +334,8 @@ static int step_capture(ifm_yaml *y, void *obj, const ifm_yaml_node *key, const 
 static const ifm_yaml_field step_fields[] = {
     {"create", 0, step_op}, {"read", 0, step_op},     {"update", 0, step_op},
     {"patch", 0, step_op},  {"delete", 0, step_op},   {"request", 0, step_op},
-    {"parallel", 0, step_op}, {"capture", 0, step_capture}, {"expect", 0, step_expect},
-    {"assume", 0, step_assume},
+    {"parallel", 0, step_op}, {"raw", 0, step_op},    {"capture", 0, step_capture},
+    {"expect", 0, step_expect}, {"assume", 0, step_assume},
 };
 
 /* The first six entries of step_fields are what a parallel `do` may hold. */
@@ -333,6 +378,22 @@ static int par_stop(ifm_yaml *y, void *obj, const ifm_yaml_node *key, const ifm_
   return ifm_yaml_bool(y, value, "stop_on_violation", &((ifm_parallel *)obj)->stop_on_violation);
 }
 
+/* A raw request in a parallel `do`: reported (1), since its bytes go out on
+ * one connection of their own, outside the release of a parallel step. */
+static int raw_in_do(ifm_yaml *y, const ifm_yaml_node *item) {
+  size_t i, count = ifm_yaml_is_map(item) ? ifm_yaml_count(item) : 0;
+  for (i = 0; i < count; i++) {
+    const ifm_yaml_node *k = ifm_yaml_key(y, item, i);
+    const char *name = ifm_yaml_scalar(y, k);
+    if (name && strcmp(name, "raw") == 0) {
+      ifm_yaml_error(y, k, "raw: a raw request is a sequential step of its own; it cannot be part of a "
+                           "parallel step's do");
+      return 1;
+    }
+  }
+  return 0;
+}
+
 static int par_do(ifm_yaml *y, void *obj, const ifm_yaml_node *key, const ifm_yaml_node *value) {
   ifm_parallel *p = obj;
   size_t i, count;
@@ -352,6 +413,10 @@ static int par_do(ifm_yaml *y, void *obj, const ifm_yaml_node *key, const ifm_ya
     step_scratch s;
     memset(&s, 0, sizeof s);
     s.node = ifm_yaml_is_map(value) ? value : ifm_yaml_item(y, value, i);
+    if (raw_in_do(y, s.node)) {
+      rc = -1;
+      continue;
+    }
     if (ifm_yaml_fields(y, s.node, "do", step_fields, DO_FIELDS, &s) != 0 || need_op(y, &s, DO_FIELDS) != 0 ||
         load_request(y, s.op_key, s.op_val, &p->ops[i]) != 0)
       rc = -1;
@@ -384,7 +449,7 @@ static int capture_one(ifm_yaml *y, ifm_capture *cp, const ifm_yaml_node *k, con
     ifm_yaml_error(y, k, "capture: '%s' is not a variable name (letters, digits and '_')", name);
     return -1;
   }
-  if (ifm_tmpl_builtin(name, strlen(name), IFM_TMPL_IN_CASE)) {
+  if (ifm_tmpl_builtin(name, strlen(name), IFM_TMPL_IN_CASE) || ifm_raw_builtin(name, strlen(name))) {
     ifm_yaml_error(y, k, "capture: '%s' is a built-in variable", name);
     return -1;
   }
@@ -441,7 +506,10 @@ int ifm_load_step(ifm_yaml *y, const ifm_yaml_node *n, ifm_step *st) {
     if (s.capture) ifm_yaml_error(y, s.capture, "capture: a parallel step has no single response to capture from");
     if (s.assume) ifm_yaml_error(y, s.assume, "assume: a parallel step has no single response to check");
   } else {
-    load_request(y, s.op_key, s.op_val, &st->req);
+    if (strcmp(ifm_yaml_scalar(y, s.op_key), "raw") == 0)
+      load_raw(y, s.op_key, s.op_val, &st->req);
+    else
+      load_request(y, s.op_key, s.op_val, &st->req);
     if (s.expect) load_expect(y, s.expect, "expect", &st->expect);
     if (s.capture) load_captures(y, s.capture, st);
     if (s.assume) load_expect(y, s.assume, "assume", &st->assume);   /* the same keys as expect */

@@ -14,6 +14,7 @@
 #include <string.h>
 #include "ifm_buf.h"
 #include "ifm_load_int.h"
+#include "ifm_raw.h"
 #include "ifm_tmpl.h"
 
 typedef struct ifm_load_capture_ref {
@@ -94,6 +95,39 @@ int ifm_load_case_text(ifm_yaml *y, const ifm_yaml_node *n, const char *what, ch
   if (ifm_yaml_text(y, n, what, out) != 0) return -1;
   if (ifm_tmpl_check(*out, case_known, y->user, &off, &msg) == 0) return 0;
   ifm_load_tmpl_error(y, n, what, *out, off, msg);
+  free(*out);
+  *out = NULL;
+  return -1;
+}
+
+/* In a raw step's text: the case's variables and the raw step's own. */
+static int raw_known(const char *name, size_t len, void *arg) {
+  return ifm_raw_builtin(name, len) || case_known(name, len, arg);
+}
+
+int ifm_load_raw_text(ifm_yaml *y, const ifm_yaml_node *n, const char *what, char **out) {
+  const char *msg = NULL;
+  size_t off = 0, line = 1, i;
+  int shown;
+  ifm_pos pos;
+  if (ifm_yaml_text(y, n, what, out) != 0) return -1;
+  if (ifm_tmpl_check(*out, raw_known, y->user, &off, &msg) != 0) {
+    ifm_load_tmpl_error(y, n, what, *out, off, msg);
+  } else if (ifm_raw_check(*out, &off, &msg) != 0) {
+    /* exact where the scalar is one line; else at the scalar, naming the line of the text */
+    pos = ifm_yaml_pos_at(y, n, off);
+    for (i = 0; i < off; i++) line += (*out)[i] == '\n';
+    shown = (*out)[off] != '\\' ? 0 : (*out)[off + 1] != 'x' ? 2 : 4;   /* the escape at fault */
+    shown = (int)strnlen(*out + off, (size_t)shown);
+    if (n->flags & IFM_YAML_EXACT)
+      ifm_yaml_error_pos(y, &pos, "%s: %s%.*s%s%s", what, shown ? "'" : "", shown, *out + off, shown ? "': " : "",
+                         msg);
+    else
+      ifm_yaml_error_pos(y, &pos, "%s: line %zu of the text, %s%.*s%s%s", what, line, shown ? "'" : "", shown,
+                         *out + off, shown ? "': " : "", msg);
+  } else {
+    return 0;
+  }
   free(*out);
   *out = NULL;
   return -1;

@@ -27,6 +27,7 @@ static void request_clear(ifm_request_spec *r) {
   free(r->method);
   free(r->path);
   free(r->body);
+  free(r->raw);
   kv_free(r->headers, r->n_headers);
   memset(r, 0, sizeof *r);
 }

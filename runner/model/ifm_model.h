@@ -40,7 +40,9 @@ typedef enum ifm_op {
 /* A request as the case describes it. For abstract operations method and
  * path may be NULL (the target's mapping fills them); headers are added
  * after the target's own. The loader turns `if_match: X` (or a list of
- * field lines) and `if_none_match:` into ordinary header entries. */
+ * field lines) and `if_none_match:` into ordinary header entries. A `raw:`
+ * step holds only raw (and raw_closed_ok): its bytes owe nothing to the
+ * target's mapping or headers (ifm_plan_raw builds them). */
 typedef struct ifm_request_spec {
   ifm_op op;
   int has_body;
@@ -49,6 +51,11 @@ typedef struct ifm_request_spec {
   char *body;         /* template or NULL = no body */
   ifm_kv *headers;
   size_t n_headers;
+  char *raw;          /* a `raw:` step (op IFM_OP_REQUEST, nothing else set): the text of the
+                         request's bytes, a template in the notation of ifm_raw.h, sent as
+                         written; NULL: not a raw step */
+  int raw_closed_ok;  /* raw only: the server may refuse by closing the connection without
+                         any answer; the step then counts as refused, not as a transport error */
   ifm_pos pos;
 } ifm_request_spec;
 

@@ -1,6 +1,7 @@
 /* ifm_plan.h: the plan stage. Which cases of the suite run against this
  * target and profile, which are SKIP before anything is sent and why, and
- * (ifm_plan_request) every step's request with its templates expanded.
+ * (ifm_plan_request) every step's request with its templates expanded,
+ * or (ifm_plan_raw) a raw step's bytes.
  *
  * Pure: no I/O. The run stage executes the plan; the judge never sees it.
  */
@@ -54,6 +55,27 @@ const char *ifm_plan_method(const ifm_step *st, const ifm_target *t);
  * is then cleared. */
 ifm_err ifm_plan_request(ifm_scope *s, const ifm_request_spec *spec, const char *base_url, int client,
                      ifm_exchange *out, char *err, size_t errlen);
+
+/* The bytes of a `raw:` step (spec->raw, in the notation of ifm_raw.h):
+ * templates expanded in the case's scope ({{authority}}: host[:port] of
+ * base_url; {{base_path}}: its path without the last slash), escapes
+ * decoded, {{content_length}} filled; bytes gets exactly what goes on the
+ * wire (it is reset first). No case header, no target headers: nothing is
+ * added. out gets the request half of an exchange read back from those
+ * bytes for the judge and the reports, best effort: method and URL from the
+ * request line (base_url's origin + its request-target; method "RAW" and
+ * url base_url when the line does not parse), req_headers the field lines
+ * up to the first empty line, split at the first colon, the value trimmed
+ * of OWS and otherwise as sent (a NUL or CR inside stays; an obs-fold
+ * continuation line is appended to the value before it, leading whitespace
+ * included), req_body what follows the first CRLFCRLF or LFLF (NULL when
+ * nothing does). client is -1. Returns IFM_OK; IFM_ERR_INPUT with err (a
+ * variable with no value, a bad escape, a {{content_length}} with no blank
+ * line before the body), IFM_ERR_UNDECIDED with err (a variable whose
+ * capture found the server's response without that field) or
+ * IFM_ERR_NOMEM; out is then cleared and bytes empty. */
+ifm_err ifm_plan_raw(ifm_scope *s, const ifm_request_spec *spec, const char *base_url, ifm_exchange *out,
+                     ifm_buf *bytes, char *err, size_t errlen);
 
 /* The precondition fields of RFC 9110 13.1: If-Match, If-None-Match,
  * If-Modified-Since, If-Unmodified-Since, If-Range. has: 1 when the request
