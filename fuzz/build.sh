@@ -86,6 +86,8 @@ harness() {   # name, extra objects and link flags
 
 harness etag $(objs_nocov "$TOP/fuzz/ref_etag.c") $CORE
 harness case_load $LOADER $MODEL $CORE $(deps yaml-0.1)
+# The executor's own HTTP/1.1 response parser: its two files and the model.
+harness h1_parse $(objs "$TOP"/runner/exec/ifm_h1_parse.c "$TOP"/runner/exec/ifm_h1_body.c) $MODEL $CORE
 # libmicrohttpd from source ($1), static, into $WORKDIR/mhd, with the
 # sanitizer's flags but no coverage (its branches are HTTP parsing, not the
 # code under test); rebuilt when the flags change. Sets MHD_CFLAGS, MHD_LIBS.
