@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "ifm_exec.h"
+#include "ifm_model.h"
 #include "ifm_server.h"
 #include "ifm_test.h"
 
@@ -450,6 +451,140 @@ static void test_stop_and_deadline(void) {
   close(fd);
 }
 
+/* ---- own-socket transfers (ifm_exec_wire.c, ifm_wire.c) ---------------- */
+
+/* A raw transfer of the request text req, with the URL path for the record. */
+static ifm_xfer *raw_xfer(const char *path, const char *req, size_t len, double timeout_s) {
+  ifm_xfer_opts o = opts(timeout_s);
+  ifm_exchange ex;
+  memset(&ex, 0, sizeof ex);
+  ex.client = -1;
+  ex.method = strdup("RAW");
+  ex.url = strdup(path[0] == '/' ? url(path) : path);
+  return ifm_xfer_new_raw(&ex, req, len, &o);
+}
+
+static void test_raw_round_trip(void) {
+  char req[512], host[64];
+  int n;
+  done_box b, c;
+  const ifm_field *etag;
+  ifm_exec *e = ifm_exec_new();
+  ifm_xfer_opts o = opts(10);
+  snprintf(host, sizeof host, "%s", base + 7);
+  n = snprintf(req, sizeof req, "PUT /exec/raw HTTP/1.1\r\nHost: %s\r\nContent-Length: 5\r\n\r\nhello", host);
+  ASSERT_EQ(run_one(raw_xfer("/exec/raw", req, (size_t)n, 10), &b), 0);
+  ASSERT_EQ(b.calls, 1);
+  ASSERT(b.ex.error == NULL);
+  ASSERT_EQ(b.ex.status, 201);                        /* RFC 9110 9.3.4: a PUT that creates */
+  ASSERT_STREQ(b.ex.method, "RAW");                   /* the record keeps the request as given */
+  ASSERT(b.ex.t_start > 0 && b.ex.t_first_byte >= b.ex.t_start && b.ex.t_done >= b.ex.t_first_byte);
+  ifm_exchange_clear(&b.ex);
+  /* a raw GET and a libcurl GET in one loop: both end, the same bytes */
+  n = snprintf(req, sizeof req, "GET /exec/raw HTTP/1.1\r\nHost: %s\r\n\r\n", host);
+  memset(&b, 0, sizeof b);
+  memset(&c, 0, sizeof c);
+  ASSERT(e != NULL);
+  ASSERT_EQ(ifm_exec_add(e, raw_xfer("/exec/raw", req, (size_t)n, 10), keep_cb, &b), 0);
+  ASSERT_EQ(ifm_exec_add(e, ifm_xfer_new("GET", url("/exec/raw"), &o), keep_cb, &c), 0);
+  ASSERT_EQ(ifm_exec_run(e, NULL, ifm_now_ms() + 30000), 0);
+  ifm_exec_free(e);
+  ASSERT_EQ(b.ex.status, 200);
+  ASSERT_EQ(c.ex.status, 200);
+  ASSERT_MEMEQ(b.ex.resp_body, b.ex.resp_body_len, "hello", 5);
+  ASSERT(b.ex.resp_body_hash == c.ex.resp_body_hash && b.ex.resp_body_hash != 0);
+  etag = ifm_exchange_resp_header(&b.ex, "ETag");
+  ASSERT(etag != NULL && ifm_exchange_resp_header(&c.ex, "ETag") != NULL);
+  if (etag) ASSERT_STREQ(etag->value, ifm_exchange_resp_header(&c.ex, "ETag")->value);
+  ifm_exchange_clear(&b.ex);
+  ifm_exchange_clear(&c.ex);
+}
+
+/* Bytes libcurl refuses: a NUL inside the If-Match value. RFC 9110 5.5: the
+ * server rejects the message or reads the NUL as SP; either way the write
+ * is not performed (400, 412, or a close without an answer). */
+static void test_raw_nul(void) {
+  static const char req[] = "PUT /exec/raw HTTP/1.1\r\nHost: x\r\nIf-Match: \"a\0b\"\r\nContent-Length: 1\r\n\r\nz";
+  done_box b;
+  ASSERT_EQ(run_one(raw_xfer("/exec/raw", req, sizeof req - 1, 10), &b), 0);
+  ASSERT(b.ex.status == 400 || b.ex.status == 412 || b.ex.closed_unanswered);
+  ASSERT(b.ex.status < 200 || b.ex.status > 299);
+  ifm_exchange_clear(&b.ex);
+}
+
+/* A server that accepts and closes at once: closed_unanswered. */
+static void test_raw_closed(void) {
+  char u[64];
+  int fd, port = silent_port(&fd), c;
+  done_box b;
+  ifm_exec *e = ifm_exec_new();
+  ASSERT(port > 0 && e != NULL);
+  snprintf(u, sizeof u, "http://127.0.0.1:%d/x", port);
+  ASSERT_EQ(ifm_exec_add(e, raw_xfer(u, "GET / HTTP/1.1\r\n\r\n", 18, 5), keep_cb, &b), 0);
+  memset(&b, 0, sizeof b);
+  c = accept(fd, NULL, NULL);     /* the connect is in the backlog already */
+  if (c >= 0) close(c);
+  ASSERT_EQ(ifm_exec_run(e, NULL, ifm_now_ms() + 10000), 0);
+  ifm_exec_free(e);
+  close(fd);
+  ASSERT_EQ(b.calls, 1);
+  ASSERT_EQ(b.ex.status, 0);
+  ASSERT_EQ(b.ex.closed_unanswered, 1);
+  ASSERT(b.ex.error != NULL);
+  ifm_exchange_clear(&b.ex);
+}
+
+static void test_raw_timeout_and_refused(void) {
+  char u[64];
+  int fd, port = silent_port(&fd);
+  done_box b;
+  double t0 = ifm_now_ms();
+  snprintf(u, sizeof u, "http://127.0.0.1:%d/x", port);
+  ASSERT_EQ(run_one(raw_xfer(u, "GET / HTTP/1.1\r\n\r\n", 18, 0.5), &b), 0);
+  close(fd);
+  ASSERT_EQ(b.ex.timed_out, 1);
+  ASSERT(b.ex.t_done - b.ex.t_start >= 450 && ifm_now_ms() - t0 < 3000);
+  ifm_exchange_clear(&b.ex);
+  port = refusing_port(&fd);
+  snprintf(u, sizeof u, "http://127.0.0.1:%d/x", port);
+  t0 = ifm_now_ms();
+  ASSERT_EQ(run_one(raw_xfer(u, "GET / HTTP/1.1\r\n\r\n", 18, 5), &b), 0);
+  close(fd);
+  ASSERT_EQ(b.ex.status, 0);
+  ASSERT(b.ex.error != NULL && !b.ex.timed_out && !b.ex.closed_unanswered);
+  ASSERT(ifm_now_ms() - t0 < 4000);
+  ifm_exchange_clear(&b.ex);
+}
+
+/* connect_to and resolve as curl reads them; https and proxies refused. */
+static void test_raw_connect_to(void) {
+  ifm_netopts n;
+  ifm_xfer_opts o = opts(5);
+  char ct[128], why[256], *ctp = ct, req[128];
+  ifm_exchange ex;
+  done_box b;
+  int len;
+  memset(&n, 0, sizeof n);
+  snprintf(ct, sizeof ct, "api.invalid:80:127.0.0.1:%u", (unsigned)ifm_server_port(srv));
+  n.connect_to = &ctp;
+  n.n_connect_to = 1;
+  o.net = &n;
+  memset(&ex, 0, sizeof ex);
+  ex.client = -1;
+  ex.method = strdup("GET");
+  ex.url = strdup("http://api.invalid/exec/raw");
+  len = snprintf(req, sizeof req, "GET /exec/raw HTTP/1.1\r\nHost: api.invalid\r\n\r\n");
+  ASSERT_EQ(run_one(ifm_xfer_new_raw(&ex, req, (size_t)len, &o), &b), 0);
+  ASSERT_EQ(b.ex.status, 200);
+  ifm_exchange_clear(&b.ex);
+  ASSERT_EQ(ifm_xfer_wire_supported("http://h/", &o, why, sizeof why), 1);
+  ASSERT_EQ(ifm_xfer_wire_supported("https://h/", &o, why, sizeof why), 0);
+  ASSERT_CONTAINS(why, "TLS");
+  n.proxy = (char *)"http://proxy:3128";
+  ASSERT_EQ(ifm_xfer_wire_supported("http://h/", &o, why, sizeof why), 0);
+  ASSERT_CONTAINS(why, "proxy");
+}
+
 static void test_stop_server(void) {
   ifm_server_stop(srv);
   srv = NULL;
@@ -457,4 +592,6 @@ static void test_stop_server(void) {
 
 IFM_TEST_MAIN(TEST(test_start_server), TEST(test_put_then_get), TEST(test_large_and_binary_body),
               TEST(test_new_exchange), TEST(test_hold_group), TEST(test_refused), TEST(test_timeout), TEST(test_answer_then_reset),
-              TEST(test_hold_member_refused), TEST(test_stop_and_deadline), TEST(test_stop_server))
+              TEST(test_hold_member_refused), TEST(test_stop_and_deadline), TEST(test_raw_round_trip),
+              TEST(test_raw_nul), TEST(test_raw_closed), TEST(test_raw_timeout_and_refused),
+              TEST(test_raw_connect_to), TEST(test_stop_server))

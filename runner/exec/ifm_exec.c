@@ -8,47 +8,11 @@
 #include <time.h>
 #include "ifm_exec.h"
 #include "ifm_exec_net.h"
+#include "ifm_exec_int.h"
 
-#define EXEC_MAX_BODY (64u * 1024 * 1024)   /* a response larger than this is an error */
-#define EXEC_MAX_FIELDS 10000                /* so is one with more header fields */
+#define EXEC_WIRE_POLL 256                   /* own-socket transfers polled at once (the rest are
+                                                stepped every pass anyway) */
 #define EXEC_FIELD_COST 48                   /* bytes a kept field costs beyond its text */
-
-struct ifm_xfer {
-  CURL *easy;
-  struct curl_slist *slist;
-  struct curl_slist *resolve, *connect_to;   /* opts.net's lists, while the transfer lives */
-  ifm_exchange ex;                /* the record: request half at creation, the rest at the end */
-  size_t cap_req_headers, cap_resp_headers;
-  ifm_buf body;                   /* the request body while it is sent (then moved into ex) */
-  int has_body;
-  size_t sent;
-  ifm_xfer_opts opts;
-  ifm_buf resp_body;              /* the response body while it arrives (then moved into ex) */
-  char errbuf[CURL_ERROR_SIZE];
-  ifm_xfer_done_cb done;
-  void *ctx;
-  ifm_exec *exec;
-  size_t slot;                    /* index in exec->active */
-  int paused, released;
-  int has_content_type;           /* the caller set a Content-Type field */
-  size_t resp_bytes;              /* what the response holds so far (fields and body) */
-  size_t limit_hit;               /* non-zero: the response passed this cap and was cut */
-  int fields_hit;                 /* ...or had more than EXEC_MAX_FIELDS fields */
-};
-
-#define EXEC_POOL 64   /* idle easy handles kept for reuse */
-
-struct ifm_exec {
-  CURLM *multi;
-  CURL *pool[EXEC_POOL];          /* reset easy handles: no malloc churn per request */
-  size_t n_pool;
-  ifm_xfer **active;
-  size_t n_active, cap_active;
-  int check_groups;               /* a group may have become complete */
-  int added;                      /* a transfer was added since the last perform */
-  size_t budget;                  /* bytes all responses in flight may hold together */
-  size_t held;                    /* what they hold now */
-};
 
 double ifm_now_ms(void) {
   struct timespec ts;
@@ -269,6 +233,8 @@ void ifm_xfer_free(ifm_xfer *x) {
   curl_slist_free_all(x->slist);
   curl_slist_free_all(x->resolve);
   curl_slist_free_all(x->connect_to);
+  ifm_wire_free(x->wire);
+  free(x->raw);
   ifm_buf_clear(&x->body);
   ifm_buf_clear(&x->resp_body);
   ifm_exchange_clear(&x->ex);
@@ -369,8 +335,27 @@ void ifm_exec_limit_connections(ifm_exec *e, unsigned n) {
   if (n) curl_multi_setopt(e->multi, CURLMOPT_MAXCONNECTS, 1L);
 }
 
+/* An own-socket transfer: connected now, polled by the loop. A wire that
+ * cannot even start (no such host) still ends through the loop, with its
+ * error, as a libcurl transfer would. */
+static ifm_err exec_add_wire(ifm_exec *e, ifm_xfer *x, ifm_xfer_done_cb done, void *ctx) {
+  ifm_xfer **a = ifm_xrealloc_array(e->active, &e->cap_active, e->n_active + 1, sizeof *a);
+  if (!a) return IFM_ERR_NOMEM;
+  e->active = a;
+  x->exec = e;
+  x->done = done;
+  x->ctx = ctx;
+  x->ex.t_start = ifm_now_ms();
+  ifm_exec_wire_start(x, x->ex.t_start);
+  e->added = 1;
+  x->slot = e->n_active;
+  e->active[e->n_active++] = x;
+  return IFM_OK;
+}
+
 ifm_err ifm_exec_add(ifm_exec *e, ifm_xfer *x, ifm_xfer_done_cb done, void *ctx) {
   ifm_xfer **a;
+  if (x->raw) return exec_add_wire(e, x, done, ctx);
   if (!x->easy) x->easy = e->n_pool ? e->pool[--e->n_pool] : curl_easy_init();
   if (!x->easy || xfer_setup(x) != 0) return IFM_ERR_NOMEM;
   a = ifm_xrealloc_array(e->active, &e->cap_active, e->n_active + 1, sizeof *a);
@@ -434,10 +419,21 @@ static int response_complete(ifm_xfer *x, CURLcode rc) {
 static void xfer_finish(ifm_exec *e, ifm_xfer *x, CURLcode rc, const char *why) {
   long status = 0;
   ifm_xfer *last;
-  curl_multi_remove_handle(e->multi, x->easy);
+  if (x->easy) curl_multi_remove_handle(e->multi, x->easy);
   last = e->active[--e->n_active];
   last->slot = x->slot;
   e->active[x->slot] = last;
+  if (x->raw) {                           /* an own-socket transfer: its wire has the answer */
+    ifm_exec_wire_seal(x);
+    if (why) {
+      free(x->ex.error);
+      x->ex.error = ifm_strdup(why);
+    }
+    if (!x->ex.t_done) x->ex.t_done = ifm_now_ms();
+    if (x->done) x->done(x, x->ctx);
+    ifm_xfer_free(x);
+    return;
+  }
   if (x->opts.hold && !x->released) {
     /* it leaves its group without being released: the others need not wait */
     ifm_hold_group *g = x->opts.hold;
@@ -502,6 +498,30 @@ static void exec_release_groups(ifm_exec *e) {
   }
 }
 
+/* Steps every own-socket transfer; finishes those that ended. 1 when one
+ * did. */
+static int exec_step_wires(ifm_exec *e) {
+  size_t i = 0;
+  int ended = 0;
+  double now = ifm_now_ms();
+  while (i < e->n_active) {
+    ifm_xfer *x = e->active[i];
+    ifm_wire_state st;
+    if (!x->raw) {
+      i++;
+      continue;
+    }
+    st = x->wire ? ifm_wire_step(x->wire, now) : IFM_WIRE_FAILED;
+    if (st == IFM_WIRE_DONE || st == IFM_WIRE_FAILED) {
+      xfer_finish(e, x, CURLE_OK, NULL);   /* moves another transfer into slot i */
+      ended = 1;
+      continue;
+    }
+    i++;
+  }
+  return ended;
+}
+
 int ifm_exec_run(ifm_exec *e, volatile int *stop, double deadline_ms) {
   while (e->n_active) {
     int running = 0, left;
@@ -529,8 +549,15 @@ int ifm_exec_run(ifm_exec *e, volatile int *stop, double deadline_ms) {
       exec_release_groups(e);
       continue;                        /* perform at once: the release is the point */
     }
+    if (exec_step_wires(e)) continue;  /* one ended: its callback may have added the next */
     if (e->added) continue;            /* a callback added the next request: send it now, not after a poll */
-    if (e->n_active) curl_multi_poll(e->multi, NULL, 0, 50, NULL);
+    if (e->n_active) {
+      struct curl_waitfd fds[EXEC_WIRE_POLL];
+      double next = ifm_now_ms() + 50.0;
+      size_t n = ifm_exec_wire_fds(e, fds, EXEC_WIRE_POLL, &next);
+      double wait = next - ifm_now_ms();
+      curl_multi_poll(e->multi, n ? fds : NULL, (unsigned)n, wait < 1 ? 1 : wait > 50 ? 50 : (int)wait, NULL);
+    }
   }
   return 0;
 }

@@ -74,6 +74,18 @@ int ifm_xfer_set_body(ifm_xfer *x, const char *body, size_t len);
 ifm_xfer *ifm_xfer_new_exchange(ifm_exchange *req, const ifm_xfer_opts *opts);
 void ifm_xfer_free(ifm_xfer *x);
 
+/* A transfer that sends exactly the len bytes at bytes (copied) over a
+ * connection of its own, not through libcurl (ifm_wire.h), and reads the
+ * answer with the executor's HTTP/1.1 parser: a `raw:` step. req is the
+ * request as the reports show it (method, url, fields, body parsed from the
+ * bytes), taken over as by ifm_xfer_new_exchange; the URL says where to
+ * connect (with opts->net's connect_to and resolve). NULL on allocation
+ * failure. */
+ifm_xfer *ifm_xfer_new_raw(ifm_exchange *req, const char *bytes, size_t len, const ifm_xfer_opts *opts);
+/* 1 when such a transfer can reach url with opts: plain http://, no proxy;
+ * else 0 with the reason in why. */
+int ifm_xfer_wire_supported(const char *url, const ifm_xfer_opts *opts, char *why, size_t whylen);
+
 /* Starts x; done is called once from ifm_exec_run when it finishes (its
  * exchange is then complete; x is freed after the callback returns).
  * Returns IFM_OK, IFM_ERR_NOMEM, or IFM_ERR_TRANSPORT (libcurl refused it). */

@@ -53,6 +53,8 @@ typedef struct ifm_exchange {
   const char *extract;      /* borrowed from the target: the operation's extract, or NULL */
   char *error;              /* transport error (timeout, reset, ...) or NULL */
   int timed_out;            /* the error is a timeout */
+  int closed_unanswered;    /* the error is the server closing the connection without a
+                               byte of answer (a `raw:` step may count that as a refusal) */
   int named;                /* kept as evidence: the judge's explanation of a failing round
                                names this exchange (the checker's culprits, the responses a
                                count had too many of) */

@@ -51,13 +51,45 @@ ifm_err ifm_case_follow_location(const ifm_run_opts *o, ifm_scope *scope, const 
   return rc;
 }
 
+/* A raw step: its exact bytes over a connection of its own (the
+ * executor's, not libcurl's). A target the connection cannot reach that way
+ * (https, a proxy) cannot show what the case tests. */
+static ifm_err case_send_raw(ifm_case_run *cr, const ifm_request_spec *spec, ifm_xfer_done_cb done, void *ctx,
+                             char *err, size_t errlen) {
+  const ifm_run_opts *o = cr->env->o;
+  ifm_exchange req;
+  ifm_xfer_opts xo;
+  ifm_buf bytes = IFM_BUF_INIT;
+  ifm_xfer *x;
+  ifm_err rc;
+  ifm_case_xfer_opts(o, 0, NULL, &xo);
+  if (!ifm_xfer_wire_supported(o->base_url, &xo, err, errlen)) return IFM_ERR_UNDECIDED;
+  rc = ifm_plan_raw(&cr->scope, spec, o->base_url, &req, &bytes, err, errlen);
+  if (rc != IFM_OK) return rc;
+  x = ifm_xfer_new_raw(&req, bytes.p ? bytes.p : "", bytes.len, &xo);
+  ifm_buf_clear(&bytes);
+  if (!x) {
+    ifm_exchange_clear(&req);
+    snprintf(err, errlen, "out of memory");
+    return IFM_ERR_NOMEM;
+  }
+  if (ifm_exec_add(cr->env->exec, x, done, ctx) != 0) {
+    ifm_xfer_free(x);
+    snprintf(err, errlen, "could not start the transfer");
+    return IFM_ERR_TRANSPORT;
+  }
+  return IFM_OK;
+}
+
 ifm_err ifm_case_send(ifm_case_run *cr, const ifm_request_spec *spec, int client, ifm_hold_group *hold,
                       unsigned flags, ifm_xfer_done_cb done, void *ctx, char *err, size_t errlen) {
   const ifm_run_opts *o = cr->env->o;
   ifm_exchange req;
   ifm_xfer_opts xo;
   ifm_xfer *x;
-  ifm_err rc = ifm_plan_request(&cr->scope, spec, o->base_url, client, &req, err, errlen);
+  ifm_err rc;
+  if (spec->raw) return case_send_raw(cr, spec, done, ctx, err, errlen);
+  rc = ifm_plan_request(&cr->scope, spec, o->base_url, client, &req, err, errlen);
   if (rc != IFM_OK) return rc;
   if (flags & IFM_SEND_UNCONDITIONAL) ifm_plan_strip_preconditions(&req);
   if (((flags & IFM_SEND_INM_STAR) && ifm_field_append(&req.req_headers, &req.n_req_headers, "If-None-Match", "*", 1)) ||

@@ -147,6 +147,11 @@ static void step_done_cb(ifm_xfer *x, void *ctx) {
     case_error(cr, "", "out of memory recording the exchange");
     return;
   }
+  if (full->error && st->req.raw && st->req.raw_closed_ok && full->closed_unanswered && !cr->twin.active) {
+    cr->step++;                 /* the server refused the raw request by closing: the case allows it */
+    case_next(cr);
+    return;
+  }
   if (full->error) {
     if (cr->twin.active) twin_give_up(cr);
     else case_error(cr, "transport error: ", full->error);
@@ -170,8 +175,8 @@ static void step_done_cb(ifm_xfer *x, void *ctx) {
     twin_give_up(cr);
     return;
   }
-  if (v != IFM_PASS && v != IFM_SKIP && v != IFM_ERROR && j.on_status && ifm_plan_has_preconditions(full) &&
-      twin_possible(cr)) {
+  if (v != IFM_PASS && v != IFM_SKIP && v != IFM_ERROR && j.on_status && !st->req.raw &&
+      ifm_plan_has_preconditions(full) && twin_possible(cr)) {   /* (raw bytes cannot be stripped) */
     twin_start(cr, v, &j, full->status);
     return;
   }

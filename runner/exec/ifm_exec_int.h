@@ -1,0 +1,66 @@
+/* ifm_exec_int.h: the executor's own structures, shared by its files
+ * (ifm_exec.c the libcurl loop, ifm_exec_wire.c the transfers that go over
+ * a socket of their own: ifm_wire.h). Not for use outside runner/exec/. */
+#ifndef IFM_EXEC_INT_H
+#define IFM_EXEC_INT_H
+
+#include <curl/curl.h>
+#include "ifm_exec.h"
+#include "ifm_wire.h"
+
+#define EXEC_MAX_BODY (64u * 1024 * 1024)   /* a response larger than this is an error */
+#define EXEC_MAX_FIELDS 10000                /* so is one with more header fields */
+
+struct ifm_xfer {
+  CURL *easy;
+  struct curl_slist *slist;
+  struct curl_slist *resolve, *connect_to;   /* opts.net's lists, while the transfer lives */
+  ifm_exchange ex;                /* the record: request half at creation, the rest at the end */
+  size_t cap_req_headers, cap_resp_headers;
+  ifm_buf body;                   /* the request body while it is sent (then moved into ex) */
+  int has_body;
+  size_t sent;
+  ifm_xfer_opts opts;
+  ifm_buf resp_body;              /* the response body while it arrives (then moved into ex) */
+  char errbuf[CURL_ERROR_SIZE];
+  ifm_xfer_done_cb done;
+  void *ctx;
+  ifm_exec *exec;
+  size_t slot;                    /* index in exec->active */
+  int paused, released;
+  int has_content_type;           /* the caller set a Content-Type field */
+  size_t resp_bytes;              /* what the response holds so far (fields and body) */
+  size_t limit_hit;               /* non-zero: the response passed this cap and was cut */
+  int fields_hit;                 /* ...or had more than EXEC_MAX_FIELDS fields */
+  /* A transfer over a socket of its own (no easy handle): the exact bytes,
+   * and the connection once started. */
+  char *raw;
+  size_t raw_len;
+  ifm_wire *wire;
+};
+
+#define EXEC_POOL 64   /* idle easy handles kept for reuse */
+
+struct ifm_exec {
+  CURLM *multi;
+  CURL *pool[EXEC_POOL];          /* reset easy handles: no malloc churn per request */
+  size_t n_pool;
+  ifm_xfer **active;
+  size_t n_active, cap_active;
+  int check_groups;               /* a group may have become complete */
+  int added;                      /* a transfer was added since the last perform */
+  size_t budget;                  /* bytes all responses in flight may hold together */
+  size_t held;                    /* what they hold now */
+};
+
+/* Own-socket transfers (ifm_exec_wire.c). */
+/* Connects x->wire for x->raw (the URL's host and port, after the
+ * transfer's connect_to and resolve); 0, or -1 with x->ex.error set. */
+int ifm_exec_wire_start(ifm_xfer *x, double now);
+/* The poll entries of the active own-socket transfers, at most cap; *next
+ * gets the nearest deadline (unchanged when none is sooner). */
+size_t ifm_exec_wire_fds(const ifm_exec *e, struct curl_waitfd *fds, size_t cap, double *next);
+/* Moves x->wire's answer into x->ex, with the hashes the checker reads. */
+void ifm_exec_wire_seal(ifm_xfer *x);
+
+#endif

@@ -1,0 +1,264 @@
+/* ifm_wire.c: one HTTP/1.1 exchange over a socket of its own (see
+ * ifm_wire.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include "ifm_wire.h"
+#include "ifm_h1_parse.h"
+
+#define WIRE_READ 16384
+
+/* The monotonic clock in ms, as ifm_now_ms (which this file does not call:
+ * the executor calls it, not the other way round). */
+static double wire_clock(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+struct ifm_wire {
+  int fd;
+  ifm_wire_state state;
+  char *bytes;
+  size_t len, sent, hold;
+  double t_start, t_release, t_first_byte, t_done, deadline;
+  double timeout_s;
+  ifm_h1_parser *parser;
+  size_t received;
+  char *error;
+  int timed_out, closed_unanswered;
+  int released;
+};
+
+/* Ends the wire with the error what + detail (detail may be NULL). */
+static void wire_fail(ifm_wire *w, double now, const char *what, const char *detail) {
+  char msg[256];
+  if (w->state == IFM_WIRE_DONE || w->state == IFM_WIRE_FAILED) return;
+  snprintf(msg, sizeof msg, "%s%s", what, detail ? detail : "");
+  free(w->error);
+  w->error = strdup(msg);
+  w->state = IFM_WIRE_FAILED;
+  w->t_done = now;
+  if (w->fd >= 0) {
+    close(w->fd);
+    w->fd = -1;
+  }
+}
+
+static void wire_done(ifm_wire *w, double now) {
+  w->state = IFM_WIRE_DONE;
+  w->t_done = now;
+  if (w->fd >= 0) {
+    close(w->fd);
+    w->fd = -1;
+  }
+}
+
+/* A numeric address, else the resolver's first answer. */
+static int wire_connect(ifm_wire *w, const ifm_wire_opts *o, char *err, size_t errlen) {
+  struct addrinfo hints, *res = NULL, *ai;
+  char port[16];
+  int rc, one = 1;
+  memset(&hints, 0, sizeof hints);
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
+  snprintf(port, sizeof port, "%d", o->port);
+  rc = getaddrinfo(o->host, port, &hints, &res);
+  if (rc == EAI_NONAME) {
+    hints.ai_flags = AI_NUMERICSERV | AI_ADDRCONFIG;
+    rc = getaddrinfo(o->host, port, &hints, &res);
+  }
+  if (rc != 0 || !res) {
+    snprintf(err, errlen, "could not resolve %s: %s", o->host, gai_strerror(rc));
+    return -1;
+  }
+  for (ai = res; ai; ai = ai->ai_next) {
+    w->fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (w->fd < 0) continue;
+    setsockopt(w->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (connect(w->fd, ai->ai_addr, ai->ai_addrlen) == 0 || errno == EINPROGRESS) break;
+    close(w->fd);
+    w->fd = -1;
+  }
+  freeaddrinfo(res);
+  if (w->fd < 0) {
+    snprintf(err, errlen, "could not connect to %s port %d: %s", o->host, o->port, strerror(errno));
+    return -1;
+  }
+  return 0;
+}
+
+ifm_wire *ifm_wire_new(const ifm_wire_opts *o, const char *bytes, size_t len, double now, char *err,
+                       size_t errlen) {
+  ifm_wire *w;
+  if (!o || !o->host || o->port <= 0 || o->port > 65535 || o->timeout_s <= 0 || (!bytes && len)) {
+    snprintf(err, errlen, "bad arguments for a connection");
+    return NULL;
+  }
+  if (!(w = calloc(1, sizeof *w))) {
+    snprintf(err, errlen, "out of memory");
+    return NULL;
+  }
+  w->fd = -1;
+  w->t_start = now;
+  w->timeout_s = o->timeout_s;
+  w->deadline = now + o->timeout_s * 1000.0;
+  w->hold = o->hold < len ? o->hold : 0;
+  w->len = len;
+  if (!(w->bytes = malloc(len ? len : 1)) || !(w->parser = ifm_h1_parse_new(o->head_request, NULL))) {
+    snprintf(err, errlen, "out of memory");
+    ifm_wire_free(w);
+    return NULL;
+  }
+  if (len) memcpy(w->bytes, bytes, len);
+  if (wire_connect(w, o, err, errlen) != 0) {
+    ifm_wire_free(w);
+    return NULL;
+  }
+  w->state = IFM_WIRE_CONNECTING;
+  return w;
+}
+
+void ifm_wire_free(ifm_wire *w) {
+  if (!w) return;
+  if (w->fd >= 0) close(w->fd);
+  ifm_h1_parse_free(w->parser);
+  free(w->bytes);
+  free(w->error);
+  free(w);
+}
+
+int ifm_wire_fd(const ifm_wire *w) { return w->fd; }
+double ifm_wire_deadline(const ifm_wire *w) { return w->deadline; }
+ifm_wire_state ifm_wire_state_of(const ifm_wire *w) { return w->state; }
+
+short ifm_wire_events(const ifm_wire *w) {
+  switch (w->state) {
+    case IFM_WIRE_CONNECTING:
+    case IFM_WIRE_SENDING: return POLLOUT | POLLIN;
+    case IFM_WIRE_HELD:
+    case IFM_WIRE_RECEIVING: return POLLIN;
+    default: return 0;
+  }
+}
+
+/* What the server sent so far; 1 when the wire ended (done or failed). */
+static int wire_read(ifm_wire *w, double now) {
+  char buf[WIRE_READ];
+  for (;;) {
+    ssize_t n = recv(w->fd, buf, sizeof buf, 0);
+    ifm_h1_state st;
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return 0;
+    if (n <= 0) {
+      if (n < 0 && w->received == 0) {
+        wire_fail(w, now, "the connection failed before any answer: ", strerror(errno));
+        return 1;
+      }
+      if (w->received == 0) {
+        w->closed_unanswered = 1;
+        wire_fail(w, now, "the server closed the connection without an answer", "");
+        return 1;
+      }
+      st = ifm_h1_parse_eof(w->parser);
+      if (st == IFM_H1_DONE) wire_done(w, now);
+      else wire_fail(w, now, "the answer is not HTTP/1.1: ", ifm_h1_parse_error(w->parser));
+      return 1;
+    }
+    if (!w->received) w->t_first_byte = now;
+    w->received += (size_t)n;
+    st = ifm_h1_parse_feed(w->parser, buf, (size_t)n, NULL);
+    if (st == IFM_H1_DONE) {
+      wire_done(w, now);
+      return 1;
+    }
+    if (st == IFM_H1_ERROR) {
+      wire_fail(w, now, "the answer is not HTTP/1.1: ", ifm_h1_parse_error(w->parser));
+      return 1;
+    }
+  }
+}
+
+/* Sends up to limit (all but the held bytes, or all); 1 when the wire ended. */
+static int wire_send(ifm_wire *w, size_t limit, double now) {
+  while (w->sent < limit) {
+    ssize_t n = send(w->fd, w->bytes + w->sent, limit - w->sent, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return 0;
+    if (n < 0) {
+      /* the server may have answered and closed before taking it all (an early
+       * 400 or 413): what it said is the answer */
+      int e = errno;
+      w->state = IFM_WIRE_RECEIVING;
+      if (wire_read(w, now)) return 1;
+      wire_fail(w, now, "sending the request failed: ", strerror(e));
+      return 1;
+    }
+    w->sent += (size_t)n;
+  }
+  return 0;
+}
+
+ifm_wire_state ifm_wire_step(ifm_wire *w, double now) {
+  if (w->state == IFM_WIRE_DONE || w->state == IFM_WIRE_FAILED) return w->state;
+  if (now > w->deadline) {
+    char t[64];
+    snprintf(t, sizeof t, "timed out after %.3g s", w->timeout_s);
+    w->timed_out = 1;
+    wire_fail(w, now, t, NULL);
+    return w->state;
+  }
+  if (w->state == IFM_WIRE_CONNECTING) {
+    struct pollfd p = {w->fd, POLLOUT, 0};
+    int soerr = 0;
+    socklen_t sl = sizeof soerr;
+    if (poll(&p, 1, 0) <= 0) return w->state;
+    if (getsockopt(w->fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) != 0 || soerr) {
+      wire_fail(w, now, "could not connect: ", strerror(soerr ? soerr : errno));
+      return w->state;
+    }
+    w->state = IFM_WIRE_SENDING;
+  }
+  if (w->state == IFM_WIRE_SENDING) {
+    size_t limit = w->released ? w->len : w->len - w->hold;
+    if (wire_send(w, limit, now)) return w->state;
+    if (w->sent == w->len) w->state = IFM_WIRE_RECEIVING;
+    else if (w->sent == limit) w->state = IFM_WIRE_HELD;
+  }
+  if (w->state == IFM_WIRE_HELD || w->state == IFM_WIRE_RECEIVING) wire_read(w, now);
+  return w->state;
+}
+
+ifm_wire_state ifm_wire_release(ifm_wire *w, double now) {
+  if (w->state != IFM_WIRE_HELD) return w->state;
+  w->released = 1;
+  w->state = IFM_WIRE_RECEIVING;
+  if (wire_send(w, w->len, now)) return w->state;   /* ended: an answer came first, or a failure */
+  w->t_release = wire_clock();             /* the moment the last bytes went to the kernel */
+  if (w->sent < w->len) w->state = IFM_WIRE_SENDING;   /* rare: a full send buffer */
+  return w->state;
+}
+
+int ifm_wire_take(ifm_wire *w, ifm_exchange *x) {
+  if (ifm_h1_parse_take(w->parser, x) != 0) return -1;
+  x->t_start = w->t_start;
+  x->t_release = w->t_release;
+  x->t_first_byte = w->t_first_byte;
+  x->t_done = w->t_done;
+  x->timed_out = w->timed_out;
+  x->closed_unanswered = w->closed_unanswered;
+  free(x->error);
+  x->error = w->error;
+  w->error = NULL;
+  if (w->state == IFM_WIRE_FAILED && !x->error) x->error = strdup("the exchange failed");
+  return 0;
+}
