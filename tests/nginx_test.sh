@@ -34,6 +34,13 @@
 #   IM-METHODS-put-stale IM-METHODS-delete-stale
 #   IM-412-SHAPE-connection-reused IM-412-SHAPE-large-body-refused IM-412-SHAPE-no-new-version
 #   IM-RACE-ONE-WINNER-2 IM-RACE-ONE-WINNER-8 IM-RACE-ONE-WINNER-32 IM-RACE-ONE-WINNER-64
+# A raw PUT whose If-Match is "E, a bare LF, then a line holding a lone quote:
+# nginx takes the bare LF as the line's end (RFC 9112 2.2 lets it), so the
+# value is "E with no closing quote, which is no entity-tag and cannot hold
+# (13.1.1: "Otherwise, the condition is false"); the write is performed, 204,
+# as with every other false condition here. (NUL, CR and obs-fold in the value
+# and a space before the colon nginx refuses with 400, which is right.)
+#   IM-BYTES-lf-in-tag
 # The same on a path with no resource: PUT with If-Match ("*", a tag, a list,
 # empty, malformed) creates it, 201 (13.1.1: "*" is false when there is no
 # current representation and no tag can match; 13.2.1; 13.2.2: 412):
@@ -146,6 +153,10 @@ h2=json.load(open('$H.json'))['results']; h1={r['case_id']: r for r in json.load
 resets=('HTTP/2 framing layer', 'not closed cleanly', 'Connection died')
 out=open('$TMP/h2-dropped.txt','w'); bad=[]
 for r in h2:
+    # a raw step is HTTP/1.1 bytes on a connection of its own: over the h2c
+    # port the case is SKIP, so it is compared over HTTP/1.1 only
+    if r['verdict']=='SKIP' and 'raw request' in (r['message'] or ''):
+        out.write(r['case_id'] + '\\n'); continue
     if r['verdict']!='ERROR': continue
     early=any(x['response']['status'] in (400, 413, 431) for x in h1[r['case_id']]['exchanges'])
     if early and any(m in (r['message'] or '') for m in resets):

@@ -100,7 +100,15 @@
 #   IM-MALFORMED-star-and-tag IM-MALFORMED-star-twice IM-MALFORMED-tag-and-star
 #   IM-MALFORMED-star-on-two-lines IM-MALFORMED-unquoted-in-list
 #   IM-MALFORMED-junk-after-tag IM-MALFORMED-space-in-tag
-#   counts: PASS 73 SKIP 60
+# An obs-fold inside the quotes after E (a raw step: "E, then CRLF SP "):
+# Go's header reader joins the continuation with a SP, as RFC 9112 5.2 allows
+# ("replace each received obs-fold with one or more SP octets prior to
+# interpreting the field value"), which gives "E " with a space inside the
+# quotes: not E, not even an entity-tag, so the condition is false (13.1.1).
+# The write is still performed, 201: the same fault. (NUL, CR and LF in the
+# value and a space before the colon Go refuses with 400, which is right.)
+#   IM-BYTES-obs-fold
+#   counts: PASS 77 SKIP 60
 # == end ==
 source "$(dirname "$0")/lib.sh"
 

@@ -51,7 +51,7 @@
 # current representation; an empty body was never one (a torn read).
 # Timing-dependent.
 #   ~ IM-RACE-READERS
-#   counts: PASS 82 SKIP 118
+#   counts: PASS 82 SKIP 123
 #
 # == strong ==
 #   IM-LIST-EMPTY-elements IM-LIST-EMPTY-stale IM-LIST-EMPTY-no-members IM-LIST-EMPTY-current-alone
@@ -72,7 +72,7 @@
 # IM-RACE-READERS may also fail on a torn read (see above).
 #   ~ IM-RACE-CREATE-once IM-RACE-READERS
 #   ~ IM-RACE-ONE-WINNER-2 IM-RACE-ONE-WINNER-8 IM-RACE-ONE-WINNER-32 IM-RACE-ONE-WINNER-64
-#   counts: PASS 128 SKIP 67
+#   counts: PASS 133 SKIP 67
 # == end ==
 source "$(dirname "$0")/lib.sh"
 

@@ -35,6 +35,11 @@ int ifm_xfer_wire_supported(const char *url, const ifm_xfer_opts *o, char *why, 
                           "not http:// (TLS is not supported for raw requests)");
     return 0;
   }
+  if (o && o->http_version != 0) {
+    snprintf(why, whylen, "a raw request is HTTP/1.1 bytes on a connection of its own, and the target "
+                          "speaks HTTP/2");
+    return 0;
+  }
   if (o && o->net && o->net->proxy) {
     snprintf(why, whylen, "a raw request goes over a connection of its own, never through a proxy, and "
                           "the target is reached through one");
