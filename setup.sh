@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 JOBS=$(nproc 2>/dev/null || echo 2)
-PKGS_BUILD="build-essential cmake pkg-config libcurl4-openssl-dev libyaml-dev libmicrohttpd-dev libssl-dev"
+PKGS_BUILD="build-essential cmake pkg-config libcurl4-openssl-dev libyaml-dev libmicrohttpd-dev libssl-dev libnghttp2-dev"
 PKGS_TEST="curl openssl time python3 python3-tap python3-junitparser python3-jsonschema python3-yaml libxml2-utils libxml2-dev perl lighttpd lighttpd-mod-webdav nginx-light radicale rclone tomcat10-common groff-base man-db chromium chromium-driver"
 PKGS_FUZZ="clang libclang-rt-14-dev"
 
