@@ -23,8 +23,8 @@
  * (it starts connecting), then poll ifm_h2race_fd for ifm_h2race_events and
  * call step again whenever the fd is ready or ifm_h2race_timeout_ms passes,
  * until step returns 1. ifm_h2race_run does that loop for tests and benches.
- * Two waits are not in the loop: the name lookup (getaddrinfo, at the
- * first step; instant for an address literal) and nothing else. Over TLS a
+ * One wait is not in the loop: the name lookup (getaddrinfo, at the
+ * first step; instant for an address literal). Over TLS a
  * write to a closed peer raises SIGPIPE: the caller ignores it, as
  * `ifmatch run` does (plain sockets use MSG_NOSIGNAL).
  */
