@@ -585,6 +585,60 @@ static void test_raw_connect_to(void) {
   ASSERT_CONTAINS(why, "proxy");
 }
 
+/* The executor's own release engine: N PUTs with the current ETag, each
+ * on a connection of its own, all but the last byte out, then the last bytes
+ * by one send() each, back to back. RFC 9110 13.1.1: exactly one is
+ * performed, the others 412; each member's release is its own moment, all
+ * after the group's. */
+static void test_own_socket_hold_group(void) {
+  enum { N = 8 };
+  ifm_xfer_opts o = opts(10);
+  ifm_hold_group g;
+  done_box b[N], c;
+  ifm_exec *e;
+  const ifm_field *etag;
+  char body[N][16];
+  int i, wins = 0, stale = 0;
+  ifm_xfer *x = ifm_xfer_new("PUT", url("/exec/own"), &o);
+  ASSERT_EQ(ifm_xfer_set_body(x, "v0", 2), 0);
+  ASSERT_EQ(run_one(x, &c), 0);
+  ASSERT(c.ex.status == 201 || c.ex.status == 204);
+  ifm_exchange_clear(&c.ex);
+  ASSERT_EQ(run_one(ifm_xfer_new("GET", url("/exec/own"), &o), &c), 0);
+  etag = ifm_exchange_resp_header(&c.ex, "ETag");
+  ASSERT(etag != NULL);
+  if (!etag) return;
+  memset(&g, 0, sizeof g);
+  memset(b, 0, sizeof b);
+  e = ifm_exec_new();
+  o.hold = &g;
+  o.own_socket = 1;
+  o.fresh_connection = 1;
+  for (i = 0; i < N; i++) {
+    x = ifm_xfer_new("PUT", url("/exec/own"), &o);
+    snprintf(body[i], sizeof body[i], "w%d", i);
+    ASSERT_EQ(ifm_xfer_add_header(x, "If-Match", etag->value, etag->value_len), 0);
+    ASSERT_EQ(ifm_xfer_set_body(x, body[i], strlen(body[i])), 0);
+    ASSERT_EQ(ifm_exec_add(e, x, keep_cb, &b[i]), 0);
+  }
+  g.members = N;
+  ASSERT_EQ(ifm_exec_run(e, NULL, ifm_now_ms() + 30000), 0);
+  ifm_exec_free(e);
+  ifm_exchange_clear(&c.ex);
+  ASSERT_EQ(g.released, 1);
+  for (i = 0; i < N; i++) {
+    ASSERT_EQ(b[i].calls, 1);
+    ASSERT(b[i].ex.error == NULL);
+    wins += b[i].ex.status >= 200 && b[i].ex.status <= 299;
+    stale += b[i].ex.status == 412;
+    ASSERT(b[i].ex.t_release >= g.release_ms && b[i].ex.t_done >= b[i].ex.t_release);
+    ASSERT_MEMEQ(b[i].ex.req_body, b[i].ex.req_body_len, body[i], strlen(body[i]));   /* the record keeps it */
+    ifm_exchange_clear(&b[i].ex);
+  }
+  ASSERT_EQ(wins, 1);
+  ASSERT_EQ(stale, N - 1);
+}
+
 static void test_stop_server(void) {
   ifm_server_stop(srv);
   srv = NULL;
@@ -594,4 +648,4 @@ IFM_TEST_MAIN(TEST(test_start_server), TEST(test_put_then_get), TEST(test_large_
               TEST(test_new_exchange), TEST(test_hold_group), TEST(test_refused), TEST(test_timeout), TEST(test_answer_then_reset),
               TEST(test_hold_member_refused), TEST(test_stop_and_deadline), TEST(test_raw_round_trip),
               TEST(test_raw_nul), TEST(test_raw_closed), TEST(test_raw_timeout_and_refused),
-              TEST(test_raw_connect_to), TEST(test_stop_server))
+              TEST(test_raw_connect_to), TEST(test_own_socket_hold_group), TEST(test_stop_server))

@@ -356,6 +356,10 @@ static ifm_err exec_add_wire(ifm_exec *e, ifm_xfer *x, ifm_xfer_done_cb done, vo
 ifm_err ifm_exec_add(ifm_exec *e, ifm_xfer *x, ifm_xfer_done_cb done, void *ctx) {
   ifm_xfer **a;
   if (x->raw) return exec_add_wire(e, x, done, ctx);
+  if (x->opts.own_socket) {
+    if (ifm_exec_wire_serialize(x) != 0) return IFM_ERR_NOMEM;
+    return exec_add_wire(e, x, done, ctx);
+  }
   if (!x->easy) x->easy = e->n_pool ? e->pool[--e->n_pool] : curl_easy_init();
   if (!x->easy || xfer_setup(x) != 0) return IFM_ERR_NOMEM;
   a = ifm_xrealloc_array(e->active, &e->cap_active, e->n_active + 1, sizeof *a);
@@ -423,6 +427,13 @@ static void xfer_finish(ifm_exec *e, ifm_xfer *x, CURLcode rc, const char *why) 
   last = e->active[--e->n_active];
   last->slot = x->slot;
   e->active[x->slot] = last;
+  if (x->opts.hold && !x->released) {
+    /* it leaves its group without being released: the others need not wait */
+    ifm_hold_group *g = x->opts.hold;
+    if (x->paused && g->held) g->held--;
+    if (g->members) g->members--;
+    e->check_groups = 1;
+  }
   if (x->raw) {                           /* an own-socket transfer: its wire has the answer */
     ifm_exec_wire_seal(x);
     if (why) {
@@ -433,13 +444,6 @@ static void xfer_finish(ifm_exec *e, ifm_xfer *x, CURLcode rc, const char *why) 
     if (x->done) x->done(x, x->ctx);
     ifm_xfer_free(x);
     return;
-  }
-  if (x->opts.hold && !x->released) {
-    /* it leaves its group without being released: the others need not wait */
-    ifm_hold_group *g = x->opts.hold;
-    if (x->paused && g->held) g->held--;
-    if (g->members) g->members--;
-    e->check_groups = 1;
   }
   x->ex.t_done = ifm_now_ms();
   response_release(x);      /* the response leaves the executor with its record */
@@ -486,6 +490,14 @@ static void exec_release_groups(ifm_exec *e) {
       g->release_ms = now;
     }
   }
+  /* own-socket members first: one send() of each held byte, back to back */
+  for (i = 0; i < e->n_active; i++) {
+    ifm_xfer *x = e->active[i];
+    if (!x->wire || !x->opts.hold || !x->opts.hold->released || x->released) continue;
+    x->released = 1;
+    x->paused = 0;
+    ifm_wire_release(x->wire, now);
+  }
   for (i = 0; i < e->n_active; i++) {
     ifm_xfer *x = e->active[i];
     if (!x->opts.hold || !x->opts.hold->released || x->released) continue;
@@ -512,6 +524,11 @@ static int exec_step_wires(ifm_exec *e) {
       continue;
     }
     st = x->wire ? ifm_wire_step(x->wire, now) : IFM_WIRE_FAILED;
+    if (st == IFM_WIRE_HELD && x->opts.hold && !x->paused && !x->released) {
+      x->paused = 1;                     /* all but its last byte is out: it waits for the group */
+      x->opts.hold->held++;
+      e->check_groups = 1;
+    }
     if (st == IFM_WIRE_DONE || st == IFM_WIRE_FAILED) {
       xfer_finish(e, x, CURLE_OK, NULL);   /* moves another transfer into slot i */
       ended = 1;

@@ -42,6 +42,11 @@ typedef struct ifm_xfer_opts {
   int tls_verify;
   int fresh_connection;      /* 1: never reuse a connection (each parallel client its own) */
   ifm_hold_group *hold;      /* non-NULL: pause before the body's last byte (see above) */
+  int own_socket;            /* 1: not libcurl but a connection of the executor's own
+                                (ifm_wire.h: HTTP/1.1, http:// only, no proxy, see
+                                ifm_xfer_wire_supported): the request prepared in full, a
+                                held last byte released by one send() back to back with the
+                                group's others */
   const struct ifm_netopts *net;  /* client certificate, proxy, resolve, connect_to (ifm_model.h;
                                      NULL: none); must outlive the transfer. Without a proxy
                                      given, libcurl's environment proxies apply, never to

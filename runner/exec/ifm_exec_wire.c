@@ -20,8 +20,10 @@ ifm_xfer *ifm_xfer_new_raw(ifm_exchange *req, const char *bytes, size_t len, con
   x->opts = *opts;
   x->opts.hold = NULL;               /* a raw request goes out whole */
   x->raw = malloc(len ? len : 1);
-  if (!x->raw || !x->ex.method || !x->ex.url) {
-    ifm_xfer_free(x);
+  if (!x->raw || !x->ex.method || !x->ex.url) {   /* (not ifm_xfer_free: no call back into ifm_exec.c) */
+    free(x->raw);
+    ifm_exchange_clear(&x->ex);
+    free(x);
     return NULL;
   }
   if (len) memcpy(x->raw, bytes, len);
@@ -142,6 +144,7 @@ int ifm_exec_wire_start(ifm_xfer *x, double now) {
     wo.port = port;
     wo.timeout_s = x->opts.timeout_s > 0 ? x->opts.timeout_s : 10.0;
     wo.head_request = x->ex.method && strcmp(x->ex.method, "HEAD") == 0;
+    wo.hold = x->opts.hold ? 1 : 0;        /* the release engine's last byte */
     x->wire = ifm_wire_new(&wo, x->raw, x->raw_len, now, err, sizeof err);
   }
   if (x->wire) return 0;
@@ -166,8 +169,53 @@ size_t ifm_exec_wire_fds(const ifm_exec *e, struct curl_waitfd *fds, size_t cap,
   return n;
 }
 
+int ifm_exec_wire_serialize(ifm_xfer *x) {
+  CURLU *u = curl_url();
+  char *host = NULL, *port = NULL, *path = NULL, *query = NULL;
+  ifm_buf b = IFM_BUF_INIT;
+  size_t i;
+  int rc = -1, has_body = x->has_body && strcmp(x->ex.method, "HEAD") != 0;
+  if (!u || curl_url_set(u, CURLUPART_URL, x->ex.url, 0) != CURLUE_OK ||
+      curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK || curl_url_get(u, CURLUPART_PATH, &path, 0) != CURLUE_OK)
+    goto out;
+  curl_url_get(u, CURLUPART_PORT, &port, 0);       /* none: the scheme's default, not written */
+  curl_url_get(u, CURLUPART_QUERY, &query, 0);
+  if (ifm_buf_printf(&b, "%s %s%s%s HTTP/1.1\r\nHost: %s%s%s\r\nUser-Agent: ifmatch/" IFM_VERSION
+                     "\r\nAccept: */*\r\n", x->ex.method, path, query ? "?" : "", query ? query : "", host,
+                     port ? ":" : "", port ? port : ""))
+    goto out;
+  for (i = 0; i < x->ex.n_req_headers; i++) {
+    const ifm_field *f = &x->ex.req_headers[i];
+    if (ifm_buf_puts(&b, f->name) || ifm_buf_puts(&b, ": ") || ifm_buf_append(&b, f->value, f->value_len) ||
+        ifm_buf_puts(&b, "\r\n"))
+      goto out;
+  }
+  if (has_body || strcmp(x->ex.method, "PUT") == 0 || strcmp(x->ex.method, "POST") == 0 ||
+      strcmp(x->ex.method, "PATCH") == 0)
+    if (ifm_buf_printf(&b, "Content-Length: %zu\r\n", has_body ? x->body.len : (size_t)0)) goto out;
+  if (ifm_buf_puts(&b, "\r\n") || (has_body && ifm_buf_append(&b, x->body.p ? x->body.p : "", x->body.len)))
+    goto out;
+  free(x->raw);
+  x->raw_len = b.len;
+  x->raw = ifm_buf_detach(&b);
+  rc = x->raw ? 0 : -1;
+out:
+  ifm_buf_clear(&b);
+  curl_free(host);
+  curl_free(port);
+  curl_free(path);
+  curl_free(query);
+  curl_url_cleanup(u);
+  return rc;
+}
+
 void ifm_exec_wire_seal(ifm_xfer *x) {
   const char *body;
+  if (x->has_body && !x->ex.req_body) {   /* a prepared request: its body goes back to the record */
+    x->ex.req_body = x->body.p ? x->body.p : ifm_strdup("");
+    x->ex.req_body_len = x->ex.req_body_total = x->body.len;
+    memset(&x->body, 0, sizeof x->body);
+  }
   if (x->wire && ifm_wire_take(x->wire, &x->ex) != 0 && !x->ex.error)
     x->ex.error = ifm_strdup("out of memory reading the answer");
   body = x->ex.resp_body ? x->ex.resp_body : "";
