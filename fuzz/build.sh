@@ -139,7 +139,8 @@ ship_libs() {
 }
 
 # The stateful fuzzer: program decoder and executor, the checker, the judge,
-# the reference server. Needs libcurl and libmicrohttpd.
+# the reference server. Needs libcurl and libmicrohttpd (and, for the
+# executor's HTTP/2 release engine, libnghttp2 and OpenSSL).
 INTERLEAVE_SRCS=$(echo "$TOP"/fuzz/prog/*.c "$TOP"/runner/plan/*.c "$TOP"/runner/exec/*.c \
   "$TOP"/runner/lin/*.c "$TOP"/runner/judge/*.c "$TOP"/server/*.c)
 if [ "${FUZZ_STATIC:-0}" = 1 ]; then
@@ -160,13 +161,13 @@ if [ "${FUZZ_STATIC:-0}" = 1 ]; then
   # RPATH, not RUNPATH (--disable-new-dtags): the loader then also searches
   # $ORIGIN/lib for the libraries' own dependencies (libcurl's libssl...).
   harness interleave $INTERLEAVE $LOADER $MODEL $CORE $MHD_LIBS $(deps yaml-0.1) \
-    $(pkg-config --libs libcurl) -lpthread -lm '-Wl,-rpath,$ORIGIN/lib' -Wl,--disable-new-dtags
+    $(pkg-config --libs libcurl libnghttp2 openssl) -lpthread -lm '-Wl,-rpath,$ORIGIN/lib' -Wl,--disable-new-dtags
   ship_libs "$OUT/fuzz_interleave"
   # The reference server's request path: the server and libmicrohttpd, static.
   harness server_request $(objs "$TOP"/server/*.c) $CORE $MHD_LIBS -lpthread -lm
 elif pkg-config --exists libcurl libmicrohttpd; then
   INTERLEAVE=$(objs $INTERLEAVE_SRCS)
-  harness interleave $INTERLEAVE $LOADER $MODEL $CORE $(pkg-config --libs libcurl libmicrohttpd yaml-0.1) -lpthread -lm
+  harness interleave $INTERLEAVE $LOADER $MODEL $CORE $(pkg-config --libs libcurl libmicrohttpd yaml-0.1 libnghttp2 openssl) -lpthread -lm
   harness server_request $(objs "$TOP"/server/*.c) $CORE $(pkg-config --libs libmicrohttpd) -lpthread -lm
 else
   echo "build.sh: fuzz_interleave and fuzz_server_request skipped (need libcurl and libmicrohttpd: libcurl4-openssl-dev libmicrohttpd-dev)" >&2
