@@ -639,6 +639,138 @@ static void test_own_socket_hold_group(void) {
   ASSERT_EQ(stale, N - 1);
 }
 
+/* ---- HTTP/2 single-packet groups (ifm_exec_h2.c) ---------------------- */
+
+/* n members for u: PUTs with a body, made as the planner's requests are. */
+static void h2_members(ifm_xfer **xs, size_t n, const char *u, const ifm_xfer_opts *o) {
+  size_t i;
+  for (i = 0; i < n; i++) {
+    ifm_exchange req;
+    memset(&req, 0, sizeof req);
+    req.client = (int)i;
+    req.method = strdup("PUT");
+    req.url = strdup(u);
+    req.req_body = strdup("w");
+    req.req_body_len = req.req_body_total = 1;
+    xs[i] = ifm_xfer_new_exchange(&req, o);
+  }
+}
+
+/* Options a group cannot run with are refused, the members left to the
+ * caller; a stop, the deadline and ifm_exec_free end every member with
+ * their error, through its own callback, with its request kept. */
+static void test_h2_group_refused_and_stopped(void) {
+  ifm_xfer_opts o = opts(10);
+  ifm_netopts proxied;
+  char u[64], why[256];
+  int fd, port = silent_port(&fd);
+  volatile int stop = 1;
+  ifm_xfer *xs[3];
+  done_box b[3];
+  void *ctx[3] = {&b[0], &b[1], &b[2]};
+  ifm_exec *e = ifm_exec_new();
+  double t0;
+  size_t i;
+  ASSERT(port > 0);
+  snprintf(u, sizeof u, "http://127.0.0.1:%d/h2", port);
+  h2_members(xs, 3, u, &o);
+  ASSERT_EQ(ifm_exec_add_h2_group(e, xs, 3, &o, keep_cb, ctx), IFM_ERR_INPUT);   /* HTTP/1.1 */
+  ASSERT_EQ(ifm_exec_h2_supported(&o, why, sizeof why), 0);
+  ASSERT_CONTAINS(why, "single-packet release needs HTTP/2");
+  memset(&proxied, 0, sizeof proxied);
+  proxied.proxy = "http://127.0.0.1:1";
+  o.http_version = 1;
+  o.net = &proxied;
+  ASSERT_EQ(ifm_exec_h2_supported(&o, why, sizeof why), 0);
+  ASSERT_CONTAINS(why, "proxy");
+  o.net = NULL;
+  ASSERT_EQ(ifm_exec_h2_supported(&o, why, sizeof why), 1);
+  for (i = 0; i < 3; i++) ifm_xfer_free(xs[i]);        /* still ours */
+
+  h2_members(xs, 3, u, &o);
+  memset(b, 0, sizeof b);
+  ASSERT_EQ(ifm_exec_add_h2_group(e, xs, 3, &o, keep_cb, ctx), IFM_OK);
+  ASSERT_EQ(ifm_exec_run(e, &stop, 0), 0);
+  for (i = 0; i < 3; i++) {
+    ASSERT_EQ(b[i].calls, 1);
+    ASSERT_STREQ(b[i].ex.error, "interrupted");
+    ASSERT_EQ(b[i].ex.status, 0);
+    ASSERT_EQ(b[i].ex.client, (int)i);
+    ASSERT_MEMEQ(b[i].ex.req_body, b[i].ex.req_body_len, "w", 1);
+    ifm_exchange_clear(&b[i].ex);
+  }
+
+  h2_members(xs, 3, u, &o);
+  memset(b, 0, sizeof b);
+  t0 = ifm_now_ms();
+  ASSERT_EQ(ifm_exec_add_h2_group(e, xs, 3, &o, keep_cb, ctx), IFM_OK);
+  ASSERT_EQ(ifm_exec_run(e, NULL, t0 + 300), 0);
+  ASSERT(ifm_now_ms() - t0 < 3000);
+  for (i = 0; i < 3; i++) {
+    ASSERT_EQ(b[i].calls, 1);
+    ASSERT_CONTAINS(b[i].ex.error, "run time limit");
+    ifm_exchange_clear(&b[i].ex);
+  }
+
+  h2_members(xs, 3, u, &o);                           /* freeing the exec aborts the rest */
+  memset(b, 0, sizeof b);
+  ASSERT_EQ(ifm_exec_add_h2_group(e, xs, 3, &o, keep_cb, ctx), IFM_OK);
+  ifm_exec_free(e);
+  for (i = 0; i < 3; i++) {
+    ASSERT_EQ(b[i].calls, 1);
+    ASSERT_STREQ(b[i].ex.error, "interrupted");
+    ifm_exchange_clear(&b[i].ex);
+  }
+  close(fd);
+}
+
+/* A group waiting on a silent server does not hold up libcurl's transfers
+ * in the same loop; a refused connection ends every member with an error. */
+static void test_h2_group_beside_curl(void) {
+  ifm_xfer_opts o = opts(1), oc = opts(10);
+  char u[64];
+  int fd, port = silent_port(&fd), rfd, rport = refusing_port(&rfd);
+  ifm_xfer *xs[2], *rs[2];
+  done_box b[2], r[2], c;
+  void *ctx[2] = {&b[0], &b[1]}, *rctx[2] = {&r[0], &r[1]};
+  ifm_exec *e = ifm_exec_new();
+  double t0;
+  size_t i;
+  ASSERT(port > 0 && rport > 0);
+  o.http_version = 1;
+  snprintf(u, sizeof u, "http://127.0.0.1:%d/h2", port);
+  h2_members(xs, 2, u, &o);
+  snprintf(u, sizeof u, "http://127.0.0.1:%d/h2", rport);
+  h2_members(rs, 2, u, &o);
+  memset(b, 0, sizeof b);
+  memset(r, 0, sizeof r);
+  memset(&c, 0, sizeof c);
+  t0 = ifm_now_ms();
+  ASSERT_EQ(ifm_exec_add_h2_group(e, xs, 2, &o, keep_cb, ctx), IFM_OK);
+  ASSERT_EQ(ifm_exec_add_h2_group(e, rs, 2, &o, keep_cb, rctx), IFM_OK);
+  ASSERT_EQ(ifm_exec_add(e, ifm_xfer_new("GET", url("/"), &oc), keep_cb, &c), 0);
+  ASSERT_EQ(ifm_exec_run(e, NULL, 0), 0);
+  ASSERT(ifm_now_ms() - t0 < 5000);
+  ASSERT_EQ(c.calls, 1);
+  ASSERT(c.ex.status > 0);
+  ASSERT(c.ex.t_done - t0 < 500);                     /* not after the group's 1 s timeout */
+  for (i = 0; i < 2; i++) {
+    ASSERT_EQ(b[i].calls, 1);
+    ASSERT(b[i].ex.error != NULL);
+    ASSERT_EQ(b[i].ex.status, 0);
+    ASSERT(b[i].ex.t_done - t0 >= 900);               /* the silent one ran into its timeout */
+    ASSERT_EQ(r[i].calls, 1);
+    ASSERT(r[i].ex.error != NULL);
+    ASSERT(r[i].ex.t_done - t0 < 900);                /* the refused one ended at once */
+    ifm_exchange_clear(&b[i].ex);
+    ifm_exchange_clear(&r[i].ex);
+  }
+  ifm_exchange_clear(&c.ex);
+  ifm_exec_free(e);
+  close(fd);
+  close(rfd);
+}
+
 static void test_stop_server(void) {
   ifm_server_stop(srv);
   srv = NULL;
@@ -648,4 +780,5 @@ IFM_TEST_MAIN(TEST(test_start_server), TEST(test_put_then_get), TEST(test_large_
               TEST(test_new_exchange), TEST(test_hold_group), TEST(test_refused), TEST(test_timeout), TEST(test_answer_then_reset),
               TEST(test_hold_member_refused), TEST(test_stop_and_deadline), TEST(test_raw_round_trip),
               TEST(test_raw_nul), TEST(test_raw_closed), TEST(test_raw_timeout_and_refused),
-              TEST(test_raw_connect_to), TEST(test_own_socket_hold_group), TEST(test_stop_server))
+              TEST(test_raw_connect_to), TEST(test_own_socket_hold_group), TEST(test_h2_group_refused_and_stopped),
+              TEST(test_h2_group_beside_curl), TEST(test_stop_server))

@@ -119,6 +119,76 @@ start_nginx() {
   return $rc
 }
 
+# start_h2_nginx VAR BLOCK...: one nginx (Debian's nginx-light) as an HTTP/2
+# front on 127.0.0.1, a server block (a port of its own) for each BLOCK,
+# "UPSTREAM [tls] [streams=N]": proxy to UPSTREAM; with tls, h2 over TLS with
+# $TMP/cert.pem and $TMP/key.pem (the caller makes them), else h2c (prior
+# knowledge); streams=N sets http2_max_concurrent_streams. The first block
+# must be h2c: VAR gets its URL once it answers; H2_PORTS holds every
+# block's port, in order. Its error log is $TMP/ngx-h2/error.log. Retried on
+# other ports if one was taken meanwhile. Returns 2 when nginx is not
+# installed.
+#
+# nginx buffers each request body before it proxies (proxy_request_buffering
+# on, the default): that does not blur a single-packet release, the final
+# frames still reach nginx together, and it forwards each request when its
+# stream ends.
+_H2_BLOCKS=()
+_launch_h2_nginx() {
+  local d="$TMP/ngx-h2" b i port up
+  local -a spec
+  mkdir -p "$d"
+  : >"$d/error.log"              # a failed try's bind() errors are not this nginx's
+  H2_PORTS=("$1")
+  # below the ephemeral range (32768-), where the proxied connections take theirs
+  for ((i = 1; i < ${#_H2_BLOCKS[@]}; i++)); do H2_PORTS+=($((20000 + RANDOM % 12000))); done
+  {
+    cat <<NGX
+daemon off;
+master_process off;
+worker_processes 1;
+pid $d/nginx.pid;
+error_log $d/error.log warn;
+events { worker_connections 512; }
+http {
+  access_log off;
+  client_body_temp_path $d/body;
+  proxy_temp_path $d/proxy;
+  fastcgi_temp_path $d/fastcgi;
+  uwsgi_temp_path $d/uwsgi;
+  scgi_temp_path $d/scgi;
+  proxy_http_version 1.1;
+NGX
+    for ((i = 0; i < ${#_H2_BLOCKS[@]}; i++)); do
+      read -r -a spec <<<"${_H2_BLOCKS[$i]}"
+      up=${spec[0]} port=${H2_PORTS[$i]}
+      echo "  server {"
+      if [[ " ${spec[*]} " == *" tls "* ]]; then
+        echo "    listen 127.0.0.1:$port ssl http2;"
+        echo "    ssl_certificate $TMP/cert.pem;"
+        echo "    ssl_certificate_key $TMP/key.pem;"
+      else
+        echo "    listen 127.0.0.1:$port http2;"
+      fi
+      for b in "${spec[@]:1}"; do
+        case "$b" in streams=*) echo "    http2_max_concurrent_streams ${b#streams=};" ;; esac
+      done
+      echo "    location / { proxy_pass $up; }"
+      echo "  }"
+    done
+    echo "}"
+  } >"$d/nginx.conf"
+  /usr/sbin/nginx -c "$d/nginx.conf" -e "$d/stderr.log" >>"$d/out.log" 2>&1 &
+}
+start_h2_nginx() {
+  local var=$1
+  shift
+  [ -x /usr/sbin/nginx ] || return 2
+  _H2_BLOCKS=("$@")
+  NGINX_HTTP2=1 _start_on_free_port "$var" "nginx (h2c)" _launch_h2_nginx "$TMP/ngx-h2/out.log" \
+    "$TMP/ngx-h2/stderr.log" "$TMP/ngx-h2/error.log" || return 1
+}
+
 # start_radicale VAR: Radicale 3 (CardDAV) with targets/radicale/radicale.conf.in.
 # Returns 2 when Radicale is not installed.
 _launch_radicale() {

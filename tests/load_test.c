@@ -343,6 +343,39 @@ static void test_collects_errors(void) {
   ifm_errors_clear(&err);
 }
 
+/* `release:` takes none, last-byte, single-packet and auto; anything else
+ * is refused where it stands. */
+static void test_release_modes(void) {
+  static const struct {
+    const char *mode;
+    int want;
+  } table[] = {{"none", IFM_RELEASE_NONE}, {"last-byte", IFM_RELEASE_LAST_BYTE},
+               {"single-packet", IFM_RELEASE_SINGLE_PACKET}, {"auto", IFM_RELEASE_AUTO}, {"one-packet", -1}};
+  size_t i;
+  for (i = 0; i < sizeof table / sizeof table[0]; i++) {
+    char text[512];
+    ifm_errors err = {0};
+    ifm_case_file f;
+    snprintf(text, sizeof text,
+             "cases:\n"
+             "  - id: P\n"
+             "    requirement: IM-RACE-ONE-WINNER\n"
+             "    title: t\n"
+             "    level: MUST\n"
+             "    steps:\n"
+             "      - parallel: {clients: 2, release: %s, do: {update: {body: x}}}\n", table[i].mode);
+    if (table[i].want < 0) {
+      ASSERT_EQ(load_case_text(text, NULL, 0, &f, &err), -1);
+      ASSERT(has_error(&err, "mem.yaml:7:41: ", "one-packet"));
+    } else {
+      ASSERT_EQ(load_case_text(text, NULL, 0, &f, &err), 0);
+      ASSERT_EQ(f.cases[0].steps[0].par.release, table[i].want);
+      ifm_case_file_clear(&f);
+    }
+    ifm_errors_clear(&err);
+  }
+}
+
 /* Empty lists and mappings, first in the file or nested: the tree holds
  * them as nodes without children (clang's UBSan found the first one). */
 static void test_empty_containers(void) {
@@ -752,6 +785,6 @@ static void test_errors_list(void) {
 }
 
 IFM_TEST_MAIN(TEST(test_good_case_header), TEST(test_good_case_steps), TEST(test_parallel_defaults),
-              TEST(test_extra_vars), TEST(test_collects_errors), TEST(test_empty_containers),
+              TEST(test_extra_vars), TEST(test_collects_errors), TEST(test_release_modes), TEST(test_empty_containers),
               TEST(test_truncations), TEST(test_oversized), TEST(test_broken_corpus), TEST(test_positions),
               TEST(test_corpus_listed), TEST(test_suite_walk), TEST(test_errors_list))

@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 #include "ifm_exec.h"
 #include "ifm_exec_net.h"
 #include "ifm_exec_int.h"
@@ -13,12 +12,6 @@
 #define EXEC_WIRE_POLL 256                   /* own-socket transfers polled at once (the rest are
                                                 stepped every pass anyway) */
 #define EXEC_FIELD_COST 48                   /* bytes a kept field costs beyond its text */
-
-double ifm_now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 /* Takes add more bytes into x's response, within the budget: a response may
  * hold at most its share of the budget (the budget over the transfers in
@@ -434,6 +427,12 @@ static void xfer_finish(ifm_exec *e, ifm_xfer *x, CURLcode rc, const char *why) 
     if (g->members) g->members--;
     e->check_groups = 1;
   }
+  if (x->h2) {                            /* an HTTP/2 group's member: its stream has the answer */
+    ifm_exec_h2_leave(e, x, why);
+    if (x->done) x->done(x, x->ctx);
+    ifm_xfer_free(x);
+    return;
+  }
   if (x->raw) {                           /* an own-socket transfer: its wire has the answer */
     ifm_exec_wire_seal(x);
     if (why) {
@@ -539,6 +538,25 @@ static int exec_step_wires(ifm_exec *e) {
   return ended;
 }
 
+/* Steps the HTTP/2 groups; finishes the members whose race ended (or that
+ * were never sent). 1 when one did. */
+static int exec_step_h2(ifm_exec *e) {
+  size_t i = 0;
+  int ended = 0;
+  if (!e->n_h2) return 0;
+  ifm_exec_h2_step(e, ifm_now_ms());
+  while (i < e->n_active) {
+    ifm_xfer *x = e->active[i];
+    if (x->h2 && (x->h2->ended || x->h2_ended)) {
+      xfer_finish(e, x, CURLE_OK, NULL);   /* moves another transfer into slot i */
+      ended = 1;
+      continue;
+    }
+    i++;
+  }
+  return ended;
+}
+
 int ifm_exec_run(ifm_exec *e, volatile int *stop, double deadline_ms) {
   while (e->n_active) {
     int running = 0, left;
@@ -567,11 +585,13 @@ int ifm_exec_run(ifm_exec *e, volatile int *stop, double deadline_ms) {
       continue;                        /* perform at once: the release is the point */
     }
     if (exec_step_wires(e)) continue;  /* one ended: its callback may have added the next */
+    if (exec_step_h2(e)) continue;     /* likewise */
     if (e->added) continue;            /* a callback added the next request: send it now, not after a poll */
     if (e->n_active) {
       struct curl_waitfd fds[EXEC_WIRE_POLL];
       double next = ifm_now_ms() + 50.0;
       size_t n = ifm_exec_wire_fds(e, fds, EXEC_WIRE_POLL, &next);
+      n += ifm_exec_h2_fds(e, fds + n, EXEC_WIRE_POLL - n, &next);
       double wait = next - ifm_now_ms();
       curl_multi_poll(e->multi, n ? fds : NULL, (unsigned)n, wait < 1 ? 1 : wait > 50 ? 50 : (int)wait, NULL);
     }
@@ -585,6 +605,7 @@ void ifm_exec_free(ifm_exec *e) {
   while (e->n_pool) curl_easy_cleanup(e->pool[--e->n_pool]);
   curl_multi_cleanup(e->multi);
   free(e->active);
+  free(e->h2);
   free(e);
 }
 

@@ -91,6 +91,27 @@ ifm_xfer *ifm_xfer_new_raw(ifm_exchange *req, const char *bytes, size_t len, con
  * else 0 with the reason in why. */
 int ifm_xfer_wire_supported(const char *url, const ifm_xfer_opts *opts, char *why, size_t whylen);
 
+/* HTTP/2 single-packet release (ifm_h2_race.h): the n transfers at members
+ * (made by ifm_xfer_new_exchange, not added) become the streams of one
+ * HTTP/2 connection, every stream's frames sent but its last, then every
+ * last frame in one write. opts says how to reach the origin of the first
+ * member's URL: http_version 1 is h2c with prior knowledge, 2 h2 over TLS
+ * (ALPN), with tls_verify and ca_file; net's connect_to and resolve say
+ * where to connect. Each member ends as an added transfer does: done (set
+ * here, with ctxs[i] for member i) is called once from ifm_exec_run with the
+ * member's exchange (its stream's request as sent, response, error, times
+ * with t_release the moment its final frame was written), then the member
+ * is freed; a stop or the deadline ends every member with that error. The
+ * exec owns the members once this returns IFM_OK (even when a stream cannot
+ * be sent: its exchange then ends with the reason); on any other result
+ * they stay the caller's. IFM_ERR_INPUT when opts cannot run a group (see
+ * ifm_exec_h2_supported), IFM_ERR_NOMEM. */
+ifm_err ifm_exec_add_h2_group(ifm_exec *e, ifm_xfer **members, size_t n, const ifm_xfer_opts *opts,
+                              ifm_xfer_done_cb done, void *const *ctxs);
+/* 1 when a group can run with opts: HTTP/2 (http_version 1 or 2), no proxy,
+ * no client certificate; else 0 with the reason in why. */
+int ifm_exec_h2_supported(const ifm_xfer_opts *opts, char *why, size_t whylen);
+
 /* Starts x; done is called once from ifm_exec_run when it finishes (its
  * exchange is then complete; x is freed after the callback returns).
  * Returns IFM_OK, IFM_ERR_NOMEM, or IFM_ERR_TRANSPORT (libcurl refused it). */

@@ -1,6 +1,8 @@
 /* ifm_exec_int.h: the executor's own structures, shared by its files
  * (ifm_exec.c the libcurl loop, ifm_exec_wire.c the transfers that go over
- * a socket of their own: ifm_wire.h). Not for use outside runner/exec/. */
+ * a socket of their own: ifm_wire.h, ifm_exec_h2.c the groups released by
+ * the HTTP/2 single-packet engine: ifm_h2_race.h). Not for use outside
+ * runner/exec/. */
 #ifndef IFM_EXEC_INT_H
 #define IFM_EXEC_INT_H
 
@@ -37,7 +39,20 @@ struct ifm_xfer {
   char *raw;
   size_t raw_len;
   ifm_wire *wire;
+  /* A member of an HTTP/2 single-packet group (ifm_exec_h2.c): its stream
+   * is h2_index of the group's race; h2_ended once the race has its outcome. */
+  struct exec_h2group *h2;
+  size_t h2_index;
+  int h2_ended;
 };
+
+/* One HTTP/2 single-packet race in the loop: its members stay in
+ * exec->active (so the loop runs while they do) and end through xfer_finish. */
+typedef struct exec_h2group {
+  struct ifm_h2race *race;
+  size_t members;                 /* not yet finished */
+  int ended;                      /* the race has every stream's outcome */
+} exec_h2group;
 
 #define EXEC_POOL 64   /* idle easy handles kept for reuse */
 
@@ -51,6 +66,8 @@ struct ifm_exec {
   int added;                      /* a transfer was added since the last perform */
   size_t budget;                  /* bytes all responses in flight may hold together */
   size_t held;                    /* what they hold now */
+  exec_h2group **h2;              /* HTTP/2 single-packet groups in flight */
+  size_t n_h2, cap_h2;
 };
 
 /* Own-socket transfers (ifm_exec_wire.c). */
@@ -67,5 +84,22 @@ size_t ifm_exec_wire_fds(const ifm_exec *e, struct curl_waitfd *fds, size_t cap,
 int ifm_exec_wire_serialize(ifm_xfer *x);
 /* Moves x->wire's answer into x->ex, with the hashes the checker reads. */
 void ifm_exec_wire_seal(ifm_xfer *x);
+/* Where url leads: its host (an IPv6 literal without brackets) and port
+ * (the scheme's default when none) into host and *port, and where to
+ * connect after net's connect_to and resolve (curl's meanings) into conn
+ * and *conn_port. 0, or -1 when the URL does not parse (or the host is
+ * longer than hostlen). */
+int ifm_exec_url_endpoint(const char *url, const struct ifm_netopts *net, char *host, size_t hostlen, int *port,
+                          char *conn, size_t connlen, int *conn_port);
+
+/* HTTP/2 single-packet groups (ifm_exec_h2.c). */
+/* Steps every group's race; marks the members of those that ended. */
+void ifm_exec_h2_step(ifm_exec *e, double now);
+/* The groups' poll entries, at most cap; *next as ifm_exec_wire_fds. */
+size_t ifm_exec_h2_fds(const ifm_exec *e, struct curl_waitfd *fds, size_t cap, double *next);
+/* Moves member x's stream into x->ex (with why as its error when the race
+ * is cut short: why non-NULL), takes x out of its group and frees the
+ * group with its last member. */
+void ifm_exec_h2_leave(ifm_exec *e, ifm_xfer *x, const char *why);
 
 #endif

@@ -113,17 +113,15 @@ static void apply_resolve(const ifm_netopts *n, char *host, size_t hostlen, int 
   }
 }
 
-int ifm_exec_wire_start(ifm_xfer *x, double now) {
+int ifm_exec_url_endpoint(const char *url, const ifm_netopts *net, char *host, size_t hostlen, int *port,
+                          char *conn, size_t connlen, int *conn_port) {
   CURLU *u = curl_url();
-  char *h = NULL, *p = NULL, host[256], err[256];
-  int port = 0;
-  ifm_wire_opts wo;
-  err[0] = '\0';
-  if (!u || curl_url_set(u, CURLUPART_URL, x->ex.url, 0) != CURLUE_OK ||
-      curl_url_get(u, CURLUPART_HOST, &h, 0) != CURLUE_OK ||
-      curl_url_get(u, CURLUPART_PORT, &p, CURLU_DEFAULT_PORT) != CURLUE_OK || strlen(h) >= sizeof host) {
-    snprintf(err, sizeof err, "the URL does not parse as http://host[:port]/...");
-  } else {
+  char *h = NULL, *p = NULL;
+  int rc = -1;
+  if (u && url && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+      curl_url_get(u, CURLUPART_HOST, &h, 0) == CURLUE_OK &&
+      curl_url_get(u, CURLUPART_PORT, &p, CURLU_DEFAULT_PORT) == CURLUE_OK && strlen(h) < hostlen &&
+      strlen(h) < connlen) {
     size_t n = strlen(h);
     if (h[0] == '[' && n > 2 && h[n - 1] == ']') {      /* an IPv6 literal */
       memcpy(host, h + 1, n - 2);
@@ -131,17 +129,30 @@ int ifm_exec_wire_start(ifm_xfer *x, double now) {
     } else {
       strcpy(host, h);
     }
-    port = atoi(p);
+    *port = atoi(p);
+    strcpy(conn, host);
+    *conn_port = *port;
+    apply_connect_to(net, conn, connlen, conn_port);
+    apply_resolve(net, conn, connlen, *conn_port);
+    rc = 0;
   }
   curl_free(h);
   curl_free(p);
   curl_url_cleanup(u);
-  if (!err[0]) {
-    apply_connect_to(x->opts.net, host, sizeof host, &port);
-    apply_resolve(x->opts.net, host, sizeof host, port);
+  return rc;
+}
+
+int ifm_exec_wire_start(ifm_xfer *x, double now) {
+  char host[256], conn[256], err[256];
+  int port = 0, conn_port = 0;
+  ifm_wire_opts wo;
+  err[0] = '\0';
+  if (ifm_exec_url_endpoint(x->ex.url, x->opts.net, host, sizeof host, &port, conn, sizeof conn, &conn_port) != 0) {
+    snprintf(err, sizeof err, "the URL does not parse as http://host[:port]/...");
+  } else {
     memset(&wo, 0, sizeof wo);
-    wo.host = host;
-    wo.port = port;
+    wo.host = conn;
+    wo.port = conn_port;
     wo.timeout_s = x->opts.timeout_s > 0 ? x->opts.timeout_s : 10.0;
     wo.head_request = x->ex.method && strcmp(x->ex.method, "HEAD") == 0;
     wo.hold = x->opts.hold ? 1 : 0;        /* the release engine's last byte */

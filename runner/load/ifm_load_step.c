@@ -28,7 +28,8 @@
 #include "ifm_tmpl.h"
 
 static const char *const op_names[] = {"create", "read", "update", "patch", "delete", "request", "parallel", "raw"};
-static const char *const releases[] = {"none", "last-byte"};
+/* in the order of enum ifm_release */
+static const char *const releases[] = {"none", "last-byte", "single-packet", "auto"};
 
 /* What a step (or an item of a parallel `do`) holds before it is read in
  * the order operation, expect, capture. */
@@ -361,9 +362,9 @@ static int par_clients(ifm_yaml *y, void *obj, const ifm_yaml_node *key, const i
 }
 
 static int par_release(ifm_yaml *y, void *obj, const ifm_yaml_node *key, const ifm_yaml_node *value) {
-  int v = ifm_yaml_oneof(y, value, "release mode", ifm_yaml_scalar(y, value), releases, 2);
+  int v = ifm_yaml_oneof(y, value, "release mode", ifm_yaml_scalar(y, value), releases, 4);
   if (v < 0) return -1;
-  ((ifm_parallel *)obj)->release = v ? IFM_RELEASE_LAST_BYTE : IFM_RELEASE_NONE;
+  ((ifm_parallel *)obj)->release = (ifm_release)v;
   return 0;
 }
 

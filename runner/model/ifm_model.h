@@ -93,7 +93,16 @@ typedef struct ifm_capture {
   ifm_pos pos;
 } ifm_capture;
 
-typedef enum ifm_release { IFM_RELEASE_NONE = 0, IFM_RELEASE_LAST_BYTE } ifm_release;
+/* How a parallel step's requests are released (cases/README.md): none; the
+ * last byte of each body held, then all sent in one sweep; every request a
+ * stream of one HTTP/2 connection, their final frames in one write; or the
+ * tightest the target supports (single-packet over HTTP/2, else last-byte). */
+typedef enum ifm_release {
+  IFM_RELEASE_NONE = 0,
+  IFM_RELEASE_LAST_BYTE,
+  IFM_RELEASE_SINGLE_PACKET,
+  IFM_RELEASE_AUTO
+} ifm_release;
 
 /* Expectation on a parallel step: how many responses fall in a status set.
  * count -1 means "the rest". */

@@ -143,6 +143,12 @@ char *ifm_case_fmt_step(const ifm_case_run *cr, const char *what, const char *de
 #define IFM_SEND_IM_STAR 4u
 ifm_err ifm_case_send(ifm_case_run *cr, const ifm_request_spec *spec, int client, ifm_hold_group *hold,
                       unsigned flags, ifm_xfer_done_cb done, void *ctx, char *err, size_t errlen);
+/* Plans the (not raw) request of spec as ifm_case_send does and makes its
+ * transfer into *out, without starting it (an HTTP/2 single-packet group
+ * starts its members together: ifm_exec_add_h2_group). Returns 0, or an
+ * ifm_err with err. */
+ifm_err ifm_case_prepare(ifm_case_run *cr, const ifm_request_spec *spec, int client, ifm_hold_group *hold,
+                         unsigned flags, ifm_xfer **out, char *err, size_t errlen);
 /* After a create that succeeded: with the target's `path_from: location`,
  * the Location of the response becomes the case's {{path}}. Returns IFM_OK
  * (also when there is nothing to follow), or an error with err (no

@@ -65,7 +65,10 @@ static ifm_err case_send_raw(ifm_case_run *cr, const ifm_request_spec *spec, ifm
   ifm_case_xfer_opts(o, 0, NULL, &xo);
   if (!ifm_xfer_wire_supported(o->base_url, &xo, err, errlen)) return IFM_ERR_UNDECIDED;
   rc = ifm_plan_raw(&cr->scope, spec, o->base_url, &req, &bytes, err, errlen);
-  if (rc != IFM_OK) return rc;
+  if (rc != IFM_OK) {
+    ifm_buf_clear(&bytes);          /* a refused plan leaves its buffer empty, not freed */
+    return rc;
+  }
   x = ifm_xfer_new_raw(&req, bytes.p ? bytes.p : "", bytes.len, &xo);
   ifm_buf_clear(&bytes);
   if (!x) {
@@ -81,14 +84,13 @@ static ifm_err case_send_raw(ifm_case_run *cr, const ifm_request_spec *spec, ifm
   return IFM_OK;
 }
 
-ifm_err ifm_case_send(ifm_case_run *cr, const ifm_request_spec *spec, int client, ifm_hold_group *hold,
-                      unsigned flags, ifm_xfer_done_cb done, void *ctx, char *err, size_t errlen) {
+ifm_err ifm_case_prepare(ifm_case_run *cr, const ifm_request_spec *spec, int client, ifm_hold_group *hold,
+                         unsigned flags, ifm_xfer **out, char *err, size_t errlen) {
   const ifm_run_opts *o = cr->env->o;
   ifm_exchange req;
   ifm_xfer_opts xo;
-  ifm_xfer *x;
   ifm_err rc;
-  if (spec->raw) return case_send_raw(cr, spec, done, ctx, err, errlen);
+  *out = NULL;
   rc = ifm_plan_request(&cr->scope, spec, o->base_url, client, &req, err, errlen);
   if (rc != IFM_OK) return rc;
   if (flags & IFM_SEND_UNCONDITIONAL) ifm_plan_strip_preconditions(&req);
@@ -99,11 +101,21 @@ ifm_err ifm_case_send(ifm_case_run *cr, const ifm_request_spec *spec, int client
     return IFM_ERR_NOMEM;
   }
   ifm_case_xfer_opts(o, hold != NULL || client >= 0, hold, &xo);
-  if (!(x = ifm_xfer_new_exchange(&req, &xo))) {
+  if (!(*out = ifm_xfer_new_exchange(&req, &xo))) {
     ifm_exchange_clear(&req);
     snprintf(err, errlen, "out of memory");
     return IFM_ERR_NOMEM;
   }
+  return IFM_OK;
+}
+
+ifm_err ifm_case_send(ifm_case_run *cr, const ifm_request_spec *spec, int client, ifm_hold_group *hold,
+                      unsigned flags, ifm_xfer_done_cb done, void *ctx, char *err, size_t errlen) {
+  ifm_xfer *x;
+  ifm_err rc;
+  if (spec->raw) return case_send_raw(cr, spec, done, ctx, err, errlen);
+  rc = ifm_case_prepare(cr, spec, client, hold, flags, &x, err, errlen);
+  if (rc != IFM_OK) return rc;
   if (ifm_exec_add(cr->env->exec, x, done, ctx) != 0) {
     ifm_xfer_free(x);
     snprintf(err, errlen, "could not start the transfer");

@@ -2,7 +2,10 @@
  * their requests at once; with `release: last-byte` every request goes out
  * but the last byte of its body, and when all of them wait the executor
  * sends every last byte in one sweep, so the requests reach the server's
- * compare-and-write together.
+ * compare-and-write together. With `release: single-packet` (or `auto`
+ * against an HTTP/2 target) the requests are the streams of one HTTP/2
+ * connection and their final frames leave in one write
+ * (ifm_exec_add_h2_group); `auto` against HTTP/1.1 is last-byte.
  *
  * Rounds: each round first replays the case's steps since the previous
  * parallel step (its setup: create, read the ETag...) against a fresh
@@ -103,6 +106,73 @@ static unsigned par_clients(const ifm_case_run *cr) {
   return cap && cap - 1 < n ? cap - 1 : n;
 }
 
+/* The release the step gets: `auto` is single-packet where the target
+ * speaks HTTP/2 and a group can reach it, else last-byte. */
+static ifm_release par_release(const ifm_case_run *cr) {
+  ifm_release r = cur_par(cr)->release;
+  ifm_xfer_opts xo;
+  char why[256];
+  if (r != IFM_RELEASE_AUTO) return r;
+  ifm_case_xfer_opts(cr->env->o, 1, NULL, &xo);
+  return ifm_exec_h2_supported(&xo, why, sizeof why) ? IFM_RELEASE_SINGLE_PACKET : IFM_RELEASE_LAST_BYTE;
+}
+
+static void par_skip(ifm_case_run *cr, const char *why) {
+  ifm_buf m = IFM_BUF_INIT;
+  ifm_buf_printf(&m, "the target cannot show what this case tests: %s", why);
+  par_finish(cr, IFM_SKIP, ifm_buf_detach(&m), NULL, NULL, 0);
+}
+
+/* Single-packet release: every client's request a stream of one HTTP/2
+ * connection, started together (ifm_exec_add_h2_group); all or none. */
+static void par_launch_h2(ifm_case_run *cr) {
+  const ifm_parallel *p = cur_par(cr);
+  ifm_par_state *ps = &cr->par;
+  unsigned i, n = par_clients(cr);
+  ifm_xfer **xs = NULL;
+  void **ctxs = NULL;
+  ifm_xfer_opts xo;
+  char err[256];
+  ifm_err rc = IFM_OK;
+  ifm_case_xfer_opts(cr->env->o, 1, NULL, &xo);
+  if (!ifm_exec_h2_supported(&xo, err, sizeof err)) {
+    par_skip(cr, err);
+    return;
+  }
+  for (i = 0; i < p->n_ops; i++)
+    if (p->ops[i].raw) {
+      par_skip(cr, "single-packet release sends the clients' requests as HTTP/2 streams, and a raw "
+                   "request is HTTP/1.1 bytes on a connection of its own");
+      return;
+    }
+  xs = calloc(n, sizeof *xs);
+  ctxs = calloc(n, sizeof *ctxs);
+  if (!xs || !ctxs) {
+    free(xs);
+    free(ctxs);
+    par_error(cr, "out of memory", NULL);
+    return;
+  }
+  err[0] = '\0';
+  for (i = 0; i < n && rc == IFM_OK; i++) {
+    rc = ifm_case_prepare(cr, &p->ops[i % p->n_ops], (int)i, NULL, 0, &xs[i], err, sizeof err);
+    ctxs[i] = &ps->pc[i];
+  }
+  cr->scope.client = -1;
+  if (rc == IFM_OK) {
+    rc = ifm_exec_add_h2_group(cr->env->exec, xs, n, &xo, client_cb, ctxs);
+    if (rc == IFM_OK) ps->pending = n;
+    else snprintf(err, sizeof err, "could not start the HTTP/2 single-packet release (%s)", ifm_err_name(rc));
+  }
+  if (rc != IFM_OK) {
+    for (i = 0; i < n; i++) ifm_xfer_free(xs[i]);
+    if (rc == IFM_ERR_UNDECIDED) par_skip(cr, err);   /* the server did not send what the race needs */
+    else par_error(cr, err, NULL);
+  }
+  free(xs);
+  free(ctxs);
+}
+
 static void par_launch(ifm_case_run *cr) {
   const ifm_parallel *p = cur_par(cr);
   ifm_par_state *ps = &cr->par;
@@ -116,17 +186,21 @@ static void par_launch(ifm_case_run *cr) {
   }
   memset(&ps->hold, 0, sizeof ps->hold);
   ps->phase = IFM_PAR_CLIENTS;
-  err[0] = '\0';
   for (i = 0; i < par_clients(cr); i++) {
     ps->pc[i].cr = cr;
     ps->pc[i].client = (int)i;
+  }
+  if (par_release(cr) == IFM_RELEASE_SINGLE_PACKET) {
+    par_launch_h2(cr);
+    return;
+  }
+  err[0] = '\0';
+  for (i = 0; i < par_clients(cr); i++) {
     int rc = ifm_case_send(cr, &p->ops[i % p->n_ops], (int)i,
-                           p->release == IFM_RELEASE_LAST_BYTE ? &ps->hold : NULL, 0, client_cb, &ps->pc[i],
+                           par_release(cr) == IFM_RELEASE_LAST_BYTE ? &ps->hold : NULL, 0, client_cb, &ps->pc[i],
                            err, sizeof err);
     if (rc == IFM_ERR_UNDECIDED && added == 0) {   /* the server did not send what the race needs */
-      ifm_buf m = IFM_BUF_INIT;
-      ifm_buf_printf(&m, "the target cannot show what this case tests: %s", err);
-      par_finish(cr, IFM_SKIP, ifm_buf_detach(&m), NULL, NULL, 0);
+      par_skip(cr, err);
       return;
     }
     if (rc != 0) {
