@@ -60,6 +60,20 @@ need_pkgs() {
   return $rc
 }
 
+# The browser test (tests/html_browser_test.sh) drives Chromium through
+# chromedriver, which reaches the browser's DevTools at "localhost". A bare
+# root (debootstrap, some container images) has no /etc/hosts, so that name
+# does not resolve and no browser session starts. Such a machine gets the two
+# lines every Debian install has; nothing else is touched.
+ensure_localhost() {
+  getent hosts localhost >/dev/null 2>&1 && return 0
+  local sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  say "'localhost' does not resolve (no /etc/hosts entry): adding 127.0.0.1 and ::1 for it to /etc/hosts"
+  printf '127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' | $sudo tee -a /etc/hosts >/dev/null ||
+    say "could not write /etc/hosts: the browser test will fail to start Chromium"
+}
+
 build() { # build DIR [cmake args...]
   local dir=$1; shift
   say "configuring $dir/ (cmake)"
@@ -124,6 +138,7 @@ case "$cmd" in
     PHASES=7
     phase "Debian packages for building, testing and fuzzing"
     need_pkgs $PKGS_BUILD $PKGS_TEST $PKGS_FUZZ
+    ensure_localhost
     # Azurite (tests/azurite_test.sh) and the TAP consumers tap-parser, tap-spec and
     # tap-mocha-reporter (tests/tap_consumers_test.sh, not_tested_test.sh) come from
     # the npm registry, pinned by tests/npm/package-lock.json; without them those
