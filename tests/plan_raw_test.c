@@ -11,7 +11,13 @@
  * split the bytes: a NUL or CR inside a value kept, an obs-fold line shown
  * on the value before it, the body after CRLFCRLF or LFLF, "RAW" for a
  * request line that does not parse, IFM_ERR_UNDECIDED for a capture that
- * found nothing, out cleared on every error. */
+ * found nothing, out cleared on every error; {{headers}}: the case header,
+ * the target's headers, the update operation's (which win over the
+ * target's), Basic credentials from userinfo when nothing else sets
+ * Authorization, never a precondition nor a name the text writes, and a
+ * target value with a CR refused. */
+#define _GNU_SOURCE   /* memmem */
+#include <string.h>
 #include "ifm_plan.h"
 #include "ifm_raw.h"
 #include "ifm_scope.h"
@@ -186,5 +192,53 @@ static void test_refusals(void) {
   ifm_buf_clear(&bytes);
 }
 
-IFM_TEST_MAIN(TEST(test_escapes_and_templates), TEST(test_field_lines), TEST(test_content_length),
+static void test_target_headers(void) {
+  ifm_kv th[] = {{"Authorization", "Bearer {{tok}}", {0}}, {"X-Api", "k1", {0}}, {"Content-Type", "a/b", {0}}};
+  ifm_kv mh[] = {{"x-api", "k2", {0}}, {"If-Match", "*", {0}}, {"content-type", "text/vcard", {0}},
+                 {"X-Ms-Blob-Type", "BlockBlob", {0}}};
+  ifm_kv bad[] = {{"X-Bad", "a\r\nX-Injected: 1", {0}}};
+  setup();
+  ASSERT_EQ(ifm_scope_set(&scope, "tok", "s3cr3t", 6), IFM_OK);
+  target.headers = th;
+  target.n_headers = 3;
+  target.ops[IFM_OP_UPDATE].defined = 1;
+  target.ops[IFM_OP_UPDATE].headers = mh;
+  target.ops[IFM_OP_UPDATE].n_headers = 4;
+  /* the text writes Content-Type (in another case) after a \n escape on
+   * the same line: the target's and the operation's are left out */
+  ASSERT_EQ(plan("PUT / HTTP/1.1\\r\\n\n{{headers}}If-Match: \"x\"\\r\\ncontent-TYPE: t/p\\r\\n\\r\\n", "http://h"),
+            IFM_OK);
+  ASSERT_BYTES("PUT / HTTP/1.1\r\n"
+               "X-Ifmatch-Case: IM-X-1\r\n"
+               "Authorization: Bearer s3cr3t\r\n"
+               "x-api: k2\r\n"
+               "X-Ms-Blob-Type: BlockBlob\r\n"
+               "If-Match: \"x\"\r\n"
+               "content-TYPE: t/p\r\n\r\n");
+  ASSERT_EQ(x.n_req_headers, 6);
+  /* the case header the text writes itself is not sent twice */
+  ASSERT_EQ(plan("PUT / HTTP/1.1\\r\\n\nx-ifmatch-case: mine\\r\\n\n{{headers}}\\r\\n", "http://h"), IFM_OK);
+  ASSERT(memmem(bytes.p, bytes.len, "IM-X-1", 6) == NULL);
+  /* userinfo gives Basic credentials only when nothing sets Authorization */
+  target.n_headers = 0;
+  ASSERT_EQ(plan("{{headers}}", "http://us%40r:p@ss@h:81/b"), IFM_OK);
+  ASSERT(memmem(bytes.p, bytes.len, "Authorization: Basic dXNAcjpwQHNz\r\n", 35) != NULL);   /* us@r:p@ss */
+  ASSERT_EQ(plan("{{headers}}", "http://h:81/b"), IFM_OK);
+  ASSERT(memmem(bytes.p, bytes.len, "Authorization", 13) == NULL);
+  target.headers = th;
+  target.n_headers = 1;
+  ASSERT_EQ(plan("{{headers}}", "http://u:p@h/"), IFM_OK);
+  ASSERT(memmem(bytes.p, bytes.len, "Basic", 5) == NULL && memmem(bytes.p, bytes.len, "Bearer s3cr3t", 13) != NULL);
+  /* a CR or LF in a target's value would write fields of its own: refused */
+  target.headers = bad;
+  ASSERT_EQ(plan("{{headers}}", "http://h"), IFM_ERR_INPUT);
+  ASSERT_CONTAINS(err, "X-Bad");
+  ASSERT(bytes.len == 0);
+  ASSERT(ifm_raw_builtin("headers", 7));
+  memset(&target, 0, sizeof target);
+  ifm_scope_clear(&scope);
+  ifm_buf_clear(&bytes);
+}
+
+IFM_TEST_MAIN(TEST(test_escapes_and_templates), TEST(test_target_headers), TEST(test_field_lines), TEST(test_content_length),
               TEST(test_refusals))

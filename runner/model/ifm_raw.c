@@ -13,7 +13,8 @@
 #include "ifm_raw.h"
 
 int ifm_raw_builtin(const char *name, size_t len) {
-  static const char *const names[] = {IFM_RAW_CONTENT_LENGTH, IFM_RAW_AUTHORITY, IFM_RAW_BASE_PATH};
+  static const char *const names[] = {IFM_RAW_CONTENT_LENGTH, IFM_RAW_AUTHORITY, IFM_RAW_BASE_PATH,
+                                      IFM_RAW_HEADERS};
   size_t i;
   for (i = 0; i < sizeof names / sizeof names[0]; i++)
     if (len == strlen(names[i]) && memcmp(name, names[i], len) == 0) return 1;

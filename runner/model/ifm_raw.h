@@ -18,6 +18,12 @@
  *                    slash ("" for http://h/), so that the request line
  *                    "PUT {{base_path}}{{path}} HTTP/1.1" names the case's
  *                    resource where the other steps' requests go
+ *   {{headers}}      the fields the target adds to an update request (its
+ *                    case header, its headers, the update operation's
+ *                    headers, Basic credentials from base_url's userinfo),
+ *                    each "Name: value" CRLF; a precondition field, or a
+ *                    name the text writes itself at the start of a line,
+ *                    is left out, so the step's own value is the one sent
  *
  * Any other backslash sequence, a CR or a NUL in the text itself (a YAML
  * double-quoted string decodes "\r" before this notation sees it) is an
@@ -34,6 +40,7 @@
 #define IFM_RAW_CONTENT_LENGTH "content_length"
 #define IFM_RAW_AUTHORITY "authority"
 #define IFM_RAW_BASE_PATH "base_path"
+#define IFM_RAW_HEADERS "headers"
 
 /* 1 when name[0..len) is one of the raw step's own variables. */
 int ifm_raw_builtin(const char *name, size_t len);

@@ -235,22 +235,32 @@ static ifm_err add_given_url_part(char ***v, size_t *n, const char *s, size_t le
   return rc;
 }
 
-/* The Authorization field an HTTP client makes of a URL's userinfo (RFC
- * 7617 2: "Basic " and base64 of user ":" password, decoded; a user alone
- * gets an empty password), whole: a server that echoes it, even in base64,
- * echoes the secret. */
-static ifm_err add_basic(char ***v, size_t *n, const char *userinfo, size_t len) {
+char *ifm_secrets_basic(const char *userinfo, size_t len) {
   ifm_buf plain = IFM_BUF_INIT, field = IFM_BUF_INIT;
-  char *dec = pct_decode(userinfo, len), *b64 = NULL;
-  ifm_err rc = IFM_ERR_NOMEM;
+  char *dec = pct_decode(userinfo, len), *b64 = NULL, *r = NULL;
   if (dec && ifm_buf_puts(&plain, dec) == 0 && (strchr(dec, ':') || ifm_buf_putc(&plain, ':') == 0) &&
       (b64 = ifm_base64(plain.p, plain.len)) && ifm_buf_printf(&field, "Basic %s", b64) == 0)
-    rc = ifm_secrets_add(v, n, plain.p);
-  if (rc == IFM_OK) rc = ifm_secrets_add(v, n, field.p);
+    r = ifm_buf_detach(&field);
   free(dec);
   free(b64);
   ifm_buf_clear(&plain);
   ifm_buf_clear(&field);
+  return r;
+}
+
+/* The Authorization field a client makes of a URL's userinfo, whole, and
+ * the user:password it carries: a server that echoes it, even in base64,
+ * echoes the secret. */
+static ifm_err add_basic(char ***v, size_t *n, const char *userinfo, size_t len) {
+  char *field = ifm_secrets_basic(userinfo, len), *dec = pct_decode(userinfo, len);
+  ifm_buf plain = IFM_BUF_INIT;
+  ifm_err rc = IFM_ERR_NOMEM;
+  if (field && dec && ifm_buf_puts(&plain, dec) == 0 && (strchr(dec, ':') || ifm_buf_putc(&plain, ':') == 0))
+    rc = ifm_secrets_add(v, n, plain.p);
+  if (rc == IFM_OK) rc = ifm_secrets_add(v, n, field);
+  free(field);
+  free(dec);
+  ifm_buf_clear(&plain);
   return rc;
 }
 

@@ -58,6 +58,12 @@ ifm_err ifm_secrets_add_proxy(char ***v, size_t *n, const char *proxy);
 /* The length of the shortest secret in the list (0 when it is empty). */
 size_t ifm_secrets_shortest(char *const *v, size_t n);
 
+/* The Authorization value an HTTP client makes of a URL's userinfo
+ * userinfo[0..len) (RFC 7617 2: "Basic " and the base64 of user ":"
+ * password, percent-decoded; a user alone gets an empty password). Caller
+ * frees; NULL on ENOMEM. */
+char *ifm_secrets_basic(const char *userinfo, size_t len);
+
 /* Base64 of s[0..len) (RFC 4648 4), padded; caller frees. NULL on ENOMEM. */
 char *ifm_base64(const void *s, size_t len);
 

@@ -60,8 +60,11 @@ ifm_err ifm_plan_request(ifm_scope *s, const ifm_request_spec *spec, const char 
  * templates expanded in the case's scope ({{authority}}: host[:port] of
  * base_url; {{base_path}}: its path without the last slash), escapes
  * decoded, {{content_length}} filled; bytes gets exactly what goes on the
- * wire (it is reset first). No case header, no target headers: nothing is
- * added. out gets the request half of an exchange read back from those
+ * wire (it is reset first). Nothing is added that the text does not ask
+ * for: {{headers}} is where the target's own fields go (the case header,
+ * the target's headers, the update operation's headers, Basic credentials
+ * from base_url's userinfo), each "Name: value" CRLF, leaving out the
+ * precondition fields and every name the text writes itself. out gets the request half of an exchange read back from those
  * bytes for the judge and the reports, best effort: method and URL from the
  * request line (base_url's origin + its request-target; method "RAW" and
  * url base_url when the line does not parse), req_headers the field lines
@@ -78,9 +81,11 @@ ifm_err ifm_plan_raw(ifm_scope *s, const ifm_request_spec *spec, const char *bas
                      ifm_buf *bytes, char *err, size_t errlen);
 
 /* The precondition fields of RFC 9110 13.1: If-Match, If-None-Match,
- * If-Modified-Since, If-Unmodified-Since, If-Range. has: 1 when the request
+ * If-Modified-Since, If-Unmodified-Since, If-Range. is: 1 when name is one
+ * (any case); has: 1 when the request
  * carries one; strip: removes every one (the same request, unconditional,
  * as RFC 9110 13.2.1 speaks of it). */
+int ifm_plan_is_precondition(const char *name);
 int ifm_plan_has_preconditions(const ifm_exchange *req);
 void ifm_plan_strip_preconditions(ifm_exchange *req);
 

@@ -13,8 +13,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "ifm_plan.h"
 #include "ifm_raw.h"
+#include "ifm_secrets.h"
 
 /* scheme://authority of base_url: n bytes; *auth and *alen its authority
  * without userinfo. n is 0 when base_url has no "://". */
@@ -25,20 +27,89 @@ static size_t origin_of(const char *base_url, const char **auth, size_t *alen) {
   end = a + strcspn(a, "/?#");
   *auth = a;
   *alen = (size_t)(end - a);
-  p = memchr(a, '@', *alen);
-  if (p) {
-    *alen -= (size_t)(p + 1 - a);
-    *auth = p + 1;
-  }
+  for (p = a; p < end; p++)
+    if (*p == '@') *auth = p + 1;        /* the last one: a raw '@' in a password */
+  *alen = (size_t)(end - *auth);
   return (size_t)(end - base_url);
 }
 
 typedef struct raw_ctx {
   ifm_scope *s;
+  const char *raw;        /* the step's text, to see which fields it writes */
   const char *base_url;
   char *err;
   size_t errlen;
 } raw_ctx;
+
+/* 1 when the step's text starts a line with "name:" (any case): at its
+ * start, after a line break of the text, or after a \n escape. */
+static int step_writes(const char *raw, const char *name) {
+  size_t nlen = strlen(name);
+  const char *p = raw;
+  for (;;) {
+    if (strncasecmp(p, name, nlen) == 0 && p[nlen] == ':') return 1;
+    while (*p && *p != '\n' && !(p[0] == '\\' && p[1] == 'n')) p += p[0] == '\\' && p[1] ? 2 : 1;
+    if (!*p) return 0;
+    p += *p == '\n' ? 1 : 2;
+  }
+}
+
+/* One field of {{headers}}, "name: value" CRLF (tmpl expanded when expand
+ * is set); left out when the step writes that name or it is a precondition. */
+static int put_field(raw_ctx *c, ifm_buf *out, const char *name, const char *tmpl, int expand) {
+  ifm_buf v = IFM_BUF_INIT;
+  int rc = 0;
+  if (step_writes(c->raw, name) || ifm_plan_is_precondition(name)) return 0;
+  if (expand)
+    rc = ifm_scope_expand(c->s, tmpl, &v, c->err, c->errlen);
+  else if (ifm_buf_puts(&v, tmpl))
+    rc = IFM_ERR_NOMEM;
+  if (rc == 0 && v.len && (memchr(v.p, '\r', v.len) || memchr(v.p, '\n', v.len) || memchr(v.p, '\0', v.len))) {
+    snprintf(c->err, c->errlen, "{{%s}}: the target's field %s holds a CR, LF or NUL", IFM_RAW_HEADERS, name);
+    rc = IFM_ERR_INPUT;
+  }
+  if (rc == 0 && ifm_buf_printf(out, "%s: ", name)) rc = IFM_ERR_NOMEM;
+  if (rc == 0 && (ifm_buf_append(out, v.p ? v.p : "", v.len) || ifm_buf_append(out, "\r\n", 2)))
+    rc = IFM_ERR_NOMEM;
+  ifm_buf_clear(&v);
+  return rc;
+}
+
+static int in_list(const ifm_kv *h, size_t n, const char *name) {
+  size_t i;
+  for (i = 0; i < n; i++)
+    if (strcasecmp(h[i].name, name) == 0) return 1;
+  return 0;
+}
+
+/* {{headers}}: what the target puts on an update request besides the
+ * method, path and body (ifm_plan_request): the case header, the target's
+ * headers (those the operation does not set itself), the update
+ * operation's headers, and Basic credentials when base_url has userinfo
+ * and nothing else gives an Authorization. */
+static int target_headers(raw_ctx *c, ifm_buf *out) {
+  const ifm_target *t = c->s->target;
+  const ifm_op_map *map = &t->ops[IFM_OP_UPDATE];
+  size_t i, nmap = map->defined ? map->n_headers : 0, alen;
+  const char *auth, *scheme_end = strstr(c->base_url, "://");
+  char *basic;
+  int rc = 0;
+  if (t->case_header && *t->case_header && !in_list(t->headers, t->n_headers, t->case_header) &&
+      !in_list(map->headers, nmap, t->case_header))
+    rc = put_field(c, out, t->case_header, c->s->c->id, 0);
+  for (i = 0; rc == 0 && i < t->n_headers; i++)
+    if (!in_list(map->headers, nmap, t->headers[i].name)) rc = put_field(c, out, t->headers[i].name, t->headers[i].value, 1);
+  for (i = 0; rc == 0 && i < nmap; i++) rc = put_field(c, out, map->headers[i].name, map->headers[i].value, 1);
+  if (rc || !scheme_end || in_list(t->headers, t->n_headers, "Authorization") ||
+      in_list(map->headers, nmap, "Authorization"))
+    return rc;
+  origin_of(c->base_url, &auth, &alen);
+  if (auth == scheme_end + 3) return 0;  /* no userinfo */
+  if (!(basic = ifm_secrets_basic(scheme_end + 3, (size_t)(auth - 1 - (scheme_end + 3))))) return IFM_ERR_NOMEM;
+  rc = put_field(c, out, "Authorization", basic, 0);
+  free(basic);
+  return rc;
+}
 
 static int tmpl_cb(const char *tmpl, ifm_buf *out, void *arg) {
   raw_ctx *c = arg;
@@ -48,6 +119,7 @@ static int tmpl_cb(const char *tmpl, ifm_buf *out, void *arg) {
     origin_of(c->base_url, &auth, &alen);
     return ifm_buf_append(out, auth, alen) ? IFM_ERR_NOMEM : 0;
   }
+  if (strcmp(tmpl, "{{" IFM_RAW_HEADERS "}}") == 0) return target_headers(c, out);
   if (strcmp(tmpl, "{{" IFM_RAW_BASE_PATH "}}") == 0) {
     auth = c->base_url + origin_of(c->base_url, &auth, &alen);
     alen = strcspn(auth, "?#");
@@ -145,7 +217,7 @@ static int read_back(ifm_exchange *x, const char *b, size_t n, const char *base_
 
 ifm_err ifm_plan_raw(ifm_scope *s, const ifm_request_spec *spec, const char *base_url, ifm_exchange *out,
                      ifm_buf *bytes, char *err, size_t errlen) {
-  raw_ctx c = {s, base_url, err, errlen};
+  raw_ctx c = {s, spec->raw, base_url, err, errlen};
   int rc;
   memset(out, 0, sizeof *out);
   out->client = -1;

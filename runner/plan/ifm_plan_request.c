@@ -110,7 +110,7 @@ done:
 static const char *const precondition_fields[] = {"If-Match", "If-None-Match", "If-Modified-Since",
                                                   "If-Unmodified-Since", "If-Range"};
 
-static int is_precondition(const char *name) {
+int ifm_plan_is_precondition(const char *name) {
   size_t i;
   for (i = 0; i < sizeof precondition_fields / sizeof precondition_fields[0]; i++)
     if (strcasecmp(name, precondition_fields[i]) == 0) return 1;
@@ -120,14 +120,14 @@ static int is_precondition(const char *name) {
 int ifm_plan_has_preconditions(const ifm_exchange *req) {
   size_t i;
   for (i = 0; i < req->n_req_headers; i++)
-    if (is_precondition(req->req_headers[i].name)) return 1;
+    if (ifm_plan_is_precondition(req->req_headers[i].name)) return 1;
   return 0;
 }
 
 void ifm_plan_strip_preconditions(ifm_exchange *req) {
   size_t i, k = 0;
   for (i = 0; i < req->n_req_headers; i++) {
-    if (is_precondition(req->req_headers[i].name)) {
+    if (ifm_plan_is_precondition(req->req_headers[i].name)) {
       free(req->req_headers[i].name);
       free(req->req_headers[i].value);
       continue;
