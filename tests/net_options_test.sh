@@ -215,6 +215,19 @@ EOF
   printf 'tls: {ca_file: %s, cert: %s, key: %s}\n' "$C/ca.pem" "$C/client.pem" "$C/client.key" >"$C/tlskeys"
   sed -e '$d' "$C/mtls.yaml" >"$C/mtls2.yaml" && cat "$C/tlskeys" >>"$C/mtls2.yaml"
   check "tls.cert and tls.key in the target file" run_ok m3 --target "$C/mtls2.yaml"
+  # raw steps go over a TLS connection of the executor's own (runner/exec/ifm_tls.c),
+  # with the CA file and the client certificate: judged, never SKIP. Behind this
+  # nginx, a bare LF ends the field line early (nginx_test.sh says why that FAILs).
+  check "raw steps over https with a client certificate are judged (obs-fold and NUL refused: PASS)" bash -c "
+    '$IFMATCH' run --filter 'IM-BYTES-*-in-tag,IM-BYTES-obs-fold,IM-MALFORMED-space-before-colon' --timeout 10 \
+      --target '$C/mtls2.yaml' --json '$TMP/m7.json' -q >'$TMP/m7.out' 2>&1
+    python3 -c \"
+import json,sys
+d={r['case_id']: r['verdict'] for r in json.load(open('$TMP/m7.json'))['results']}
+print(d)
+ok=len(d)==5 and d['IM-BYTES-obs-fold']=='PASS' and d['IM-BYTES-nul-in-tag']=='PASS' and \\
+   all(v in ('PASS','FAIL') for v in d.values())
+sys.exit(0 if ok else 1)\" || { cat '$TMP/m7.out'; false; }"
   check "an encrypted key exits 2: no passphrase is asked for" \
     bad m4 "ifmatch run: --key: $C/client-enc.key: the private key is encrypted, and ifmatch never asks for a passphrase" \
     run --target "$C/mtls.yaml" --cert "$C/client.pem" --key "$C/client-enc.key"
@@ -228,7 +241,7 @@ EOF
     run --target "$C/mtls.yaml" --cert "$C/client.pem"
 else
   for d in "nginx starts" "no client certificate: NOT TESTED" "--cert and --key" "--cert alone" "tls.cert and tls.key" \
-    "an encrypted key" "an encrypted tls.key" "a certificate without its key"; do
+    "raw steps over https" "an encrypted key" "an encrypted tls.key" "a certificate without its key"; do
     skip "mTLS: $d" "needs openssl and nginx (Debian: openssl, nginx-light)"
   done
 fi

@@ -43,7 +43,7 @@ typedef struct ifm_xfer_opts {
   int fresh_connection;      /* 1: never reuse a connection (each parallel client its own) */
   ifm_hold_group *hold;      /* non-NULL: pause before the body's last byte (see above) */
   int own_socket;            /* 1: not libcurl but a connection of the executor's own
-                                (ifm_wire.h: HTTP/1.1, http:// only, no proxy, see
+                                (ifm_wire.h: HTTP/1.1, no proxy, see
                                 ifm_xfer_wire_supported): the request prepared in full, a
                                 held last byte released by one send() back to back with the
                                 group's others */
@@ -87,8 +87,9 @@ void ifm_xfer_free(ifm_xfer *x);
  * connect (with opts->net's connect_to and resolve). NULL on allocation
  * failure. */
 ifm_xfer *ifm_xfer_new_raw(ifm_exchange *req, const char *bytes, size_t len, const ifm_xfer_opts *opts);
-/* 1 when such a transfer can reach url with opts: plain http://, no proxy;
- * else 0 with the reason in why. */
+/* 1 when such a transfer can reach url with opts: http:// or https:// (TLS
+ * with opts' verification, CA file and client certificate), HTTP/1.1, no
+ * proxy; else 0 with the reason in why. */
 int ifm_xfer_wire_supported(const char *url, const ifm_xfer_opts *opts, char *why, size_t whylen);
 
 /* HTTP/2 single-packet release (ifm_h2_race.h): the n transfers at members
@@ -109,7 +110,8 @@ int ifm_xfer_wire_supported(const char *url, const ifm_xfer_opts *opts, char *wh
 ifm_err ifm_exec_add_h2_group(ifm_exec *e, ifm_xfer **members, size_t n, const ifm_xfer_opts *opts,
                               ifm_xfer_done_cb done, void *const *ctxs);
 /* 1 when a group can run with opts: HTTP/2 (http_version 1 or 2), no proxy,
- * no client certificate; else 0 with the reason in why. */
+ * (a client certificate is presented as libcurl would); else 0 with the
+ * reason in why. */
 int ifm_exec_h2_supported(const ifm_xfer_opts *opts, char *why, size_t whylen);
 
 /* Starts x; done is called once from ifm_exec_run when it finishes (its

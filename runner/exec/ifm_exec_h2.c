@@ -28,11 +28,6 @@ int ifm_exec_h2_supported(const ifm_xfer_opts *o, char *why, size_t whylen) {
                           "proxy, and the target is reached through one");
     return 0;
   }
-  if (o->net && o->net->cert) {
-    snprintf(why, whylen, "single-packet release needs HTTP/2 on a connection of its own, which presents no "
-                          "client certificate, and the target asks for one (tls.cert)");
-    return 0;
-  }
   return 1;
 }
 
@@ -61,6 +56,8 @@ static ifm_h2race *group_race(const ifm_exec *e, const char *url, const ifm_xfer
   ho.tls = o->http_version == 2;
   ho.tls_verify = o->tls_verify;
   ho.ca_file = o->ca_file;
+  ho.cert = o->net ? o->net->cert : NULL;
+  ho.key = o->net ? o->net->key : NULL;
   ho.connect_host = conn;
   ho.connect_port = (unsigned)conn_port;
   ho.connect_timeout_ms = ms < 10000.0 ? ms : 10000.0;

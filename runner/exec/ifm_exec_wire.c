@@ -1,8 +1,9 @@
 /* ifm_exec_wire.c: the executor's transfers that go over a socket of their
  * own (ifm_wire.h) instead of libcurl: a `raw:` step's exact bytes. Where
  * they connect follows the URL and the transfer's connect_to and resolve
- * options as curl reads them; they never go through a proxy, and only to
- * http:// URLs (ifm_xfer_wire_supported says why not). The loop in
+ * options as curl reads them; they never go through a proxy; https:// URLs
+ * get TLS with the transfer's verification, CA file and client certificate
+ * (ifm_xfer_wire_supported says what cannot be done). The loop in
  * ifm_exec.c polls them beside libcurl's sockets. */
 #include <poll.h>
 #include <stdio.h>
@@ -32,9 +33,9 @@ ifm_xfer *ifm_xfer_new_raw(ifm_exchange *req, const char *bytes, size_t len, con
 }
 
 int ifm_xfer_wire_supported(const char *url, const ifm_xfer_opts *o, char *why, size_t whylen) {
-  if (!url || strncasecmp(url, "http://", 7) != 0) {
-    snprintf(why, whylen, "a raw request goes over a plain TCP connection of its own, and the target is "
-                          "not http:// (TLS is not supported for raw requests)");
+  if (!url || (strncasecmp(url, "http://", 7) != 0 && strncasecmp(url, "https://", 8) != 0)) {
+    snprintf(why, whylen, "a raw request goes over a TCP (or TLS) connection of its own, and the target "
+                          "is neither http:// nor https://");
     return 0;
   }
   if (o && o->http_version != 0) {
@@ -156,6 +157,13 @@ int ifm_exec_wire_start(ifm_xfer *x, double now) {
     wo.timeout_s = x->opts.timeout_s > 0 ? x->opts.timeout_s : 10.0;
     wo.head_request = x->ex.method && strcmp(x->ex.method, "HEAD") == 0;
     wo.hold = x->opts.hold ? 1 : 0;        /* the release engine's last byte */
+    if (strncasecmp(x->ex.url, "https://", 8) == 0) {
+      wo.tls_host = host;
+      wo.tls_verify = x->opts.tls_verify;
+      wo.ca_file = x->opts.ca_file;
+      wo.cert = x->opts.net ? x->opts.net->cert : NULL;
+      wo.key = x->opts.net ? x->opts.net->key : NULL;
+    }
     x->wire = ifm_wire_new(&wo, x->raw, x->raw_len, now, err, sizeof err);
   }
   if (x->wire) return 0;

@@ -18,6 +18,7 @@
 #include "ifm_buf.h"
 #include "ifm_exec.h"
 #include "ifm_h2_race_int.h"
+#include "ifm_tls.h"
 
 /* Ends the race: closes the connection and fails every open stream with
  * why, which becomes the race's error when a stream was still open. */
@@ -284,10 +285,15 @@ ifm_h2race *ifm_h2race_new(const ifm_h2race_opts *o) {
   r->host = ifm_strdup(o->host);
   r->connect_host = o->connect_host ? ifm_strdup(o->connect_host) : NULL;
   r->ca_file = o->ca_file ? ifm_strdup(o->ca_file) : NULL;
+  r->cert = o->cert ? ifm_strdup(o->cert) : NULL;
+  r->key = o->key ? ifm_strdup(o->key) : NULL;
   r->o.host = r->host;
   r->o.connect_host = r->connect_host;
   r->o.ca_file = r->ca_file;
-  if (!r->host || (o->connect_host && !r->connect_host) || (o->ca_file && !r->ca_file)) {
+  r->o.cert = r->cert;
+  r->o.key = r->key;
+  if (!r->host || (o->connect_host && !r->connect_host) || (o->ca_file && !r->ca_file) ||
+      (o->cert && !r->cert) || (o->key && !r->key)) {
     ifm_h2race_free(r);
     return NULL;
   }
@@ -311,6 +317,8 @@ void ifm_h2race_free(ifm_h2race *r) {
   free(r->host);
   free(r->connect_host);
   free(r->ca_file);
+  free(r->cert);
+  free(r->key);
   free(r);
 }
 
@@ -343,8 +351,8 @@ int ifm_h2race_fd(const ifm_h2race *r) {
 short ifm_h2race_events(const ifm_h2race *r) {
   switch (r->state) {
   case H2R_CONNECT: return POLLOUT;
-  case H2R_TLS: return r->conn.want_write ? POLLOUT : POLLIN;
-  case H2R_H2: return (short)(POLLIN | (r->out.len || r->rel_off < r->rel.len || r->conn.tls_retry ? POLLOUT : 0));
+  case H2R_TLS: return ifm_tls_wants_write(r->conn.tls) ? POLLOUT : POLLIN;
+  case H2R_H2: return (short)(POLLIN | (r->out.len || r->rel_off < r->rel.len || (r->conn.tls && ifm_tls_write_pending(r->conn.tls)) ? POLLOUT : 0));
   default: return 0;
   }
 }

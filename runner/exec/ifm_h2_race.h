@@ -50,6 +50,7 @@ typedef struct ifm_h2race_opts {
   int tls;                   /* 0: h2c with prior knowledge (RFC 9113 3.3); 1: TLS, ALPN "h2" */
   int tls_verify;            /* 1: verify the chain and the host name */
   const char *ca_file;       /* NULL: the system store */
+  const char *cert, *key;    /* client certificate and key, PEM (key NULL: in cert); NULL: none */
   const char *connect_host;  /* NULL: host; else the address to connect to instead (resolve,
                                 connect_to): a name or a numeric address */
   unsigned connect_port;     /* 0: port */

@@ -16,18 +16,14 @@
 #include "ifm_h2_race.h"
 
 struct addrinfo;
-typedef struct ssl_ctx_st h2r_ssl_ctx;
-typedef struct ssl_st h2r_ssl;
+typedef struct ifm_tls ifm_tls;
 
 /* One connection: the addresses left to try, the socket, TLS over it. */
 typedef struct h2r_conn {
   int fd;                    /* -1: none */
   struct addrinfo *addrs;    /* getaddrinfo's list (owned) */
   struct addrinfo *next;     /* the address to try after the one connecting */
-  h2r_ssl_ctx *ctx;
-  h2r_ssl *ssl;
-  int want_write;            /* the TLS handshake waits to write, not to read */
-  size_t tls_retry;          /* an SSL_write to repeat with this length (OpenSSL wants the same) */
+  ifm_tls *tls;              /* NULL: h2c */
 } h2r_conn;
 
 /* Resolves o's connect address and starts a non-blocking connect to the
@@ -39,8 +35,8 @@ int h2r_conn_connected(h2r_conn *c, char *err, size_t errlen);
 /* Starts TLS on the connected socket: SNI, ALPN "h2", verification as o
  * says. 0 or -1 (err). */
 int h2r_conn_tls_start(h2r_conn *c, const ifm_h2race_opts *o, char *err, size_t errlen);
-/* Advances the handshake: 1 done with "h2" selected, 0 pending (want_write
- * says which way), -1 failed (err). */
+/* Advances the handshake: 1 done with "h2" selected, 0 pending
+ * (ifm_tls_wants_write says which way), -1 failed (err). */
 int h2r_conn_tls_step(h2r_conn *c, char *err, size_t errlen);
 /* Reads: > 0 bytes, 0 end of stream, -1 nothing now, -2 failed (err). */
 ssize_t h2r_conn_read(h2r_conn *c, void *buf, size_t n, char *err, size_t errlen);
@@ -66,7 +62,7 @@ typedef struct h2r_stream {
  * ifm_h2_race_cb.c (nghttp2's callbacks) share. */
 struct ifm_h2race {
   ifm_h2race_opts o;
-  char *host, *connect_host, *ca_file;   /* o's strings, copied */
+  char *host, *connect_host, *ca_file, *cert, *key;   /* o's strings, copied */
   h2r_stream *s;
   size_t n, cap;
   int state;

@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include "ifm_wire.h"
 #include "ifm_h1_parse.h"
+#include "ifm_tls.h"
 
 #define WIRE_READ 16384
 
@@ -33,11 +34,49 @@ struct ifm_wire {
   double t_start, t_release, t_first_byte, t_done, deadline;
   double timeout_s;
   ifm_h1_parser *parser;
+  ifm_tls_opts tls_opts;   /* tls_host set: https (its strings copied here) */
+  char *tls_host, *tls_ca, *tls_cert, *tls_key;
+  ifm_tls *tls;            /* the session, from the end of the TCP connect */
   size_t received;
   char *error;
   int timed_out, closed_unanswered;
   int released;
+  int handshaking;         /* TLS: the handshake is under way */
 };
+
+/* One read or write of the connection: > 0 bytes, 0 end of stream (reads),
+ * -1 nothing now, -2 failed (err). */
+static ssize_t wire_recv(ifm_wire *w, char *buf, size_t n, char *err, size_t errlen) {
+  ssize_t r;
+  if (w->tls) return ifm_tls_read(w->tls, buf, n, err, errlen);
+  do r = recv(w->fd, buf, n, 0); while (r < 0 && errno == EINTR);
+  if (r >= 0) return r;
+  if (errno == EAGAIN || errno == EWOULDBLOCK) return -1;
+  snprintf(err, errlen, "%s", strerror(errno));
+  return -2;
+}
+
+static ssize_t wire_write(ifm_wire *w, const char *buf, size_t n, char *err, size_t errlen) {
+  ssize_t r;
+  if (w->tls) {
+    r = ifm_tls_write(w->tls, buf, n, err, errlen);
+    return r == 0 ? -1 : r < 0 ? -2 : r;
+  }
+  do r = send(w->fd, buf, n, MSG_NOSIGNAL); while (r < 0 && errno == EINTR);
+  if (r >= 0) return r;
+  if (errno == EAGAIN || errno == EWOULDBLOCK) return -1;
+  snprintf(err, errlen, "%s", strerror(errno));
+  return -2;
+}
+
+static void wire_close(ifm_wire *w) {
+  ifm_tls_free(w->tls);
+  w->tls = NULL;
+  if (w->fd >= 0) {
+    close(w->fd);
+    w->fd = -1;
+  }
+}
 
 /* Ends the wire with the error what + detail (detail may be NULL). */
 static void wire_fail(ifm_wire *w, double now, const char *what, const char *detail) {
@@ -48,19 +87,33 @@ static void wire_fail(ifm_wire *w, double now, const char *what, const char *det
   w->error = strdup(msg);
   w->state = IFM_WIRE_FAILED;
   w->t_done = now;
-  if (w->fd >= 0) {
-    close(w->fd);
-    w->fd = -1;
-  }
+  wire_close(w);
 }
 
 static void wire_done(ifm_wire *w, double now) {
   w->state = IFM_WIRE_DONE;
   w->t_done = now;
-  if (w->fd >= 0) {
-    close(w->fd);
-    w->fd = -1;
-  }
+  wire_close(w);
+}
+
+/* o's TLS options, copied (strdup: NULL stays NULL). -1 out of memory. */
+static int wire_tls_copy(ifm_wire *w, const ifm_wire_opts *o) {
+  static const unsigned char alpn[] = {8, 'h', 't', 't', 'p', '/', '1', '.', '1'};
+  if (!o->tls_host) return 0;
+  w->tls_host = strdup(o->tls_host);
+  w->tls_ca = o->ca_file ? strdup(o->ca_file) : NULL;
+  w->tls_cert = o->cert ? strdup(o->cert) : NULL;
+  w->tls_key = o->key ? strdup(o->key) : NULL;
+  if (!w->tls_host || (o->ca_file && !w->tls_ca) || (o->cert && !w->tls_cert) || (o->key && !w->tls_key))
+    return -1;
+  w->tls_opts.host = w->tls_host;
+  w->tls_opts.verify = o->tls_verify;
+  w->tls_opts.ca_file = w->tls_ca;
+  w->tls_opts.cert = w->tls_cert;
+  w->tls_opts.key = w->tls_key;
+  w->tls_opts.alpn = alpn;        /* a server that would pick h2 keeps to HTTP/1.1 */
+  w->tls_opts.alpn_len = sizeof alpn;
+  return 0;
 }
 
 /* A numeric address, else the resolver's first answer. */
@@ -114,7 +167,8 @@ ifm_wire *ifm_wire_new(const ifm_wire_opts *o, const char *bytes, size_t len, do
   w->deadline = now + o->timeout_s * 1000.0;
   w->hold = o->hold < len ? o->hold : 0;
   w->len = len;
-  if (!(w->bytes = malloc(len ? len : 1)) || !(w->parser = ifm_h1_parse_new(o->head_request, NULL))) {
+  if (!(w->bytes = malloc(len ? len : 1)) || !(w->parser = ifm_h1_parse_new(o->head_request, NULL)) ||
+      wire_tls_copy(w, o) != 0) {
     snprintf(err, errlen, "out of memory");
     ifm_wire_free(w);
     return NULL;
@@ -130,7 +184,11 @@ ifm_wire *ifm_wire_new(const ifm_wire_opts *o, const char *bytes, size_t len, do
 
 void ifm_wire_free(ifm_wire *w) {
   if (!w) return;
-  if (w->fd >= 0) close(w->fd);
+  wire_close(w);
+  free(w->tls_host);
+  free(w->tls_ca);
+  free(w->tls_cert);
+  free(w->tls_key);
   ifm_h1_parse_free(w->parser);
   free(w->bytes);
   free(w->error);
@@ -142,6 +200,9 @@ double ifm_wire_deadline(const ifm_wire *w) { return w->deadline; }
 ifm_wire_state ifm_wire_state_of(const ifm_wire *w) { return w->state; }
 
 short ifm_wire_events(const ifm_wire *w) {
+  if (w->handshaking)
+    return ifm_tls_wants_write(w->tls) ? POLLOUT : POLLIN;
+  if (w->tls && ifm_tls_write_pending(w->tls)) return POLLOUT | POLLIN;
   switch (w->state) {
     case IFM_WIRE_CONNECTING:
     case IFM_WIRE_SENDING: return POLLOUT | POLLIN;
@@ -153,15 +214,14 @@ short ifm_wire_events(const ifm_wire *w) {
 
 /* What the server sent so far; 1 when the wire ended (done or failed). */
 static int wire_read(ifm_wire *w, double now) {
-  char buf[WIRE_READ];
+  char buf[WIRE_READ], err[256];
   for (;;) {
-    ssize_t n = recv(w->fd, buf, sizeof buf, 0);
+    ssize_t n = wire_recv(w, buf, sizeof buf, err, sizeof err);
     ifm_h1_state st;
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return 0;
+    if (n == -1) return 0;
     if (n <= 0) {
       if (n < 0 && w->received == 0) {
-        wire_fail(w, now, "the connection failed before any answer: ", strerror(errno));
+        wire_fail(w, now, "the connection failed before any answer: ", err);
         return 1;
       }
       if (w->received == 0) {
@@ -190,17 +250,16 @@ static int wire_read(ifm_wire *w, double now) {
 
 /* Sends up to limit (all but the held bytes, or all); 1 when the wire ended. */
 static int wire_send(ifm_wire *w, size_t limit, double now) {
+  char err[256];
   while (w->sent < limit) {
-    ssize_t n = send(w->fd, w->bytes + w->sent, limit - w->sent, MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return 0;
+    ssize_t n = wire_write(w, w->bytes + w->sent, limit - w->sent, err, sizeof err);
+    if (n == -1) return 0;
     if (n < 0) {
       /* the server may have answered and closed before taking it all (an early
        * 400 or 413): what it said is the answer */
-      int e = errno;
       w->state = IFM_WIRE_RECEIVING;
       if (wire_read(w, now)) return 1;
-      wire_fail(w, now, "sending the request failed: ", strerror(e));
+      wire_fail(w, now, "sending the request failed: ", err);
       return 1;
     }
     w->sent += (size_t)n;
@@ -227,6 +286,21 @@ ifm_wire_state ifm_wire_step(ifm_wire *w, double now) {
       return w->state;
     }
     w->state = IFM_WIRE_SENDING;
+    if (w->tls_host) {
+      char err[256];
+      if (!(w->tls = ifm_tls_new(w->fd, &w->tls_opts, err, sizeof err))) {
+        wire_fail(w, now, err, NULL);
+        return w->state;
+      }
+      w->handshaking = 1;
+    }
+  }
+  if (w->handshaking) {
+    char err[256];
+    int rc = ifm_tls_handshake(w->tls, err, sizeof err);
+    if (rc < 0) wire_fail(w, now, err, NULL);
+    if (rc <= 0) return w->state;
+    w->handshaking = 0;
   }
   if (w->state == IFM_WIRE_SENDING) {
     size_t limit = w->released ? w->len : w->len - w->hold;

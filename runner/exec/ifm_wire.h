@@ -18,7 +18,9 @@
  * closed_unanswered set (a `raw:` step may count that as a refusal).
  * The response is read by ifm_h1_parse.
  *
- * Plain TCP only (http://); TCP_NODELAY, so each send() is its own segment.
+ * TCP_NODELAY, so each send() is its own segment. Over TLS (https://,
+ * ifm_tls.h, ALPN "http/1.1") when tls_host is set: the handshake follows
+ * the connect, and each send is one SSL_write.
  */
 #ifndef IFM_WIRE_H
 #define IFM_WIRE_H
@@ -43,6 +45,10 @@ typedef struct ifm_wire_opts {
   double timeout_s;       /* the whole exchange, from ifm_wire_new (> 0) */
   size_t hold;            /* bytes at the end of the request held until ifm_wire_release */
   int head_request;       /* the request is HEAD: its answer has no body */
+  const char *tls_host;   /* NULL: plain TCP; else TLS, with this name for SNI and verification */
+  int tls_verify;         /* 1: verify the chain and the name */
+  const char *ca_file;    /* NULL: the system store */
+  const char *cert, *key; /* client certificate and key, PEM (key NULL: in cert) */
 } ifm_wire_opts;
 
 /* Starts connecting (the bytes are copied). NULL with err set when the
