@@ -10,21 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
+#include "ifm_exec.h"       /* ifm_now_ms (ifm_exec_clock.c) */
 #include "ifm_wire.h"
 #include "ifm_h1_parse.h"
 #include "ifm_tls.h"
 
 #define WIRE_READ 16384
-
-/* The monotonic clock in ms, as ifm_now_ms (which this file does not call:
- * the executor calls it, not the other way round). */
-static double wire_clock(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 struct ifm_wire {
   int fd;
@@ -317,7 +309,7 @@ ifm_wire_state ifm_wire_release(ifm_wire *w, double now) {
   w->released = 1;
   w->state = IFM_WIRE_RECEIVING;
   if (wire_send(w, w->len, now)) return w->state;   /* ended: an answer came first, or a failure */
-  w->t_release = wire_clock();             /* the moment the last bytes went to the kernel */
+  w->t_release = ifm_now_ms();             /* the moment the last bytes went to the kernel */
   if (w->sent < w->len) w->state = IFM_WIRE_SENDING;   /* rare: a full send buffer */
   return w->state;
 }
