@@ -328,10 +328,11 @@ void ifm_exec_limit_connections(ifm_exec *e, unsigned n) {
   if (n) curl_multi_setopt(e->multi, CURLMOPT_MAXCONNECTS, 1L);
 }
 
-/* An own-socket transfer: connected now, polled by the loop. A wire that
- * cannot even start (no such host) still ends through the loop, with its
- * error, as a libcurl transfer would. */
-static ifm_err exec_add_wire(ifm_exec *e, ifm_xfer *x, ifm_xfer_done_cb done, void *ctx) {
+/* Joins x to the loop's active list: a libcurl transfer (x->easy) goes to
+ * the multi handle; an own-socket one connects now and is polled by the
+ * loop (a wire that cannot even start, no such host, still ends through the
+ * loop with its error, as a libcurl transfer would). */
+static ifm_err exec_activate(ifm_exec *e, ifm_xfer *x, ifm_xfer_done_cb done, void *ctx) {
   ifm_xfer **a = ifm_xrealloc_array(e->active, &e->cap_active, e->n_active + 1, sizeof *a);
   if (!a) return IFM_ERR_NOMEM;
   e->active = a;
@@ -339,7 +340,11 @@ static ifm_err exec_add_wire(ifm_exec *e, ifm_xfer *x, ifm_xfer_done_cb done, vo
   x->done = done;
   x->ctx = ctx;
   x->ex.t_start = ifm_now_ms();
-  ifm_exec_wire_start(x, x->ex.t_start);
+  if (x->easy) {
+    if (curl_multi_add_handle(e->multi, x->easy) != CURLM_OK) return IFM_ERR_TRANSPORT;
+  } else {
+    ifm_exec_wire_start(x, x->ex.t_start);
+  }
   e->added = 1;
   x->slot = e->n_active;
   e->active[e->n_active++] = x;
@@ -347,26 +352,14 @@ static ifm_err exec_add_wire(ifm_exec *e, ifm_xfer *x, ifm_xfer_done_cb done, vo
 }
 
 ifm_err ifm_exec_add(ifm_exec *e, ifm_xfer *x, ifm_xfer_done_cb done, void *ctx) {
-  ifm_xfer **a;
-  if (x->raw) return exec_add_wire(e, x, done, ctx);
+  if (x->raw) return exec_activate(e, x, done, ctx);
   if (x->opts.own_socket) {
     if (ifm_exec_wire_serialize(x) != 0) return IFM_ERR_NOMEM;
-    return exec_add_wire(e, x, done, ctx);
+    return exec_activate(e, x, done, ctx);
   }
   if (!x->easy) x->easy = e->n_pool ? e->pool[--e->n_pool] : curl_easy_init();
   if (!x->easy || xfer_setup(x) != 0) return IFM_ERR_NOMEM;
-  a = ifm_xrealloc_array(e->active, &e->cap_active, e->n_active + 1, sizeof *a);
-  if (!a) return IFM_ERR_NOMEM;
-  e->active = a;
-  x->exec = e;
-  x->done = done;
-  x->ctx = ctx;
-  x->ex.t_start = ifm_now_ms();
-  if (curl_multi_add_handle(e->multi, x->easy) != CURLM_OK) return IFM_ERR_TRANSPORT;
-  e->added = 1;
-  x->slot = e->n_active;
-  e->active[e->n_active++] = x;
-  return IFM_OK;
+  return exec_activate(e, x, done, ctx);
 }
 
 /* Moves the bodies into the exchange record: whole, with their hashes. A

@@ -51,16 +51,15 @@ ifm_err ifm_case_follow_location(const ifm_run_opts *o, ifm_scope *scope, const 
   return rc;
 }
 
-/* A raw step: its exact bytes over a connection of its own (the
- * executor's, not libcurl's). A target the connection cannot reach that way
- * (https, a proxy) cannot show what the case tests. */
-static ifm_err case_send_raw(ifm_case_run *cr, const ifm_request_spec *spec, ifm_xfer_done_cb done, void *ctx,
-                             char *err, size_t errlen) {
+/* A raw step's transfer: its exact bytes over a connection of its own
+ * (the executor's, not libcurl's). A target the connection cannot reach
+ * that way (a proxy, HTTP/2) cannot show what the case tests: UNDECIDED. */
+static ifm_err case_prepare_raw(ifm_case_run *cr, const ifm_request_spec *spec, ifm_xfer **out, char *err,
+                                size_t errlen) {
   const ifm_run_opts *o = cr->env->o;
   ifm_exchange req;
   ifm_xfer_opts xo;
   ifm_buf bytes = IFM_BUF_INIT;
-  ifm_xfer *x;
   ifm_err rc;
   ifm_case_xfer_opts(o, 0, NULL, &xo);
   if (!ifm_xfer_wire_supported(o->base_url, &xo, err, errlen)) return IFM_ERR_UNDECIDED;
@@ -69,17 +68,12 @@ static ifm_err case_send_raw(ifm_case_run *cr, const ifm_request_spec *spec, ifm
     ifm_buf_clear(&bytes);          /* a refused plan leaves its buffer empty, not freed */
     return rc;
   }
-  x = ifm_xfer_new_raw(&req, bytes.p ? bytes.p : "", bytes.len, &xo);
+  *out = ifm_xfer_new_raw(&req, bytes.p ? bytes.p : "", bytes.len, &xo);
   ifm_buf_clear(&bytes);
-  if (!x) {
+  if (!*out) {
     ifm_exchange_clear(&req);
     snprintf(err, errlen, "out of memory");
     return IFM_ERR_NOMEM;
-  }
-  if (ifm_exec_add(cr->env->exec, x, done, ctx) != 0) {
-    ifm_xfer_free(x);
-    snprintf(err, errlen, "could not start the transfer");
-    return IFM_ERR_TRANSPORT;
   }
   return IFM_OK;
 }
@@ -111,10 +105,9 @@ ifm_err ifm_case_prepare(ifm_case_run *cr, const ifm_request_spec *spec, int cli
 
 ifm_err ifm_case_send(ifm_case_run *cr, const ifm_request_spec *spec, int client, ifm_hold_group *hold,
                       unsigned flags, ifm_xfer_done_cb done, void *ctx, char *err, size_t errlen) {
-  ifm_xfer *x;
-  ifm_err rc;
-  if (spec->raw) return case_send_raw(cr, spec, done, ctx, err, errlen);
-  rc = ifm_case_prepare(cr, spec, client, hold, flags, &x, err, errlen);
+  ifm_xfer *x = NULL;
+  ifm_err rc = spec->raw ? case_prepare_raw(cr, spec, &x, err, errlen)
+                         : ifm_case_prepare(cr, spec, client, hold, flags, &x, err, errlen);
   if (rc != IFM_OK) return rc;
   if (ifm_exec_add(cr->env->exec, x, done, ctx) != 0) {
     ifm_xfer_free(x);
