@@ -25,7 +25,8 @@ def one(path, rounds):
     m = re.search(r"violated in (\d+) of (\d+) rounds; first, round (\d+)", msg)
     if m:
         x, n, r = (int(g) for g in m.groups())
-        t = max((e["timings"]["done"] for e in res["exchanges"] if e["round"] == r - 1), default=0.0)
+        # `round` in the report is 1-based, as in the message (reports/README.md)
+        t = max((e["timings"]["done"] for e in res["exchanges"] if e["round"] == r), default=0.0)
         return x, n, r, t
     if res["verdict"] == "PASS":
         return 0, rounds, 0, rep["duration_ms"]
