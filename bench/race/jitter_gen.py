@@ -8,6 +8,8 @@ IM-RACE-ONE-WINNER shape of bench/race/gen.py (whose case template it uses).
   spread.yaml   for k = 1..PAIRS, for each client count, for each release:
                 BENCH-JS-C<n>-<RELEASE>-k with ROUNDS/PAIRS rounds; run with -j 1
                 so that every release sees the same background load, in turn.
+  spread-<k>.yaml   pair k of spread.yaml alone (for runs that alternate
+                between two targets, HTTP/1.1 and h2c, pair by pair).
   detect-c<n>-<release>.yaml   n clients, at most MAX_ROUNDS rounds,
                 stop_on_violation: true.
 """
@@ -29,9 +31,10 @@ def main():
     per = max(1, rounds // pairs)
     sp = []
     for k in range(1, pairs + 1):
-        for n in clients:
-            for rel in releases:
-                sp.append(case("BENCH-JS-C%s-%s-%d" % (n, tag(rel), k), int(n), rel, per))
+        pk = [case("BENCH-JS-C%s-%s-%d" % (n, tag(rel), k), int(n), rel, per)
+              for n in clients for rel in releases]
+        write(os.path.join(out, "spread-%d.yaml" % k), pk)
+        sp += pk
     write(os.path.join(out, "spread.yaml"), sp)
     for n in clients:
         for rel in releases:

@@ -15,6 +15,18 @@ import sys
 from collections import defaultdict
 
 
+ENV_ORDER = ["loopback", "loopback-nginx", "jitter", "jitter-nginx"]
+
+
+def env_key(env):
+    return ENV_ORDER.index(env) if env in ENV_ORDER else len(ENV_ORDER)
+
+
+def absent(env, rel):
+    """The cell of a release that did not run in env."""
+    return "n/a (HTTP/1.1)" if rel == "single-packet" and not env.endswith("-nginx") else "not run"
+
+
 def fmt(v):
     return "-" if v is None else ("{:,.0f}".format(v) if v >= 100 else "%.1f" % v)
 
@@ -37,13 +49,13 @@ def spread(path, releases):
         head += ["none / %s" % r for r in others]
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
-    for (env, c) in sorted(rows, key=lambda k: (k[0] != "loopback", k[1])):
+    for (env, c) in sorted(rows, key=lambda k: (env_key(k[0]), k[0], k[1])):
         d = rows[(env, c)]
         cells = [env, str(c)]
         for rel in releases:
             runs = d.get(rel, {})
             if not runs:
-                cells += ["not run", "-"]
+                cells += [absent(env, rel), "-"]
                 continue
             cells.append(fmt(statistics.median(v[0] for v in runs.values())))
             cells.append(fmt(statistics.median(v[1] for v in runs.values())))
@@ -68,9 +80,10 @@ def detect(path, releases):
     head = ["environment", "window us", "clients"] + releases
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
-    for key in sorted(rows, key=lambda k: (k[0] != "loopback", k[1], k[2])):
+    for key in sorted(rows, key=lambda k: (env_key(k[0]), k[0], k[1], k[2])):
         env, w, c = key
-        print("| " + " | ".join([env, str(w), str(c)] + [rows[key].get(r, "not run") for r in releases]) + " |")
+        print("| " + " | ".join([env, str(w), str(c)] + [rows[key].get(r, absent(env, r)) for r in releases])
+              + " |")
 
 
 if __name__ == "__main__":
