@@ -33,7 +33,8 @@
 # PROXY_NICE (-10 as root, else 0: the proxy is the network, not one more
 # process starved of CPU), NGINX (1 when RELEASES holds single-packet: also run
 # the E-nginx environments), NGX_MODE (keepalive-unbuffered; keepalive, plain:
-# see lib_nginx), NGX_NICE (0), TRACE_NGINX. Outputs in bench/out/race_jitter/;
+# see lib_nginx), NGX_NICE (0), TRACE_NGINX, DIRECT (1; 0 skips the plain
+# environments, e.g. to repeat only the nginx ones). Outputs in bench/out/race_jitter/;
 # about 5 minutes with the defaults on a 2-core VM, twice that with nginx.
 set -euo pipefail
 
@@ -65,6 +66,7 @@ if [ -z "${PROXY_NICE+x}" ]; then
 fi
 case " $RELEASES " in *" single-packet "*) NGINX=${NGINX:-1} ;; *) NGINX=${NGINX:-0} ;; esac
 NGX_MODE=${NGX_MODE:-keepalive-unbuffered}
+DIRECT=${DIRECT:-1}        # 0: only the E-nginx environments
 if [ -z "${TRACE_NGINX:-}" ]; then
   TRACE_NGINX=0
   [ "$NGINX" = 1 ] && command -v perf >/dev/null && TRACE_NGINX=1
@@ -107,7 +109,7 @@ H2ARGS=(--target "$OUT/reference-h2c.yaml")
 
 ALLENVS=""
 for env in $ENVS; do
-  [ -n "$H1" ] && ALLENVS="$ALLENVS $env"
+  [ -n "$H1" ] && [ "$DIRECT" = 1 ] && ALLENVS="$ALLENVS $env"
   [ "$NGINX" = 1 ] && ALLENVS="$ALLENVS $env-nginx"
 done
 
@@ -147,6 +149,7 @@ say "# bench/race_jitter.sh results"
 say ""
 say "$(date -u +%Y-%m-%dT%H:%MZ), nproc $(nproc), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'),"
 say "load average before: $(cut -d' ' -f1-3 /proc/loadavg); $("$IFM" --version 2>/dev/null | head -1 | cut -d' ' -f1-2)"
+say "bench scripts at $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo "(no git)")"
 say "binary: $IFM; $("$PY" --version 2>&1); proxy delay $DELAY per chunk and direction, seed $SEED, nice $PROXY_NICE"
 say "releases: $RELEASES; clients: $CLIENTS; environments:$ALLENVS"
 if [ "$NGINX" = 1 ]; then
@@ -164,6 +167,7 @@ for c in $CLIENTS; do
   for rel in $RELEASES; do groups+=("BENCH-JS-C$c-$(tag "$rel")-=$c/$rel"); done
 done
 : >"$OUT/spread.tsv"
+: >"$OUT/load.txt"
 for r in $(seq "$RUNS"); do
   for env in $ALLENVS; do
     log=$OUT/arrivals/spread-$env-$r.log
@@ -234,6 +238,9 @@ for env in $ALLENVS; do
       done
       unset files
     done
+    if ! kill -0 "$SRV_PID" 2>/dev/null; then
+      say "detection $env, window $w us: the server had exited before the end of the session (serve.err)"
+    fi
     echo "detect $env w$w: $(awk -v a="$t" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}') s" >&2
     lib_stop
   done

@@ -37,7 +37,16 @@ LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SRV_PID='' SRV_URL='' PX_PID='' PX_URL='' PX_PIDS='' NGX_PID='' NGX_H1_URL='' NGX_H2_URL=''
 
 lib_stop() {
-  local p
+  local p rc
+  # A server gone before its time makes every later run of the session an
+  # ERROR (nginx answers 502): say so, with its exit status.
+  if [ -n "$SRV_PID" ] && ! kill -0 "$SRV_PID" 2>/dev/null; then
+    rc=0
+    wait "$SRV_PID" 2>/dev/null || rc=$?
+    echo "race: $(date -u +%H:%M:%S) ifmatch serve (pid $SRV_PID) had exited before lib_stop, status $rc" |
+      tee -a "$OUT/serve.err" >&2
+    SRV_PID=''
+  fi
   # shellcheck disable=SC2086  # a list of pids
   for p in $PX_PIDS $NGX_PID $SRV_PID; do
     if kill -0 "$p" 2>/dev/null; then
@@ -142,7 +151,7 @@ lib_nginx() {
     h1=$(_lib_free_port) h2=$(_lib_free_port)
     [ "$h1" != "$h2" ] || continue
     _lib_nginx_conf "$mode" "$hp" "$h1" "$h2" >"$d/nginx.conf"
-    : >"$d/error.log"
+    echo "## $(date -u +%H:%M:%S) h1 $h1, h2c $h2 -> $hp" >>"$d/error.log"
     nice -n "${NGX_NICE:-0}" /usr/sbin/nginx -c "$d/nginx.conf" -e "$d/error.log" >>"$d/out.log" 2>&1 &
     NGX_PID=$!
     for _ in $(seq 100); do
