@@ -8,6 +8,8 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/ifm-test.XXXXXX")
 _n=0
 _failed=0
 _pids=()
+# shellcheck source=nginx_conf.sh
+source "$(dirname "${BASH_SOURCE[0]}")/nginx_conf.sh"
 
 _cleanup() {
   local p
@@ -143,22 +145,8 @@ _launch_h2_nginx() {
   # below the ephemeral range (32768-), where the proxied connections take theirs
   for ((i = 1; i < ${#_H2_BLOCKS[@]}; i++)); do H2_PORTS+=($((20000 + RANDOM % 12000))); done
   {
-    cat <<NGX
-daemon off;
-master_process off;
-worker_processes 1;
-pid $d/nginx.pid;
-error_log $d/error.log warn;
-events { worker_connections 512; }
-http {
-  access_log off;
-  client_body_temp_path $d/body;
-  proxy_temp_path $d/proxy;
-  fastcgi_temp_path $d/fastcgi;
-  uwsgi_temp_path $d/uwsgi;
-  scgi_temp_path $d/scgi;
-  proxy_http_version 1.1;
-NGX
+    nginx_conf_head "$d"
+    echo "  proxy_http_version 1.1;"
     for ((i = 0; i < ${#_H2_BLOCKS[@]}; i++)); do
       read -r -a spec <<<"${_H2_BLOCKS[$i]}"
       up=${spec[0]} port=${H2_PORTS[$i]}

@@ -160,20 +160,8 @@ if command -v openssl >/dev/null && [ -x /usr/sbin/nginx ]; then
     cat "$C/client.pem" "$C/client.key" >"$C/client-both.pem"
   } >"$C/openssl.log" 2>&1 || echo "# openssl failed: $(cat "$C/openssl.log")"
   _launch_mtls() {
-    cat >"$C/ngx/nginx.conf" <<EOF
-daemon off;
-master_process off;
-worker_processes 1;
-pid $C/ngx/nginx.pid;
-error_log $C/ngx/error.log warn;
-events { worker_connections 512; }
-http {
-  access_log off;
-  client_body_temp_path $C/ngx/body;
-  proxy_temp_path $C/ngx/proxy;
-  fastcgi_temp_path $C/ngx/fastcgi;
-  uwsgi_temp_path $C/ngx/uwsgi;
-  scgi_temp_path $C/ngx/scgi;
+    nginx_conf_head "$C/ngx" >"$C/ngx/nginx.conf"
+    cat >>"$C/ngx/nginx.conf" <<EOF
   server {
     listen 127.0.0.1:$1 ssl;
     ssl_certificate $C/server.pem;

@@ -100,26 +100,17 @@ lib_proxy() {
   exit 3
 }
 
+# shellcheck source=../../tests/nginx_conf.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../tests/nginx_conf.sh"
+
 _lib_free_port() {
   "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
 _lib_nginx_conf() {   # MODE UPSTREAM H1PORT H2PORT
   local d=$OUT/nginx
+  nginx_conf_head "$d" 1024
   cat <<NGX
-daemon off;
-master_process off;
-worker_processes 1;
-pid $d/nginx.pid;
-error_log $d/error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $d/body;
-  proxy_temp_path $d/proxy;
-  fastcgi_temp_path $d/fastcgi;
-  uwsgi_temp_path $d/uwsgi;
-  scgi_temp_path $d/scgi;
   http2_max_concurrent_streams ${NGX_STREAMS:-128};
   keepalive_requests 100000;
   proxy_http_version 1.1;
