@@ -79,8 +79,9 @@ int ifm_exec_wire_start(ifm_xfer *x, double now);
 size_t ifm_exec_wire_fds(const ifm_exec *e, struct curl_waitfd *fds, size_t cap, double *next);
 /* Writes x's request (method, URL, fields, body) as HTTP/1.1 bytes into
  * x->raw: the request line with the URL's path and query, Host, the fields
- * as given, Content-Length when there is a body (or the method sends one),
- * the body. 0, or -1 out of memory. */
+ * as given, Basic credentials from the URL's userinfo when no field is
+ * Authorization (as libcurl sends them), Content-Length when there is a
+ * body (or the method sends one), the body. 0, or -1 out of memory. */
 int ifm_exec_wire_serialize(ifm_xfer *x);
 /* Moves x->wire's answer into x->ex, with the hashes the checker reads. */
 void ifm_exec_wire_seal(ifm_xfer *x);

@@ -12,6 +12,7 @@
 #include <strings.h>
 #include "ifm_exec_int.h"
 #include "ifm_model.h"
+#include "ifm_secrets.h"
 
 ifm_xfer *ifm_xfer_new_raw(ifm_exchange *req, const char *bytes, size_t len, const ifm_xfer_opts *opts) {
   ifm_xfer *x = calloc(1, sizeof *x);
@@ -188,12 +189,31 @@ size_t ifm_exec_wire_fds(const ifm_exec *e, struct curl_waitfd *fds, size_t cap,
   return n;
 }
 
+/* The Basic credentials libcurl sends for a URL's userinfo (nothing when
+ * it has none), as a field line. 0, or -1 out of memory. */
+static int wire_basic(CURLU *u, ifm_buf *b) {
+  char *user = NULL, *pass = NULL, *field = NULL;
+  ifm_buf ui = IFM_BUF_INIT;
+  int rc = 0;
+  if (curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK && user) {
+    curl_url_get(u, CURLUPART_PASSWORD, &pass, 0);
+    rc = ifm_buf_printf(&ui, "%s:%s", user, pass ? pass : "") != 0 ||
+         !(field = ifm_secrets_basic(ui.p, ui.len)) || ifm_buf_printf(b, "Authorization: %s\r\n", field) != 0
+             ? -1 : 0;
+  }
+  free(field);
+  ifm_buf_clear(&ui);
+  curl_free(user);
+  curl_free(pass);
+  return rc;
+}
+
 int ifm_exec_wire_serialize(ifm_xfer *x) {
   CURLU *u = curl_url();
   char *host = NULL, *port = NULL, *path = NULL, *query = NULL;
   ifm_buf b = IFM_BUF_INIT;
   size_t i;
-  int rc = -1, has_body = x->has_body && strcmp(x->ex.method, "HEAD") != 0;
+  int rc = -1, has_auth = 0, has_body = x->has_body && strcmp(x->ex.method, "HEAD") != 0;
   if (!u || curl_url_set(u, CURLUPART_URL, x->ex.url, 0) != CURLUE_OK ||
       curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK || curl_url_get(u, CURLUPART_PATH, &path, 0) != CURLUE_OK)
     goto out;
@@ -208,7 +228,9 @@ int ifm_exec_wire_serialize(ifm_xfer *x) {
     if (ifm_buf_puts(&b, f->name) || ifm_buf_puts(&b, ": ") || ifm_buf_append(&b, f->value, f->value_len) ||
         ifm_buf_puts(&b, "\r\n"))
       goto out;
+    if (strcasecmp(f->name, "Authorization") == 0) has_auth = 1;
   }
+  if (!has_auth && wire_basic(u, &b) != 0) goto out;
   if (has_body || strcmp(x->ex.method, "PUT") == 0 || strcmp(x->ex.method, "POST") == 0 ||
       strcmp(x->ex.method, "PATCH") == 0)
     if (ifm_buf_printf(&b, "Content-Length: %zu\r\n", has_body ? x->body.len : (size_t)0)) goto out;

@@ -141,6 +141,10 @@ char *ifm_case_fmt_step(const ifm_case_run *cr, const char *what, const char *de
  * a precondition that holds on a missing (an existing) resource. */
 #define IFM_SEND_INM_STAR 2u
 #define IFM_SEND_IM_STAR 4u
+/* With a hold group: the executor's own HTTP/1.1 connection releases the
+ * held last byte (ifm_xfer_opts.own_socket), where it can reach the target
+ * (ifm_xfer_wire_supported); libcurl's release otherwise. */
+#define IFM_SEND_OWN_RELEASE 8u
 ifm_err ifm_case_send(ifm_case_run *cr, const ifm_request_spec *spec, int client, ifm_hold_group *hold,
                       unsigned flags, ifm_xfer_done_cb done, void *ctx, char *err, size_t errlen);
 /* Plans the (not raw) request of spec as ifm_case_send does and makes its

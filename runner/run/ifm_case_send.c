@@ -95,6 +95,10 @@ ifm_err ifm_case_prepare(ifm_case_run *cr, const ifm_request_spec *spec, int cli
     return IFM_ERR_NOMEM;
   }
   ifm_case_xfer_opts(o, hold != NULL || client >= 0, hold, &xo);
+  if (hold && (flags & IFM_SEND_OWN_RELEASE)) {
+    char why[256];
+    xo.own_socket = ifm_xfer_wire_supported(req.url, &xo, why, sizeof why);
+  }
   if (!(*out = ifm_xfer_new_exchange(&req, &xo))) {
     ifm_exchange_clear(&req);
     snprintf(err, errlen, "out of memory");

@@ -107,7 +107,8 @@ static unsigned par_clients(const ifm_case_run *cr) {
 }
 
 /* The release the step gets: `auto` is single-packet where the target
- * speaks HTTP/2 and a group can reach it, else last-byte. */
+ * speaks HTTP/2 and a group can reach it, else last-byte (by the executor's
+ * own connections where they reach the target: par_send_flags). */
 static ifm_release par_release(const ifm_case_run *cr) {
   ifm_release r = cur_par(cr)->release;
   ifm_xfer_opts xo;
@@ -115,6 +116,13 @@ static ifm_release par_release(const ifm_case_run *cr) {
   if (r != IFM_RELEASE_AUTO) return r;
   ifm_case_xfer_opts(cr->env->o, 1, NULL, &xo);
   return ifm_exec_h2_supported(&xo, why, sizeof why) ? IFM_RELEASE_SINGLE_PACKET : IFM_RELEASE_LAST_BYTE;
+}
+
+/* `auto` that came to last-byte releases by one send() per connection of
+ * the executor's own, back to back: about 3 us per client on the wire on
+ * loopback, against libcurl's 8-10 (bench/README.md, "One pass"). */
+static unsigned par_send_flags(const ifm_case_run *cr) {
+  return cur_par(cr)->release == IFM_RELEASE_AUTO ? IFM_SEND_OWN_RELEASE : 0;
 }
 
 static void par_skip(ifm_case_run *cr, const char *why) {
@@ -197,7 +205,8 @@ static void par_launch(ifm_case_run *cr) {
   err[0] = '\0';
   for (i = 0; i < par_clients(cr); i++) {
     int rc = ifm_case_send(cr, &p->ops[i % p->n_ops], (int)i,
-                           par_release(cr) == IFM_RELEASE_LAST_BYTE ? &ps->hold : NULL, 0, client_cb, &ps->pc[i],
+                           par_release(cr) == IFM_RELEASE_LAST_BYTE ? &ps->hold : NULL, par_send_flags(cr),
+                           client_cb, &ps->pc[i],
                            err, sizeof err);
     if (rc == IFM_ERR_UNDECIDED && added == 0) {   /* the server did not send what the race needs */
       par_skip(cr, err);
