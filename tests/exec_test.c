@@ -13,10 +13,10 @@
  * (13.1.1). Every wait is bounded by the transfers' own timeouts. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <pthread.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "exec_fixture.h"
 #include "ifm_exec.h"
 #include "ifm_model.h"
 #include "ifm_server.h"
@@ -25,45 +25,10 @@
 static ifm_server *srv;
 static char base[64];
 
-/* What a done callback keeps: the exchange, moved out of the transfer. */
-typedef struct done_box {
-  ifm_exchange ex;
-  int calls;
-} done_box;
-
-static void keep_cb(ifm_xfer *x, void *ctx) {
-  done_box *b = ctx;
-  b->calls++;
-  ifm_xfer_take_exchange(x, &b->ex);
-}
-
-static ifm_xfer_opts opts(double timeout_s) {
-  ifm_xfer_opts o;
-  memset(&o, 0, sizeof o);
-  o.timeout_s = timeout_s;
-  o.tls_verify = 1;
-  return o;
-}
-
 static char *url(const char *path) {
   static char u[256];
   snprintf(u, sizeof u, "%s%s", base, path);
   return u;
-}
-
-/* One transfer, run to its end; the result in *b (cleared first). */
-static int run_one(ifm_xfer *x, done_box *b) {
-  ifm_exec *e = ifm_exec_new();
-  int rc;
-  memset(b, 0, sizeof *b);
-  if (!e || !x) return -1;
-  if (ifm_exec_add(e, x, keep_cb, b) != 0) {
-    ifm_exec_free(e);
-    return -1;
-  }
-  rc = ifm_exec_run(e, NULL, 0);
-  ifm_exec_free(e);
-  return rc;
 }
 
 static void test_start_server(void) {
@@ -641,75 +606,6 @@ static void test_own_socket_hold_group(void) {
   ASSERT_EQ(stale, N - 1);
 }
 
-/* A listener of the test's own: takes one connection, keeps the request's
- * head, answers 200 with no body. */
-typedef struct capture {
-  int lfd;
-  char head[4096];
-  size_t len;
-} capture;
-
-static void *capture_cb(void *arg) {
-  capture *c = arg;
-  int fd = accept(c->lfd, NULL, NULL);
-  if (fd < 0) return NULL;
-  while (c->len < sizeof c->head - 1 && !strstr(c->head, "\r\n\r\n")) {
-    ssize_t r = recv(fd, c->head + c->len, sizeof c->head - 1 - c->len, 0);
-    if (r <= 0) break;
-    c->len += (size_t)r;
-    c->head[c->len] = '\0';
-  }
-  send(fd, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", 38, MSG_NOSIGNAL);
-  close(fd);
-  return NULL;
-}
-
-/* One own-socket GET to userinfo@127.0.0.1:port/x (with an Authorization
- * field of its own when auth is set); the head the listener got in *c. */
-static int own_get(capture *c, const char *userinfo, const char *auth) {
-  struct sockaddr_in a;
-  socklen_t al = sizeof a;
-  pthread_t th;
-  char u[256];
-  done_box b;
-  ifm_xfer_opts o = opts(10);
-  ifm_xfer *x;
-  int rc;
-  memset(c, 0, sizeof *c);
-  memset(&a, 0, sizeof a);
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  c->lfd = socket(AF_INET, SOCK_STREAM, 0);
-  if (bind(c->lfd, (struct sockaddr *)&a, sizeof a) || listen(c->lfd, 1) ||
-      getsockname(c->lfd, (struct sockaddr *)&a, &al))
-    return -1;
-  pthread_create(&th, NULL, capture_cb, c);
-  snprintf(u, sizeof u, "http://%s127.0.0.1:%d/x", userinfo, ntohs(a.sin_port));
-  o.own_socket = 1;
-  x = ifm_xfer_new("GET", u, &o);
-  if (auth) ifm_xfer_add_header(x, "Authorization", auth, strlen(auth));
-  rc = run_one(x, &b);
-  pthread_join(th, NULL);
-  close(c->lfd);
-  if (rc == 0 && b.ex.status != 200) rc = -1;
-  ifm_exchange_clear(&b.ex);
-  return rc;
-}
-
-/* The own connection sends what libcurl would for a URL's userinfo: Basic
- * credentials, decoded (RFC 7617 2), unless a field gives Authorization. */
-static void test_own_socket_userinfo(void) {
-  capture c;
-  ASSERT_EQ(own_get(&c, "us%40r:p%40ss@", NULL), 0);
-  ASSERT_CONTAINS(c.head, "\r\nAuthorization: Basic dXNAcjpwQHNz\r\n");   /* us@r:p@ss */
-  ASSERT(strstr(c.head, "GET /x HTTP/1.1\r\n") == c.head);
-  ASSERT_EQ(own_get(&c, "us%40r:p%40ss@", "Bearer t0k"), 0);
-  ASSERT_CONTAINS(c.head, "\r\nAuthorization: Bearer t0k\r\n");
-  ASSERT(strstr(c.head, "Basic") == NULL);
-  ASSERT_EQ(own_get(&c, "", NULL), 0);
-  ASSERT(strstr(c.head, "Authorization") == NULL);
-}
-
 /* ---- HTTP/2 single-packet groups (ifm_exec_h2.c) ---------------------- */
 
 /* n members for u: PUTs with a body, made as the planner's requests are. */
@@ -851,5 +747,5 @@ IFM_TEST_MAIN(TEST(test_start_server), TEST(test_put_then_get), TEST(test_large_
               TEST(test_new_exchange), TEST(test_hold_group), TEST(test_refused), TEST(test_timeout), TEST(test_answer_then_reset),
               TEST(test_hold_member_refused), TEST(test_stop_and_deadline), TEST(test_raw_round_trip),
               TEST(test_raw_nul), TEST(test_raw_closed), TEST(test_raw_timeout_and_refused),
-              TEST(test_raw_connect_to), TEST(test_own_socket_hold_group), TEST(test_own_socket_userinfo), TEST(test_h2_group_refused_and_stopped),
+              TEST(test_raw_connect_to), TEST(test_own_socket_hold_group), TEST(test_h2_group_refused_and_stopped),
               TEST(test_h2_group_beside_curl), TEST(test_stop_server))
