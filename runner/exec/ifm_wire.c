@@ -26,6 +26,8 @@ struct ifm_wire {
   double t_start, t_release, t_first_byte, t_done, deadline;
   double timeout_s;
   ifm_h1_parser *parser;
+  struct addrinfo *addrs;  /* the resolver's answers (owned) */
+  struct addrinfo *next;   /* the one to try after the connect under way */
   ifm_tls_opts tls_opts;   /* tls_host set: https (its strings copied here) */
   char *tls_host, *tls_ca, *tls_cert, *tls_key;
   ifm_tls *tls;            /* the session, from the end of the TCP connect */
@@ -108,34 +110,46 @@ static int wire_tls_copy(ifm_wire *w, const ifm_wire_opts *o) {
   return 0;
 }
 
-/* A numeric address, else the resolver's first answer. */
+/* Starts a non-blocking connect to w->next and on; 0 when one is under
+ * way, -1 when no address is left (errno: the last failure). */
+static int wire_connect_next(ifm_wire *w) {
+  int one = 1;
+  while (w->next) {
+    struct addrinfo *ai = w->next;
+    w->next = ai->ai_next;
+    w->fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (w->fd < 0) continue;
+    setsockopt(w->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (connect(w->fd, ai->ai_addr, ai->ai_addrlen) == 0 || errno == EINPROGRESS) return 0;
+    close(w->fd);
+    w->fd = -1;
+  }
+  return -1;
+}
+
+/* A numeric address, else the resolver's answers, tried in turn as curl
+ * does: "localhost" may give ::1 first to a server that listens on
+ * 127.0.0.1 only. */
 static int wire_connect(ifm_wire *w, const ifm_wire_opts *o, char *err, size_t errlen) {
-  struct addrinfo hints, *res = NULL, *ai;
+  struct addrinfo hints;
   char port[16];
-  int rc, one = 1;
+  int rc;
   memset(&hints, 0, sizeof hints);
   hints.ai_socktype = SOCK_STREAM;
   hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
   snprintf(port, sizeof port, "%d", o->port);
-  rc = getaddrinfo(o->host, port, &hints, &res);
+  rc = getaddrinfo(o->host, port, &hints, &w->addrs);
   if (rc == EAI_NONAME) {
     hints.ai_flags = AI_NUMERICSERV | AI_ADDRCONFIG;
-    rc = getaddrinfo(o->host, port, &hints, &res);
+    rc = getaddrinfo(o->host, port, &hints, &w->addrs);
   }
-  if (rc != 0 || !res) {
+  if (rc != 0 || !w->addrs) {
     snprintf(err, errlen, "could not resolve %s: %s", o->host, gai_strerror(rc));
+    w->addrs = NULL;
     return -1;
   }
-  for (ai = res; ai; ai = ai->ai_next) {
-    w->fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (w->fd < 0) continue;
-    setsockopt(w->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    if (connect(w->fd, ai->ai_addr, ai->ai_addrlen) == 0 || errno == EINPROGRESS) break;
-    close(w->fd);
-    w->fd = -1;
-  }
-  freeaddrinfo(res);
-  if (w->fd < 0) {
+  w->next = w->addrs;
+  if (wire_connect_next(w) != 0) {
     snprintf(err, errlen, "could not connect to %s port %d: %s", o->host, o->port, strerror(errno));
     return -1;
   }
@@ -177,6 +191,7 @@ ifm_wire *ifm_wire_new(const ifm_wire_opts *o, const char *bytes, size_t len, do
 void ifm_wire_free(ifm_wire *w) {
   if (!w) return;
   wire_close(w);
+  if (w->addrs) freeaddrinfo(w->addrs);
   free(w->tls_host);
   free(w->tls_ca);
   free(w->tls_cert);
@@ -274,7 +289,11 @@ ifm_wire_state ifm_wire_step(ifm_wire *w, double now) {
     socklen_t sl = sizeof soerr;
     if (poll(&p, 1, 0) <= 0) return w->state;
     if (getsockopt(w->fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) != 0 || soerr) {
-      wire_fail(w, now, "could not connect: ", strerror(soerr ? soerr : errno));
+      if (!soerr) soerr = errno;
+      close(w->fd);                      /* the next address, if there is one */
+      w->fd = -1;
+      if (wire_connect_next(w) == 0) return w->state;
+      wire_fail(w, now, "could not connect: ", strerror(soerr));
       return w->state;
     }
     w->state = IFM_WIRE_SENDING;
