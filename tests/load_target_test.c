@@ -146,6 +146,15 @@ static void test_target_env_secrets(void) {
   ASSERT(has_error(&err, "env.yaml:4:26: ", "environment variable IFM_LOAD_TEST_TOKEN is not set"));
   ASSERT(t.name == NULL && t.secrets == NULL && t.headers == NULL);
   ifm_errors_clear(&err);
+
+  /* a CR or LF in a field value would write field lines of its own: refused
+   * where the value stands, without quoting it (it may be a secret) */
+  setenv("IFM_LOAD_TEST_TOKEN", "s3cr\r\nX-Injected: 1", 1);
+  ASSERT_EQ(ifm_load_target_buffer("env.yaml", env_target, strlen(env_target), &t, &err), -1);
+  ASSERT(has_error(&err, "env.yaml:4:", "header Authorization: the value holds a CR or LF"));
+  ASSERT(!has_error(&err, "", "s3cr"));
+  ifm_errors_clear(&err);
+  unsetenv("IFM_LOAD_TEST_TOKEN");
   unsetenv("IFM_LOAD_TEST_HOST");
 }
 

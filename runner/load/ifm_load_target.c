@@ -153,6 +153,21 @@ static int target_text(ifm_yaml *y, const ifm_yaml_node *n, const char *what, ch
   return rc;
 }
 
+/* A field value of the target's: as target_text, and then no CR or LF,
+ * from the file or from ${env:...}, which would write field lines of their
+ * own into every request (the value is not quoted: it may be a secret). */
+static int target_field_text(ifm_yaml *y, const ifm_yaml_node *n, const char *what, char **out) {
+  if (target_text(y, n, what, out) != 0) return -1;
+  if (strpbrk(*out, "\r\n")) {
+    ifm_yaml_error(y, n, "header %s: the value holds a CR or LF (from the file or from ${env:...}), "
+                   "which would send field lines of its own", what);
+    free(*out);
+    *out = NULL;
+    return -1;
+  }
+  return 0;
+}
+
 /* ---- fields ---- */
 
 static int replace_text(ifm_yaml *y, const ifm_yaml_node *n, const char *what, char **dst) {
@@ -303,7 +318,7 @@ static int t_tls(ifm_yaml *y, void *obj, const ifm_yaml_node *key, const ifm_yam
 
 static int t_headers(ifm_yaml *y, void *obj, const ifm_yaml_node *key, const ifm_yaml_node *value) {
   ifm_target *t = ((target_ctx *)obj)->t;
-  return ifm_load_headers(y, value, target_text, &t->headers, &t->n_headers);
+  return ifm_load_headers(y, value, target_field_text, &t->headers, &t->n_headers);
 }
 
 static int t_secrets(ifm_yaml *y, void *obj, const ifm_yaml_node *key, const ifm_yaml_node *value) {
@@ -345,7 +360,7 @@ static int op_headers(ifm_yaml *y, void *obj, const ifm_yaml_node *key, const if
   free(m->headers);
   m->headers = NULL;
   m->n_headers = 0;
-  return ifm_load_headers(y, value, target_text, &m->headers, &m->n_headers);
+  return ifm_load_headers(y, value, target_field_text, &m->headers, &m->n_headers);
 }
 
 /* extract: compiled once here so a bad pattern is a load error with its
