@@ -6,10 +6,10 @@
  *                 [--max-body BYTES] [--auth-token T] [--arrival-log FILE]
  *                 [--max-conns N] [--max-conns-per-ip N] [--head-timeout S]
  *                 [--idle-timeout S] [--max-store BYTES] [--max-resources N]
- *                 [--evict-after S] [--log] [--help]
+ *                 [--evict-after S] [--h2c-port N] [--log] [--help]
  *
  * Prints one line when listening (scripts wait for it and read the port
- * from it), runs until SIGINT / SIGTERM, then stops cleanly. IFMATCH_PORT
+ * from it; with --h2c-port, a line naming the h2c URL comes just before it), runs until SIGINT / SIGTERM, then stops cleanly. IFMATCH_PORT
  * and IFMATCH_PROFILE give defaults that the options override.
  */
 #include <arpa/inet.h>
@@ -45,6 +45,10 @@ static const char usage_text[] =
     "  --auth-token T        bearer token for /private/... (default ifmatch-secret)\n"
     "  --arrival-log FILE    append \"<monotonic ns> <method> <path>\" per request\n"
     "                        when its body has arrived (for benchmarks)\n"
+    "  --h2c-port N          also serve HTTP/2 with prior knowledge (h2c) on port N,\n"
+    "                        0 = any free one; the same resources as the HTTP/1.1\n"
+    "                        port (for the single-packet release: a target with\n"
+    "                        http_version: h2c)\n"
     "\n"
     "Limits (a hostile client cannot take the server down or its memory up):\n"
     "  --max-conns N         connections at once (default 4096, at most half the\n"
@@ -185,6 +189,10 @@ static int apply(serve_args *a, const char *opt, const char *val) {
     a->opts.auth_token = val;
   } else if (strcmp(opt, "--arrival-log") == 0) {
     a->arrival_path = val;
+  } else if (strcmp(opt, "--h2c-port") == 0) {
+    if (parse_num(val, 65535, 0, &n) != 0) return bad("bad --h2c-port", val, "want 0..65535");
+    a->opts.h2c = 1;
+    a->opts.h2c_port = (uint16_t)n;
   } else if (strcmp(opt, "--max-conns") == 0) {
     if (parse_num(val, 1000000, 0, &n) != 0 || n == 0) return bad("bad --max-conns", val, "want 1..1000000");
     a->opts.max_connections = (unsigned)n;
@@ -221,7 +229,7 @@ static int parse_args(serve_args *a, int argc, char **argv) {
                                            "--auth-token", "--arrival-log", "--max-conns",
                                            "--max-conns-per-ip", "--head-timeout",
                                            "--idle-timeout", "--max-store", "--max-resources",
-                                           "--evict-after"};
+                                           "--evict-after", "--h2c-port"};
   const char *env;
   int i, r;
 
@@ -334,6 +342,9 @@ int ifm_serve_main(int argc, char **argv) {
     if (arrival) fclose(arrival);
     return EXIT_START;
   }
+  if (a.opts.h2c)
+    printf("ifmatch: h2c at http://%s:%u/ (HTTP/2 with prior knowledge, the same resources)\n",
+           a.opts.bind, (unsigned)ifm_server_h2c_port(srv));
   printf("ifmatch: serving http://%s:%u/ (profile %s, flaws: %s, shapes: %s)\n", a.opts.bind,
          (unsigned)ifm_server_port(srv), ifm_server_profile_name(a.opts.profile),
          *flaws ? flaws : "none", *shapes ? shapes : "none");

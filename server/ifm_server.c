@@ -38,6 +38,7 @@
 
 #include "ifm_framing.h"
 #include "ifm_guard.h"
+#include "ifm_h2_server.h"
 #include "ifm_handler.h"
 #include "ifm_precond.h"
 #include "ifm_server.h"
@@ -46,6 +47,7 @@ struct ifm_server {
   struct MHD_Daemon *daemon;
   ifm_handler *handler;      /* owned; freed after the daemon stopped */
   ifm_guard *guard;          /* owned; freed after the daemon stopped */
+  ifm_h2srv *h2;             /* owned; the h2c side when opts.h2c, else NULL */
   ifm_server_opts opts;      /* with defaults filled in */
   uint16_t port;
 };
@@ -506,10 +508,16 @@ ifm_server *ifm_server_start(const ifm_server_opts *opts, char *err, size_t errl
   }
   info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
   srv->port = info ? info->port : srv->opts.port;
+  if (srv->opts.h2c && !(srv->h2 = ifm_h2srv_start(srv->handler, &srv->opts, err, errlen))) {
+    ifm_server_stop(srv);
+    return NULL;
+  }
   return srv;
 }
 
 uint16_t ifm_server_port(const ifm_server *srv) { return srv ? srv->port : 0; }
+
+uint16_t ifm_server_h2c_port(const ifm_server *srv) { return srv ? ifm_h2srv_port(srv->h2) : 0; }
 
 void ifm_server_stats_get(ifm_server *srv, ifm_server_stats *out) {
   ifm_guard_stats gs;
@@ -537,6 +545,7 @@ void ifm_server_stop(ifm_server *srv) {
   /* Stopping the daemon destroys every pending response, which drops the
    * blob references they held, and closes every connection, which the guard
    * hears of; only then are the store and the guard freed. */
+  ifm_h2srv_stop(srv->h2);   /* its handler threads are done after this */
   MHD_stop_daemon(srv->daemon);
   ifm_handler_free(srv->handler);
   ifm_guard_free(srv->guard);

@@ -111,6 +111,10 @@ typedef struct ifm_server_opts {
                                  after its request line; 0 -> 10 */
   ifm_arrival_cb arrival_cb;  /* NULL (the default): no arrival log, no cost */
   void *arrival_ctx;
+  int h2c;                    /* 1: also serve HTTP/2 with prior knowledge
+                                 (h2c) on a port of its own, the same store
+                                 (ifm_h2_server.h) */
+  uint16_t h2c_port;          /* that port; 0 -> the kernel picks one */
 } ifm_server_opts;
 
 typedef struct ifm_server ifm_server;
@@ -125,6 +129,8 @@ ifm_server *ifm_server_start(const ifm_server_opts *opts, char *err, size_t errl
 
 /* The port actually bound (useful with port 0). */
 uint16_t ifm_server_port(const ifm_server *srv);
+/* The h2c port actually bound; 0 when opts.h2c was not set. */
+uint16_t ifm_server_h2c_port(const ifm_server *srv);
 
 /* What the connection guard and the store have done so far (tests,
  * benchmarks). */

@@ -404,6 +404,20 @@ static int response_complete(ifm_xfer *x, CURLcode rc) {
   return status >= 400;
 }
 
+/* An HTTP/2 request the server ended without an answer: its stream reset,
+ * or the connection gone (curl says "Connection died" after its retries, or
+ * reports the GOAWAY). A reset with INTERNAL_ERROR is the server failing,
+ * not refusing (RFC 9113 section 7), and stays a plain transport error. */
+static int h2_refused(ifm_xfer *x, CURLcode rc) {
+  long v = 0;
+  if (x->ex.status || x->opts.http_version == 0) return 0;
+  if (curl_easy_getinfo(x->easy, CURLINFO_HTTP_VERSION, &v) == CURLE_OK && v != 0 && v != CURL_HTTP_VERSION_2_0)
+    return 0;
+  if (strstr(x->errbuf, "INTERNAL_ERROR")) return 0;
+  return rc == CURLE_HTTP2_STREAM || rc == CURLE_HTTP2 || rc == CURLE_SEND_ERROR || rc == CURLE_RECV_ERROR ||
+         rc == CURLE_GOT_NOTHING;
+}
+
 /* Takes x out of the loop, fills its response and hands it to its callback;
  * the transfer is freed afterwards. */
 static void xfer_finish(ifm_exec *e, ifm_xfer *x, CURLcode rc, const char *why) {
@@ -449,6 +463,7 @@ static void xfer_finish(ifm_exec *e, ifm_xfer *x, CURLcode rc, const char *why) 
     ifm_buf_printf(&msg, "%s", x->errbuf[0] ? x->errbuf : curl_easy_strerror(rc));
     x->ex.error = ifm_buf_detach(&msg);
     x->ex.timed_out = rc == CURLE_OPERATION_TIMEDOUT;
+    x->ex.h2_refused = h2_refused(x, rc);
     if (rc == CURLE_WRITE_ERROR && (x->limit_hit || x->fields_hit)) {
       ifm_buf m = IFM_BUF_INIT;
       free(x->ex.error);

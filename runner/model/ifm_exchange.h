@@ -55,6 +55,10 @@ typedef struct ifm_exchange {
   int timed_out;            /* the error is a timeout */
   int closed_unanswered;    /* the error is the server closing the connection without a
                                byte of answer (a `raw:` step may count that as a refusal) */
+  int h2_refused;           /* the error is an HTTP/2 server ending the request without an
+                               answer: its stream reset (any code but INTERNAL_ERROR) or the
+                               connection closed (RFC 9113 sections 8.1.1 and 10.5.1 let it
+                               refuse a malformed or oversized request so) */
   int named;                /* kept as evidence: the judge's explanation of a failing round
                                names this exchange (the checker's culprits, the responses a
                                count had too many of) */

@@ -214,6 +214,7 @@ ifm_err ifm_exchange_evidence(ifm_exchange *dst, const ifm_exchange *live, char 
     return IFM_ERR_NOMEM;
   dst->timed_out = live->timed_out;
   dst->closed_unanswered = live->closed_unanswered;
+  dst->h2_refused = live->h2_refused;
   dst->t_start = since(live->t_start, t0);
   dst->t_release = since(live->t_release, t0);
   dst->t_first_byte = since(live->t_first_byte, t0);

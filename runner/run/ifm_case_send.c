@@ -78,6 +78,28 @@ static ifm_err case_prepare_raw(ifm_case_run *cr, const ifm_request_spec *spec, 
   return IFM_OK;
 }
 
+/* Over HTTP/2 a field value that begins or ends with a space or a tab makes
+ * the request malformed (RFC 9113 section 8.2.1), which a server must treat
+ * as a stream error or answer 400 (section 8.1.1): such a request cannot show
+ * how the server reads the field, only how HTTP/2 refuses it. The cases that
+ * send one test HTTP/1.1's parsing (RFC 9110 section 5.5, OWS around a
+ * value). Names the field, never its value (it may be a secret). */
+static int h2_cannot_carry(const ifm_run_opts *o, const ifm_exchange *req, char *err, size_t errlen) {
+  size_t i;
+  if (o->target->http_version == IFM_HTTP_1_1) return 0;
+  for (i = 0; i < req->n_req_headers; i++) {
+    const ifm_field *f = &req->req_headers[i];
+    size_t n = f->value_len;
+    if (!n || (f->value[0] != ' ' && f->value[0] != '\t' && f->value[n - 1] != ' ' && f->value[n - 1] != '\t'))
+      continue;
+    snprintf(err, errlen, "the target speaks HTTP/2, and this request's %s value begins or ends with "
+             "whitespace, which makes an HTTP/2 request malformed (RFC 9113 section 8.2.1); the case tests "
+             "how HTTP/1.1 field values are read", f->name);
+    return 1;
+  }
+  return 0;
+}
+
 ifm_err ifm_case_prepare(ifm_case_run *cr, const ifm_request_spec *spec, int client, ifm_hold_group *hold,
                          unsigned flags, ifm_xfer **out, char *err, size_t errlen) {
   const ifm_run_opts *o = cr->env->o;
@@ -87,6 +109,10 @@ ifm_err ifm_case_prepare(ifm_case_run *cr, const ifm_request_spec *spec, int cli
   *out = NULL;
   rc = ifm_plan_request(&cr->scope, spec, o->base_url, client, &req, err, errlen);
   if (rc != IFM_OK) return rc;
+  if (h2_cannot_carry(o, &req, err, errlen)) {
+    ifm_exchange_clear(&req);
+    return IFM_ERR_UNDECIDED;
+  }
   if (flags & IFM_SEND_UNCONDITIONAL) ifm_plan_strip_preconditions(&req);
   if (((flags & IFM_SEND_INM_STAR) && ifm_field_append(&req.req_headers, &req.n_req_headers, "If-None-Match", "*", 1)) ||
       ((flags & IFM_SEND_IM_STAR) && ifm_field_append(&req.req_headers, &req.n_req_headers, "If-Match", "*", 1))) {

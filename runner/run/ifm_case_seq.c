@@ -134,6 +134,18 @@ static void twin_start(ifm_case_run *cr, ifm_verdict v, ifm_judgement *j, int ob
   case_next(cr);
 }
 
+/* Over HTTP/2 a server may refuse a request without a status: a malformed
+ * one by resetting its stream (RFC 9113 section 8.1.1), a field block larger
+ * than it will process by closing the connection (section 10.5.1). Where the
+ * step accepts a refusal of the request itself (400 or 431), that is the
+ * same answer in HTTP/2's terms, and the case goes on to see that nothing
+ * changed. */
+static int h2_refusal_counts(const ifm_case_run *cr, const ifm_step *st, const ifm_exchange *x) {
+  return x->h2_refused && !st->req.raw && cr->env->o->target->http_version != IFM_HTTP_1_1 &&
+         st->expect.has_status &&
+         (ifm_status_spec_accepts(&st->expect.status, 400) || ifm_status_spec_accepts(&st->expect.status, 431));
+}
+
 static void step_done_cb(ifm_xfer *x, void *ctx) {
   ifm_case_run *cr = ctx;
   const ifm_step *st = &cr->c->steps[cr->step];
@@ -149,6 +161,11 @@ static void step_done_cb(ifm_xfer *x, void *ctx) {
   }
   if (full->error && st->req.raw && st->req.raw_closed_ok && full->closed_unanswered && !cr->twin.active) {
     cr->step++;                 /* the server refused the raw request by closing: the case allows it */
+    case_next(cr);
+    return;
+  }
+  if (full->error && !cr->twin.active && h2_refusal_counts(cr, st, full)) {
+    cr->step++;                 /* refused the HTTP/2 way: the case allows a refusal */
     case_next(cr);
     return;
   }
