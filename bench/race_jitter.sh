@@ -13,8 +13,12 @@
 #   2. detection: `serve --flaw race --race-window-us W`, cases with
 #      stop_on_violation: "detected in K of M runs, median (max) rounds"
 #
-# single-packet needs HTTP/2, which `ifmatch serve` does not speak: when
-# RELEASES holds it, every environment E also runs as E-nginx, where nginx
+# single-packet needs HTTP/2. When RELEASES holds it, every environment E also
+# runs as E-h2c: the server's own h2c side (`serve --h2c-port`), single-packet
+# to it and none and last-byte to the same server's HTTP/1.1 port (behind the
+# jitter, one proxy before each port), so the server reads the single packet
+# itself and none/single-packet compares the two ports of one server. And as
+# E-nginx (NGINX=1), where nginx
 # (bench/race/lib.sh, lib_nginx) stands in front of the server: every release
 # goes through it, none and last-byte as HTTP/1.1 to nginx, single-packet as
 # h2c streams on one connection (and behind the jitter, one proxy before each
@@ -32,7 +36,8 @@
 # ("loopback jitter"), DELAY (uniform:5:2, see jitter_proxy.py), SEED (1),
 # PROXY_NICE (-10 as root, else 0: the proxy is the network, not one more
 # process starved of CPU), NGINX (1 when RELEASES holds single-packet: also run
-# the E-nginx environments), NGX_MODE (keepalive-unbuffered; keepalive, plain:
+# the E-nginx environments), H2C (1 when RELEASES holds single-packet: also run
+# the E-h2c environments), NGX_MODE (keepalive-unbuffered; keepalive, plain:
 # see lib_nginx), NGX_NICE (0), TRACE_NGINX, DIRECT (1; 0 skips the plain
 # environments, e.g. to repeat only the nginx ones). Outputs in bench/out/race_jitter/;
 # about 5 minutes with the defaults on a 2-core VM, twice that with nginx.
@@ -64,7 +69,10 @@ if [ -z "${PROXY_NICE+x}" ]; then
   PROXY_NICE=0
   [ "$(id -u)" = 0 ] && PROXY_NICE=-10
 fi
-case " $RELEASES " in *" single-packet "*) NGINX=${NGINX:-1} ;; *) NGINX=${NGINX:-0} ;; esac
+case " $RELEASES " in
+  *" single-packet "*) NGINX=${NGINX:-1} H2C=${H2C:-1} ;;
+  *) NGINX=${NGINX:-0} H2C=${H2C:-0} ;;
+esac
 NGX_MODE=${NGX_MODE:-keepalive-unbuffered}
 DIRECT=${DIRECT:-1}        # 0: only the E-nginx environments
 if [ -z "${TRACE_NGINX:-}" ]; then
@@ -110,17 +118,25 @@ H2ARGS=(--target "$OUT/reference-h2c.yaml")
 ALLENVS=""
 for env in $ENVS; do
   [ -n "$H1" ] && [ "$DIRECT" = 1 ] && ALLENVS="$ALLENVS $env"
+  [ "$H2C" = 1 ] && ALLENVS="$ALLENVS $env-h2c"
   [ "$NGINX" = 1 ] && ALLENVS="$ALLENVS $env-nginx"
 done
 
 # env_up ENV [SERVER ARGS...]: a server; for ENV=*-nginx nginx in front of it;
-# for ENV=jitter* the proxy before that (one per nginx port). Sets URL (HTTP/1.1)
-# and URL2 (h2c, *-nginx only) to what the runner talks to.
+# for ENV=*-h2c the server's own h2c side too; for ENV=jitter* the proxy before
+# that (one per port). Sets URL (HTTP/1.1) and URL2 (h2c, *-nginx and *-h2c
+# only) to what the runner talks to.
 env_up() {
   local env=$1; shift
-  lib_server "$@"
+  case "$env" in *-h2c) lib_server "$@" --h2c-port 0 ;; *) lib_server "$@" ;; esac
   URL=$SRV_URL URL2=''
   case "$env" in
+    *-h2c)
+      URL2=$SRV_H2_URL
+      if [ "${env%-h2c}" = jitter ]; then
+        lib_proxy "$DELAY" "$SEED" "$SRV_URL"; URL=$PX_URL
+        lib_proxy "$DELAY" "$((SEED + 1))" "$SRV_H2_URL"; URL2=$PX_URL
+      fi ;;
     *-nginx)
       lib_nginx "$NGX_MODE"
       URL=$NGX_H1_URL URL2=$NGX_H2_URL
@@ -139,7 +155,7 @@ env_up() {
 run_rel() {
   local env=$1 rel=$2 file=$3; shift 3
   if [ "$rel" = single-packet ]; then
-    case "$env" in *-nginx) lib_run "$URL2" "$file" "${H2ARGS[@]}" "$@" ;; esac
+    case "$env" in *-nginx|*-h2c) lib_run "$URL2" "$file" "${H2ARGS[@]}" "$@" ;; esac
   else
     lib_run "$URL" "$file" "$@"
   fi
@@ -174,7 +190,7 @@ for r in $(seq "$RUNS"); do
     env_up "$env" --arrival-log "$log"
     t=$(date +%s.%N)
     case "$env" in
-      *-nginx)   # pair by pair, HTTP/1.1 then h2c: the same background load
+      *-nginx|*-h2c)   # pair by pair, HTTP/1.1 then h2c: the same background load
         for k in $(seq "$PAIRS"); do
           if [ -n "$H1" ]; then
             lib_run "$URL" "$OUT/cases/h1/spread-$k.yaml" -j 1 --json "$OUT/json/spread-$env-$r-h1-$k.json"
@@ -217,7 +233,7 @@ say ""
 : >"$OUT/detect.tsv"
 for env in $ALLENVS; do
   rels=$H1
-  case "$env" in *-nginx) rels=$RELEASES ;; esac
+  case "$env" in *-nginx|*-h2c) rels=$RELEASES ;; esac
   for w in $WINDOWS; do
     env_up "$env" --flaw race --race-window-us "$w"
     t=$(date +%s.%N)

@@ -15,7 +15,7 @@ import sys
 from collections import defaultdict
 
 
-ENV_ORDER = ["loopback", "loopback-nginx", "jitter", "jitter-nginx"]
+ENV_ORDER = ["loopback", "loopback-h2c", "loopback-nginx", "jitter", "jitter-h2c", "jitter-nginx"]
 
 
 def env_key(env):
@@ -24,7 +24,8 @@ def env_key(env):
 
 def absent(env, rel):
     """The cell of a release that did not run in env."""
-    return "n/a (HTTP/1.1)" if rel == "single-packet" and not env.endswith("-nginx") else "not run"
+    h2 = env.endswith("-nginx") or env.endswith("-h2c")
+    return "n/a (HTTP/1.1)" if rel == "single-packet" and not h2 else "not run"
 
 
 def fmt(v):

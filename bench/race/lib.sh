@@ -3,7 +3,8 @@
 # bench/race_jitter.sh. The caller sets IFM (ifmatch binary), OUT (scratch
 # directory), PY (python) and RUN_TIMEOUT (seconds for one `ifmatch run`).
 #
-#   lib_server ARGS...   `ifmatch serve --port 0 ARGS`; sets SRV_PID, SRV_URL
+#   lib_server ARGS...   `ifmatch serve --port 0 ARGS`; sets SRV_PID, SRV_URL,
+#                        and SRV_H2_URL when ARGS hold --h2c-port (its h2c side)
 #   lib_proxy SPEC SEED [HOST:PORT]
 #                        the delaying proxy (bench/race/jitter_proxy.py) in
 #                        front of HOST:PORT (default SRV_URL's); sets PX_PID,
@@ -34,7 +35,7 @@
 # shellcheck disable=SC2034  # SRV_URL, PX_URL: read by the caller
 
 LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-SRV_PID='' SRV_URL='' PX_PID='' PX_URL='' PX_PIDS='' NGX_PID='' NGX_H1_URL='' NGX_H2_URL=''
+SRV_PID='' SRV_URL='' SRV_H2_URL='' PX_PID='' PX_URL='' PX_PIDS='' NGX_PID='' NGX_H1_URL='' NGX_H2_URL=''
 
 lib_stop() {
   local p rc
@@ -66,6 +67,7 @@ lib_server() {
   SRV_PID=$!
   for _ in $(seq 100); do
     SRV_URL=$(sed -n 's/^ifmatch: serving \(http:[^ ]*\) .*/\1/p' "$OUT/serve.out")
+    SRV_H2_URL=$(sed -n 's/^ifmatch: h2c at \(http:[^ ]*\) .*/\1/p' "$OUT/serve.out")
     [ -n "$SRV_URL" ] && return 0
     kill -0 "$SRV_PID" 2>/dev/null || break
     sleep 0.05
