@@ -39,6 +39,8 @@ struct ifm_h2_conn {
   ifm_h2_stream *ready, **ready_tail;   /* ended in the current read */
   unsigned inflight;         /* QUEUED streams */
   int dead;                  /* closed; freed when inflight is back to 0 */
+  int eof;                   /* the client half-closed: nothing more to read, but what
+                                it asked for is still answered before the close */
   size_t body_bytes;         /* bodies held by its streams */
   uint64_t last_ms;          /* last byte read */
 };
@@ -293,9 +295,14 @@ static void conn_read(ifm_h2_conn *c) {
   ssize_t n = recv(c->fd, buf, sizeof buf, MSG_DONTWAIT);
 
   if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
-  if (n <= 0) {
-    conn_dispatch(c);        /* what ended before the close is still answered */
-    conn_drop(c);
+  if (n < 0) {
+    conn_drop(c);            /* reset: nobody to answer */
+    return;
+  }
+  if (n == 0) {              /* half-closed: what ended before is still answered */
+    c->eof = 1;
+    conn_dispatch(c);
+    conn_flush(c);
     return;
   }
   if (nghttp2_session_mem_recv(c->session, buf, (size_t)n) < 0) {
@@ -308,11 +315,14 @@ static void conn_read(ifm_h2_conn *c) {
   conn_dispatch(c);
 }
 
-/* Writes what nghttp2 has; drops the connection when it is finished. */
+/* Writes what nghttp2 has; drops the connection when it is finished: by
+ * nghttp2 (after a GOAWAY), or after the client's half-close once every
+ * request that had ended is answered and written. */
 static void conn_flush(ifm_h2_conn *c) {
   if (c->dead) return;
   if (nghttp2_session_send(c->session) != 0 ||
-      (!nghttp2_session_want_read(c->session) && !nghttp2_session_want_write(c->session)))
+      (!nghttp2_session_want_read(c->session) && !nghttp2_session_want_write(c->session)) ||
+      (c->eof && c->inflight == 0 && !nghttp2_session_want_write(c->session)))
     conn_drop(c);
 }
 
@@ -394,7 +404,7 @@ static void *loop_main(void *arg) {
     pfd[0] = (struct pollfd){srv->lfd, srv->n_conns < srv->opts.max_connections ? POLLIN : 0, 0};
     pfd[1] = (struct pollfd){srv->wake, POLLIN, 0};
     for (n = 2, c = srv->conns; c; c = c->next, n++) {
-      short ev = POLLIN;
+      short ev = c->eof ? 0 : POLLIN;   /* at EOF POLLIN would never stop */
       if (nghttp2_session_want_write(c->session)) ev |= POLLOUT;
       pfd[n] = (struct pollfd){c->fd, ev, 0};
       at[n] = c;
@@ -403,6 +413,10 @@ static void *loop_main(void *arg) {
     if (pfd[1].revents & POLLIN) take_done(srv);
     for (i = 2; i < n; i++) {
       if (!pfd[i].revents || at[i]->dead) continue;
+      if (at[i]->eof && (pfd[i].revents & (POLLHUP | POLLERR))) {
+        conn_drop(at[i]);      /* gone both ways now */
+        continue;
+      }
       if (pfd[i].revents & (POLLIN | POLLHUP | POLLERR)) conn_read(at[i]);
       if (!at[i]->dead) conn_flush(at[i]);
     }

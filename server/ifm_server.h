@@ -1,5 +1,6 @@
 /* ifm_server.h: the reference target. An in-memory HTTP/1.1 resource store
- * (libmicrohttpd) that implements If-Match exactly as RFC 9110 says, under a
+ * (libmicrohttpd; and h2c on a port of its own when asked, ifm_h2_server.h)
+ * that implements If-Match exactly as RFC 9110 says, under a
  * chosen profile, optionally with seeded flaws that break one rule each the
  * way real servers do. Used by `ifmatch serve`, by `ifmatch run` with no
  * target (the embedded default), by the tests and by the fuzzers.
@@ -66,7 +67,8 @@ typedef enum ifm_shape {
 #define IFM_SHAPE_COUNT 7
 
 /* Called once per request when its body has been fully received (before it
- * is handled), from a server thread: keep it short and thread-safe. mono_ns
+ * is handled), from a server thread: keep it short and thread-safe. Over
+ * h2c: in the connection loop, as each stream's END_STREAM is read. mono_ns
  * is CLOCK_MONOTONIC in nanoseconds. For benchmarks that need to know when
  * the last byte of each of several racing requests arrived. */
 typedef void (*ifm_arrival_cb)(void *ctx, uint64_t mono_ns, const char *method,
