@@ -71,6 +71,13 @@ const char *hget(hresp *r, const char *name) {
   return NULL;
 }
 
+void hresp_sink(CURL *c, hresp *r) {
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, body_cb);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, header_cb);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
+}
+
 /* Sends one request on handle c; the variadic part is a NULL-terminated list
  * of "Name: value" header lines. Returns the status (0 on transport error). */
 long vhttp(CURL *c, hresp *r, const char *method, const char *path, const char *body,
@@ -84,10 +91,7 @@ long vhttp(CURL *c, hresp *r, const char *method, const char *path, const char *
   curl_easy_reset(c);
   snprintf(url, sizeof url, "%s%s", base, path);
   curl_easy_setopt(c, CURLOPT_URL, url);
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, body_cb);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
-  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, header_cb);
-  curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
+  hresp_sink(c, r);
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 20000L);
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   if (strcmp(method, "HEAD") == 0)

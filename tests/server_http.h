@@ -28,6 +28,9 @@ extern CURL *curl;          /* the shared handle */
 void hfree(hresp *r);
 /* The value of the first field called name, trimmed; NULL when absent. */
 const char *hget(hresp *r, const char *name);
+/* Has handle c collect the body and the final response's header block
+ * into r (for requests set up by hand, such as curl multi transfers). */
+void hresp_sink(CURL *c, hresp *r);
 /* One request on handle c; ap is a NULL-terminated list of "Name: value"
  * header lines. Returns the status (0 on transport error). */
 long vhttp(CURL *c, hresp *r, const char *method, const char *path, const char *body, size_t blen,
