@@ -36,7 +36,8 @@ check() {
 finish() { exit $_failed; }
 
 # start_server VAR [ifmatch serve options]: starts `ifmatch serve --port 0`,
-# waits (5 s at most) for its URL and stores it in VAR.
+# waits (5 s at most) for its URL and stores it in VAR; with --h2c-port, its
+# h2c URL goes to SERVE_H2C (else that is empty).
 start_server() {
   local var=$1 out="$TMP/serve.$RANDOM" i url=""
   shift
@@ -49,6 +50,7 @@ start_server() {
   done
   if [ -z "$url" ]; then echo "# server did not start: $(cat "$out")"; return 1; fi
   printf -v "$var" '%s' "${url%/}"
+  SERVE_H2C=$(sed -n 's/^ifmatch: h2c at \(http:[^ ]*\)\/ .*/\1/p' "$out" 2>/dev/null)
 }
 
 # expect_exit CODE COMMAND...: true when the command exits with CODE.
