@@ -28,7 +28,7 @@ _ifmatch_options() {
     serve)
       echo "--bind --port --profile --flaw --shape --race-window-us --threads --max-body
             --auth-token --arrival-log --max-conns --max-conns-per-ip --head-timeout
-            --idle-timeout --max-store --max-resources --evict-after --log --help" ;;
+            --idle-timeout --max-store --max-resources --evict-after --h2c-port --log --help" ;;
     probe)
       echo "-u --url -o --out -t --target --body-template --extract --timeout -H --header
             --cert --key --proxy --noproxy --resolve --connect-to -q --quiet -h --help" ;;
