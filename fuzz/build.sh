@@ -9,7 +9,8 @@
 #
 # SRC is the checkout (or its parent holding ifmatch/, as in the OSS-Fuzz
 # image). Needs libyaml-dev and libxml2-dev (pkg-config yaml-0.1 libxml-2.0);
-# fuzz_interleave also needs libcurl and libmicrohttpd.
+# fuzz_interleave also needs libcurl and libmicrohttpd; the server harnesses
+# libmicrohttpd and libnghttp2 (the reference server's h2c side).
 #
 # FUZZ_STATIC=1 builds for a runner image that has none of these libraries
 # (.clusterfuzzlite/build.sh sets it; fuzz/README.md, "ClusterFuzzLite"):
@@ -163,12 +164,20 @@ if [ "${FUZZ_STATIC:-0}" = 1 ]; then
   harness interleave $INTERLEAVE $LOADER $MODEL $CORE $MHD_LIBS $(deps yaml-0.1) \
     $(pkg-config --libs libcurl libnghttp2 openssl) -lpthread -lm '-Wl,-rpath,$ORIGIN/lib' -Wl,--disable-new-dtags
   ship_libs "$OUT/fuzz_interleave"
-  # The reference server's request path: the server and libmicrohttpd, static.
-  harness server_request $(objs "$TOP"/server/*.c) $CORE $MHD_LIBS -lpthread -lm
+  # The reference server's request paths, HTTP/1.1 and h2c: the server and
+  # libmicrohttpd, static; libnghttp2 shared and shipped as for interleave.
+  SERVER=$(objs "$TOP"/server/*.c)
+  for h in server_request server_h2; do
+    harness "$h" $SERVER $CORE $MHD_LIBS $(pkg-config --libs libnghttp2) -lpthread -lm \
+      '-Wl,-rpath,$ORIGIN/lib' -Wl,--disable-new-dtags
+    ship_libs "$OUT/fuzz_$h"
+  done
 elif pkg-config --exists libcurl libmicrohttpd; then
   INTERLEAVE=$(objs $INTERLEAVE_SRCS)
   harness interleave $INTERLEAVE $LOADER $MODEL $CORE $(pkg-config --libs libcurl libmicrohttpd yaml-0.1 libnghttp2 openssl) -lpthread -lm
-  harness server_request $(objs "$TOP"/server/*.c) $CORE $(pkg-config --libs libmicrohttpd) -lpthread -lm
+  SERVER=$(objs "$TOP"/server/*.c)
+  harness server_request $SERVER $CORE $(pkg-config --libs libmicrohttpd libnghttp2) -lpthread -lm
+  harness server_h2 $SERVER $CORE $(pkg-config --libs libmicrohttpd libnghttp2) -lpthread -lm
 else
   echo "build.sh: fuzz_interleave and fuzz_server_request skipped (need libcurl and libmicrohttpd: libcurl4-openssl-dev libmicrohttpd-dev)" >&2
 fi
