@@ -12,9 +12,9 @@
  * open, a PING of our own follows: its ACK says nghttp2 has read every frame
  * before it. We read until that ACK has come and every stream the server
  * queued has a final response, or SETTLE_MS pass without a byte; only then
- * is the write side closed (the server drops a half-closed connection at
- * once, answers still in a handler included), and the rest read until the
- * server closes. FUZZ_H2_VERBOSE=1 prints what each input got.
+ * is the write side closed (the server would answer after a half-close
+ * too, but a stream the input left open would then never end), and the
+ * rest read until the server closes. FUZZ_H2_VERBOSE=1 prints what each input got.
  * Invariants, each a CHECK:
  *  - no crash and no sanitizer report (the server's threads are in this
  *    process, under the same sanitizers);
