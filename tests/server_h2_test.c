@@ -52,14 +52,7 @@ static void h2_setup(CURL *c, long version, hresp *r, const char *method, const 
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 10000L);
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 3000L);
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  if (strcmp(method, "HEAD") == 0)
-    curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
-  else
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-  if (body) {
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)blen);
-  }
+  hreq_method_body(c, method, body, blen);
   *hl = curl_slist_append(NULL, "Content-Type:");   /* none unless given */
   for (; hdrs && *hdrs; hdrs++) *hl = curl_slist_append(*hl, *hdrs);
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, *hl);

@@ -80,6 +80,17 @@ void hresp_sink(CURL *c, hresp *r) {
 
 /* Sends one request on handle c; the variadic part is a NULL-terminated list
  * of "Name: value" header lines. Returns the status (0 on transport error). */
+void hreq_method_body(CURL *c, const char *method, const char *body, size_t blen) {
+  if (strcmp(method, "HEAD") == 0)
+    curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+  else
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+  if (body) {
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)blen);
+  }
+}
+
 long vhttp(CURL *c, hresp *r, const char *method, const char *path, const char *body,
                   size_t blen, va_list ap) {
   struct curl_slist *hl = NULL;
@@ -94,14 +105,7 @@ long vhttp(CURL *c, hresp *r, const char *method, const char *path, const char *
   hresp_sink(c, r);
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 20000L);
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  if (strcmp(method, "HEAD") == 0)
-    curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
-  else
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-  if (body) {
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)blen);
-  }
+  hreq_method_body(c, method, body, blen);
   hl = curl_slist_append(hl, "Content-Type:");   /* none unless the caller sets one */
   while ((h = va_arg(ap, const char *)) != NULL) hl = curl_slist_append(hl, h);
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);

@@ -31,6 +31,8 @@ const char *hget(hresp *r, const char *name);
 /* Has handle c collect the body and the final response's header block
  * into r (for requests set up by hand, such as curl multi transfers). */
 void hresp_sink(CURL *c, hresp *r);
+/* The method (HEAD without a body read) and the body of blen bytes, if any. */
+void hreq_method_body(CURL *c, const char *method, const char *body, size_t blen);
 /* One request on handle c; ap is a NULL-terminated list of "Name: value"
  * header lines. Returns the status (0 on transport error). */
 long vhttp(CURL *c, hresp *r, const char *method, const char *path, const char *body, size_t blen,
