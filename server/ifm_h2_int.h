@@ -1,8 +1,9 @@
 /* ifm_h2_int.h: what the reference server's HTTP/2 side shares between its
- * two files. ifm_h2_stream.c turns one stream's header fields and DATA into
- * an ifm_srv_req (as ifm_server.c does for libmicrohttpd) and the handler's
- * ifm_srv_resp into a HEADERS frame and a body; ifm_h2_server.c runs the
- * listener, the connections' nghttp2 sessions and the handler threads.
+ * files. ifm_h2_stream.c turns one stream's header fields and DATA into an
+ * ifm_srv_req (as ifm_server.c does for libmicrohttpd) and the handler's
+ * ifm_srv_resp into a HEADERS frame and a body; ifm_h2_pool.c runs the
+ * handler threads; ifm_h2_server.c the listener and the connections'
+ * nghttp2 sessions.
  * Internal to server/.
  */
 #ifndef IFM_H2_INT_H
@@ -73,5 +74,23 @@ void ifm_h2_stream_handle(ifm_h2_stream *s, ifm_handler *h);
 
 /* Submits s->rs on session (loop thread). Returns nghttp2's result. */
 int ifm_h2_stream_submit(nghttp2_session *session, ifm_h2_stream *s);
+
+/* The handler threads. The connection loop creates the pool, owns it and
+ * frees it with ifm_h2_pool_free() (after ifm_h2_pool_drain(), whose done
+ * streams it then takes). NULL with a message in err on failure. */
+typedef struct ifm_h2_pool ifm_h2_pool;
+ifm_h2_pool *ifm_h2_pool_new(ifm_handler *handler, unsigned threads, char *err, size_t errlen);
+/* Readable when answered streams wait (an eventfd). */
+int ifm_h2_pool_fd(const ifm_h2_pool *p);
+/* Makes that descriptor readable now (the loop's stop). */
+void ifm_h2_pool_wake(ifm_h2_pool *p);
+/* Queues the list first .. (linked by next_job; last_next: the last one's
+ * next_job) for the handlers; the pool has the streams until they are done. */
+void ifm_h2_pool_push(ifm_h2_pool *p, ifm_h2_stream *first, ifm_h2_stream **last_next);
+/* The streams the handlers are done with, in order (next_job), or NULL. */
+ifm_h2_stream *ifm_h2_pool_take_done(ifm_h2_pool *p);
+/* Lets the threads finish every queued stream and joins them. */
+void ifm_h2_pool_drain(ifm_h2_pool *p);
+void ifm_h2_pool_free(ifm_h2_pool *p);
 
 #endif

@@ -1,16 +1,15 @@
-/* ifm_h2_server.c: the reference server's h2c listener, its connections'
- * nghttp2 sessions, and the handler threads (ifm_h2_server.h says why and
+/* ifm_h2_server.c: the reference server's h2c listener and its
+ * connections' nghttp2 sessions, in one thread (ifm_h2_server.h says why and
  * how). A stream's life: begin_headers makes it, field and data callbacks
  * fill it (ifm_h2_stream.c), END_STREAM queues it for a handler thread
- * (state QUEUED, counted in its connection's inflight), the answer comes
- * back through the done queue and is submitted (ANSWERED), and nghttp2's
+ * (ifm_h2_pool.c; state QUEUED, counted in its connection's inflight), the
+ * answer comes back through the pool's done list and is submitted (ANSWERED), and nghttp2's
  * close callback frees it. A connection that goes while handlers hold some
  * of its streams keeps its struct (dead) until the last one is back.
  */
 #define _GNU_SOURCE 1   /* accept4 */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -19,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -49,7 +47,7 @@ struct ifm_h2srv {
   ifm_handler *handler;
   ifm_server_opts opts;
   nghttp2_session_callbacks *cbs;
-  int lfd, wake;
+  int lfd;                   /* the listener */
   uint16_t port;
   atomic_int stop;
   pthread_t loop;
@@ -57,12 +55,7 @@ struct ifm_h2srv {
   unsigned n_conns;
   ifm_h2_conn *dead;         /* dropped, freed once nothing points at them */
   int loop_started;
-  pthread_mutex_t mu;        /* the two queues and quit */
-  pthread_cond_t cv;
-  ifm_h2_stream *jobs, **jobs_tail, *done, **done_tail;
-  int quit;
-  pthread_t *workers;
-  unsigned n_workers;
+  ifm_h2_pool *pool;         /* the handler threads */
 };
 
 static uint64_t now_ns(void) {
@@ -71,36 +64,6 @@ static uint64_t now_ns(void) {
   return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-static void wake_loop(ifm_h2srv *srv) {
-  uint64_t one = 1;
-  ssize_t r = write(srv->wake, &one, sizeof one);
-  (void)r;                   /* a full counter still wakes the loop */
-}
-
-/* ---- handler threads ---------------------------------------------------- */
-
-static void *worker_main(void *arg) {
-  ifm_h2srv *srv = arg;
-  ifm_h2_stream *s;
-  int was_empty;
-
-  pthread_mutex_lock(&srv->mu);
-  for (;;) {
-    while (!srv->jobs && !srv->quit) pthread_cond_wait(&srv->cv, &srv->mu);
-    if (!(s = srv->jobs)) break;
-    if (!(srv->jobs = s->next_job)) srv->jobs_tail = &srv->jobs;
-    pthread_mutex_unlock(&srv->mu);
-    ifm_h2_stream_handle(s, srv->handler);
-    pthread_mutex_lock(&srv->mu);
-    s->next_job = NULL;
-    was_empty = srv->done == NULL;
-    *srv->done_tail = s;
-    srv->done_tail = &s->next_job;
-    if (was_empty) wake_loop(srv);
-  }
-  pthread_mutex_unlock(&srv->mu);
-  return NULL;
-}
 
 /* ---- streams and connections ------------------------------------------ */
 
@@ -281,11 +244,7 @@ static void conn_open(ifm_h2srv *srv, int fd) {
 static void conn_dispatch(ifm_h2_conn *c) {
   ifm_h2srv *srv = c->srv;
   if (!c->ready) return;
-  pthread_mutex_lock(&srv->mu);
-  *srv->jobs_tail = c->ready;
-  srv->jobs_tail = c->ready_tail;
-  pthread_cond_broadcast(&srv->cv);
-  pthread_mutex_unlock(&srv->mu);
+  ifm_h2_pool_push(srv->pool, c->ready, c->ready_tail);
   c->ready = NULL;
   c->ready_tail = &c->ready;
 }
@@ -346,15 +305,7 @@ static void stream_done(ifm_h2srv *srv, ifm_h2_stream *s) {
 }
 
 static void take_done(ifm_h2srv *srv) {
-  ifm_h2_stream *s, *next;
-  uint64_t v;
-  ssize_t r = read(srv->wake, &v, sizeof v);
-  (void)r;
-  pthread_mutex_lock(&srv->mu);
-  s = srv->done;
-  srv->done = NULL;
-  srv->done_tail = &srv->done;
-  pthread_mutex_unlock(&srv->mu);
+  ifm_h2_stream *s = ifm_h2_pool_take_done(srv->pool), *next;
   for (; s; s = next) {
     next = s->next_job;
     stream_done(srv, s);
@@ -402,7 +353,7 @@ static void *loop_main(void *arg) {
       cap = nc;
     }
     pfd[0] = (struct pollfd){srv->lfd, srv->n_conns < srv->opts.max_connections ? POLLIN : 0, 0};
-    pfd[1] = (struct pollfd){srv->wake, POLLIN, 0};
+    pfd[1] = (struct pollfd){ifm_h2_pool_fd(srv->pool), POLLIN, 0};
     for (n = 2, c = srv->conns; c; c = c->next, n++) {
       short ev = c->eof ? 0 : POLLIN;   /* at EOF POLLIN would never stop */
       if (nghttp2_session_want_write(c->session)) ev |= POLLOUT;
@@ -411,6 +362,7 @@ static void *loop_main(void *arg) {
     }
     if (poll(pfd, n, 1000) < 0 && errno != EINTR) break;
     if (pfd[1].revents & POLLIN) take_done(srv);
+    if (atomic_load(&srv->stop)) break;
     for (i = 2; i < n; i++) {
       if (!pfd[i].revents || at[i]->dead) continue;
       if (at[i]->eof && (pfd[i].revents & (POLLHUP | POLLERR))) {
@@ -477,7 +429,6 @@ static void callbacks_set(nghttp2_session_callbacks *cbs) {
 ifm_h2srv *ifm_h2srv_start(ifm_handler *handler, const ifm_server_opts *opts, char *err,
                            size_t errlen) {
   ifm_h2srv *srv = calloc(1, sizeof *srv);
-  unsigned i;
 
   if (errlen) err[0] = '\0';
   if (!srv) {
@@ -486,23 +437,16 @@ ifm_h2srv *ifm_h2srv_start(ifm_handler *handler, const ifm_server_opts *opts, ch
   }
   srv->handler = handler;
   srv->opts = *opts;
-  srv->lfd = srv->wake = -1;
-  srv->jobs_tail = &srv->jobs;
-  srv->done_tail = &srv->done;
-  pthread_mutex_init(&srv->mu, NULL);
-  pthread_cond_init(&srv->cv, NULL);
+  srv->lfd = -1;
   if (listen_on(srv, err, errlen) != 0) goto fail;
-  if ((srv->wake = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0 ||
-      nghttp2_session_callbacks_new(&srv->cbs) != 0 ||
-      !(srv->workers = calloc(opts->threads ? opts->threads : 1, sizeof *srv->workers))) {
-    snprintf(err, errlen, "h2c: out of resources: %s", strerror(errno));
+  if (nghttp2_session_callbacks_new(&srv->cbs) != 0) {
+    snprintf(err, errlen, "h2c: out of memory");
     goto fail;
   }
   callbacks_set(srv->cbs);
-  for (i = 0; i < (opts->threads ? opts->threads : 1); i++, srv->n_workers++)
-    if (pthread_create(&srv->workers[i], NULL, worker_main, srv) != 0) break;
-  if (!srv->n_workers || pthread_create(&srv->loop, NULL, loop_main, srv) != 0) {
-    snprintf(err, errlen, "h2c: cannot start its threads");
+  if (!(srv->pool = ifm_h2_pool_new(handler, opts->threads, err, errlen))) goto fail;
+  if (pthread_create(&srv->loop, NULL, loop_main, srv) != 0) {
+    snprintf(err, errlen, "h2c: cannot start its connection thread");
     goto fail;
   }
   srv->loop_started = 1;
@@ -515,31 +459,25 @@ fail:
 uint16_t ifm_h2srv_port(const ifm_h2srv *s) { return s ? s->port : 0; }
 
 void ifm_h2srv_stop(ifm_h2srv *srv) {
-  unsigned i;
   ifm_h2_stream *s, *next;
 
   if (!srv) return;
   if (srv->loop_started) {
     atomic_store(&srv->stop, 1);
-    wake_loop(srv);
+    ifm_h2_pool_wake(srv->pool);
     pthread_join(srv->loop, NULL);   /* every connection is dead now */
   }
-  pthread_mutex_lock(&srv->mu);
-  srv->quit = 1;
-  pthread_cond_broadcast(&srv->cv);
-  pthread_mutex_unlock(&srv->mu);
-  for (i = 0; i < srv->n_workers; i++) pthread_join(srv->workers[i], NULL);
-  for (s = srv->done; s; s = next) {     /* their connections are dead */
-    next = s->next_job;
-    s->conn->inflight--;
-    stream_unlink_free(s);
+  if (srv->pool) {
+    ifm_h2_pool_drain(srv->pool);  /* the handlers finish what they have */
+    for (s = ifm_h2_pool_take_done(srv->pool); s; s = next) {   /* their connections are dead */
+      next = s->next_job;
+      s->conn->inflight--;
+      stream_unlink_free(s);
+    }
+    ifm_h2_pool_free(srv->pool);
   }
   conns_reap(srv);
   if (srv->cbs) nghttp2_session_callbacks_del(srv->cbs);
   if (srv->lfd >= 0) close(srv->lfd);
-  if (srv->wake >= 0) close(srv->wake);
-  pthread_mutex_destroy(&srv->mu);
-  pthread_cond_destroy(&srv->cv);
-  free(srv->workers);
   free(srv);
 }

@@ -12,9 +12,10 @@
  *
  * One thread runs the listener and every connection's nghttp2 session
  * (poll, level-triggered); a request whose stream has ended goes to a pool
- * of opts->threads handler threads, and its answer comes back to the loop
- * through an eventfd. The arrival callback runs in the loop thread, as
- * nghttp2 delivers each stream's end (END_STREAM), before any handler runs.
+ * of opts->threads handler threads (ifm_h2_pool.c), and its answer comes
+ * back to the loop through an eventfd. The arrival callback runs in the
+ * loop thread, as nghttp2 delivers each stream's end (END_STREAM), before
+ * any handler runs.
  *
  * Limits: at most opts->max_connections connections (past it a new one is
  * closed at once), 256 concurrent streams each (SETTINGS), max_header bytes
