@@ -68,6 +68,7 @@
 #include <nghttp2/nghttp2.h>
 
 #include "fuzz_check.h"
+#include "fuzz_server.h"
 #include "ifm_server.h"
 
 #define ANSWER_MS 10000          /* the server must have closed by then */
@@ -95,41 +96,18 @@ static void stop_cb(void) {
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
   ifm_server_opts o;
-  char err[256];
-  const char *flaws = getenv("IFM_FUZZ_FLAWS");
   (void)argc, (void)argv;
   ifm_server_opts_init(&o);
   o.threads = 1;             /* FIFO handler jobs: the probe's answer means all earlier ones ran */
   o.h2c = 1;
   o.arrival_cb = arrival_cb;
-  while (flaws && *flaws) {
-    size_t n = strcspn(flaws, ",");
-    char name[64];
-    unsigned f;
-    snprintf(name, sizeof name, "%.*s", (int)n, flaws);
-    if (!(f = ifm_flaw_parse(name))) {
-      fprintf(stderr, "fuzz_server_h2: IFM_FUZZ_FLAWS: no flaw '%s' (ifmatch serve --flaw list)\n", name);
-      abort();
-    }
-    o.flaws |= f;
-    flaws += n + (flaws[n] == ',');
-  }
-  srv = ifm_server_start(&o, err, sizeof err);
-  if (!srv) {
-    fprintf(stderr, "fuzz_server_h2: cannot start the reference server: %s\n", err);
-    abort();
-  }
+  srv = fuzz_server_start(&o, "fuzz_server_h2");
   port = ifm_server_h2c_port(srv);
   CHECK(port != 0);
   atexit(stop_cb);
   return 0;
 }
 
-static long long now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static uint32_t be24(const uint8_t *p) { return (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2]; }
 static uint32_t be32(const uint8_t *p) {
@@ -319,10 +297,10 @@ static void take_frames(answer *a) {
 /* poll() on one descriptor for up to ms, again after a signal (libFuzzer's
  * -timeout timer interrupts system calls every second). > 0: ready. */
 static int wait_fd(int fd, short events, int ms) {
-  long long until = now_ms() + (ms > 0 ? ms : 0);
+  long long until = fuzz_now_ms() + (ms > 0 ? ms : 0);
   for (;;) {
     struct pollfd p = {fd, events, 0};
-    long long left = until - now_ms();
+    long long left = until - fuzz_now_ms();
     int r = poll(&p, 1, left > 0 ? (int)left : 0);
     if (r >= 0 || errno != EINTR) return r;
   }
@@ -357,7 +335,7 @@ static void send_all(int fd, const uint8_t *d, size_t n, long long deadline) {
   size_t sent = 0;
   while (sent < n) {   /* what the server takes: it may close early (GOAWAY) */
     ssize_t k;
-    if (wait_fd(fd, POLLOUT, (int)(deadline - now_ms())) <= 0) return;
+    if (wait_fd(fd, POLLOUT, (int)(deadline - fuzz_now_ms())) <= 0) return;
     if ((k = send(fd, d + sent, n - sent, MSG_NOSIGNAL)) < 0 && errno == EINTR) continue;
     if (k <= 0) return;
     sent += (size_t)k;
@@ -386,7 +364,7 @@ static int read_some(int fd, answer *a, int wait_ms) {
  * when no connection was made. base: the arrivals before it. */
 static int exchange(const uint8_t *data, size_t size, answer *a, unsigned long base) {
   struct linger lg = {1, 0};   /* close at once (RST), whatever is left unread */
-  long long deadline = now_ms() + ANSWER_MS;
+  long long deadline = fuzz_now_ms() + ANSWER_MS;
   size_t table_max;
   int fd = tcp_connect(), ping = input_walk(data, size, &table_max), r = 1;
   if (fd < 0) return -1;
@@ -396,10 +374,10 @@ static int exchange(const uint8_t *data, size_t size, answer *a, unsigned long b
   send_all(fd, data, size, deadline);
   if (ping) send_all(fd, sync_ping, sizeof sync_ping, deadline);
   /* until our PING's ACK and every queued stream's final answer, or silence */
-  while (r > 0 && !(a->synced && a->n_final >= atomic_load(&arrivals) - base) && now_ms() < deadline)
+  while (r > 0 && !(a->synced && a->n_final >= atomic_load(&arrivals) - base) && fuzz_now_ms() < deadline)
     r = read_some(fd, a, SETTLE_MS);
   if (r >= 0) shutdown(fd, SHUT_WR);
-  while (r >= 0 && now_ms() < deadline) r = read_some(fd, a, (int)(deadline - now_ms()));
+  while (r >= 0 && fuzz_now_ms() < deadline) r = read_some(fd, a, (int)(deadline - fuzz_now_ms()));
   setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
   close(fd);
   return r == -1 ? 1 : r == -2 ? 2 : 0;
@@ -409,7 +387,7 @@ static int exchange(const uint8_t *data, size_t size, answer *a, unsigned long b
 static void probe(void) {
   static const uint8_t req[] = {0, 0, 0, 4, 0, 0, 0, 0, 0,   /* SETTINGS, then GET / http, :authority a */
                                 0, 0, 6, 1, 5, 0, 0, 0, 1, 0x82, 0x84, 0x86, 0x01, 0x01, 'a'};
-  long long deadline = now_ms() + ANSWER_MS;
+  long long deadline = fuzz_now_ms() + ANSWER_MS;
   answer a;
   int fd = tcp_connect(), got = 0;
   struct linger lg = {1, 0};
@@ -417,7 +395,7 @@ static void probe(void) {
   CHECK(fd >= 0 && nghttp2_hd_inflate_new(&a.hpack) == 0);
   send_all(fd, preface, sizeof preface - 1, deadline);
   send_all(fd, req, sizeof req, deadline);
-  while (!(got = stream_slot(&a, 1) != SIZE_MAX) && now_ms() < deadline && read_some(fd, &a, 100) >= 0) {}
+  while (!(got = stream_slot(&a, 1) != SIZE_MAX) && fuzz_now_ms() < deadline && read_some(fd, &a, 100) >= 0) {}
   if (!got) fprintf(stderr, "fuzz_server_h2: the probe got no answer in %d ms\n", ANSWER_MS);
   CHECK(got);
   setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);

@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #include "fuzz_check.h"
+#include "fuzz_server.h"
 #include "ifm_server.h"
 
 #define ANSWER_MS 10000          /* the server must have closed by then */
@@ -54,38 +55,15 @@ static void stop_cb(void) {
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
   ifm_server_opts o;
-  char err[256];
   (void)argc, (void)argv;
-  const char *flaws = getenv("IFM_FUZZ_FLAWS");
   ifm_server_opts_init(&o);
   o.threads = 2;
-  while (flaws && *flaws) {
-    size_t n = strcspn(flaws, ",");
-    char name[64];
-    unsigned f;
-    snprintf(name, sizeof name, "%.*s", (int)n, flaws);
-    if (!(f = ifm_flaw_parse(name))) {
-      fprintf(stderr, "fuzz_server_request: IFM_FUZZ_FLAWS: no flaw '%s' (ifmatch serve --flaw list)\n", name);
-      abort();
-    }
-    o.flaws |= f;
-    flaws += n + (flaws[n] == ',');
-  }
-  srv = ifm_server_start(&o, err, sizeof err);
-  if (!srv) {
-    fprintf(stderr, "fuzz_server_request: cannot start the reference server: %s\n", err);
-    abort();
-  }
+  srv = fuzz_server_start(&o, "fuzz_server_request");
   port = ifm_server_port(srv);
   atexit(stop_cb);
   return 0;
 }
 
-static long long now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Sends data, closes the write side, reads the answer into *out (malloc'd,
  * *out_len bytes). Returns 1 when the server closed in time, 0 otherwise,
@@ -94,7 +72,7 @@ static int exchange(const uint8_t *data, size_t size, char **out, size_t *out_le
   struct sockaddr_in sa;
   struct linger lg = {1, 0};   /* close at once (RST), whatever is left unread */
   int fd = socket(AF_INET, SOCK_STREAM, 0), closed = 0;
-  long long deadline = now_ms() + ANSWER_MS;
+  long long deadline = fuzz_now_ms() + ANSWER_MS;
   size_t cap = 4096, len = 0, sent = 0;
   char *buf = malloc(cap);
   CHECK(fd >= 0 && buf);
@@ -124,7 +102,7 @@ static int exchange(const uint8_t *data, size_t size, char **out, size_t *out_le
   while (sent < size) {
     struct pollfd p = {fd, POLLOUT, 0};
     ssize_t n;
-    if (poll(&p, 1, (int)(deadline - now_ms() > 0 ? deadline - now_ms() : 0)) <= 0) break;
+    if (poll(&p, 1, (int)(deadline - fuzz_now_ms() > 0 ? deadline - fuzz_now_ms() : 0)) <= 0) break;
     n = send(fd, data + sent, size - sent, MSG_NOSIGNAL);
     if (n <= 0) break;
     sent += (size_t)n;
@@ -132,7 +110,7 @@ static int exchange(const uint8_t *data, size_t size, char **out, size_t *out_le
   shutdown(fd, SHUT_WR);
   for (;;) {
     struct pollfd p = {fd, POLLIN, 0};
-    long long left = deadline - now_ms();
+    long long left = deadline - fuzz_now_ms();
     ssize_t n;
     if (left <= 0 || poll(&p, 1, (int)left) <= 0) break;
     if (len == cap) {
