@@ -13,7 +13,9 @@
 #      refusal it allows.
 #   2. every seeded flaw is caught over h2c by the same cases as over
 #      HTTP/1.1 (FAIL, ERROR or WARN), except the cases HTTP/2 cannot carry,
-#      which must then be SKIP with an HTTP/2 reason;
+#      which must then be SKIP with an HTTP/2 reason; the race cases, which
+#      catch a timing flaw by chance within their rounds, as a group (some
+#      on both sides, or none on either);
 #   3. `release: single-packet` straight to the h2c side of `--flaw race`:
 #      IM-RACE-ONE-WINNER-8 and -32 FAIL with two winners, and PASS against
 #      the clean server: the server reads the one packet itself, no front;
@@ -105,8 +107,15 @@ h1, h2 = load(sys.argv[1]), load(sys.argv[2])
 caught = lambda d: {i for i, r in d.items() if r['verdict'] in ('FAIL', 'ERROR', 'WARN')}
 c1, c2 = caught(h1), caught(h2)
 h2_reason = lambda r: r['verdict'] == 'SKIP' and ('HTTP/2' in (r['message'] or ''))
-lost = sorted(i for i in c1 - c2 if not h2_reason(h2.get(i, {'verdict': '', 'message': ''})))
-extra = sorted(c2 - c1)
+# A race case catches a timing flaw by chance within its rounds, on either
+# side: those are compared as a group (caught on one side, caught on the
+# other), every other case one by one.
+race = lambda ids: {i for i in ids if i.startswith('IM-RACE-')}
+lost = sorted(i for i in c1 - c2 - race(c1) if not h2_reason(h2.get(i, {'verdict': '', 'message': ''})))
+extra = sorted(c2 - c1 - race(c2))
+if bool(race(c1)) != bool(race(c2)):
+    lost.append('every IM-RACE case' if race(c1) else '-')
+    extra.append('every IM-RACE case' if race(c2) else '-')
 print(len(c1), len(c2), ' '.join(lost) or '-', ' '.join(extra) or '-')
 sys.exit(0 if c1 and not lost and not extra else 1)
 EOF
