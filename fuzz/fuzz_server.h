@@ -1,7 +1,8 @@
 /* fuzz_server.h: what the two reference-server harnesses share
  * (fuzz_server_request.c over HTTP/1.1, fuzz_server_h2.c over h2c): the
  * server started once in this process with the flaws IFM_FUZZ_FLAWS names
- * (a,b: so that a test can show an invariant catches one), and a monotonic
+ * (a,b: so that a test can show an invariant catches one) and stopped at
+ * exit, and a monotonic
  * clock in milliseconds. */
 #ifndef FUZZ_SERVER_H
 #define FUZZ_SERVER_H
@@ -13,8 +14,16 @@
 
 #include "ifm_server.h"
 
-/* Starts the server with o, plus the flaws of IFM_FUZZ_FLAWS; aborts with a
- * message naming the harness when a flaw is unknown or the start fails. */
+static ifm_server *fuzz_server_running;
+
+static void fuzz_server_stop_cb(void) {
+  ifm_server_stop(fuzz_server_running);
+  fuzz_server_running = NULL;
+}
+
+/* Starts the server with o, plus the flaws of IFM_FUZZ_FLAWS, and stops it
+ * at exit; aborts with a message naming the harness when a flaw is unknown
+ * or the start fails. */
 static inline ifm_server *fuzz_server_start(ifm_server_opts *o, const char *harness) {
   const char *flaws = getenv("IFM_FUZZ_FLAWS");
   ifm_server *srv;
@@ -35,6 +44,8 @@ static inline ifm_server *fuzz_server_start(ifm_server_opts *o, const char *harn
     fprintf(stderr, "%s: cannot start the reference server: %s\n", harness, err);
     abort();
   }
+  fuzz_server_running = srv;
+  atexit(fuzz_server_stop_cb);
   return srv;
 }
 

@@ -89,11 +89,6 @@ static void arrival_cb(void *ctx, uint64_t mono_ns, const char *method, const ch
   atomic_fetch_add(&arrivals, 1);
 }
 
-static void stop_cb(void) {
-  ifm_server_stop(srv);
-  srv = NULL;
-}
-
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
   ifm_server_opts o;
   (void)argc, (void)argv;
@@ -104,7 +99,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   srv = fuzz_server_start(&o, "fuzz_server_h2");
   port = ifm_server_h2c_port(srv);
   CHECK(port != 0);
-  atexit(stop_cb);
   return 0;
 }
 

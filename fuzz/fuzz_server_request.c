@@ -48,11 +48,6 @@
 static ifm_server *srv;
 static uint16_t port;
 
-static void stop_cb(void) {
-  ifm_server_stop(srv);
-  srv = NULL;
-}
-
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
   ifm_server_opts o;
   (void)argc, (void)argv;
@@ -60,7 +55,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   o.threads = 2;
   srv = fuzz_server_start(&o, "fuzz_server_request");
   port = ifm_server_port(srv);
-  atexit(stop_cb);
   return 0;
 }
 
