@@ -191,7 +191,26 @@ class Session:
                 pass
 
     def get(self, url):
+        """Navigates, then waits (20 s at most) until the new document is
+        the one shown and wholly parsed: twice in CI a check ran on a page
+        whose DOM held only its first tables, though WebDriver's navigation
+        waits for the load by default. The old document is marked first, so
+        its readyState cannot pass for the new one's."""
+        try:
+            self.js("window.__ifmOld = true;")
+        except WebDriverError:
+            pass
         self.cmd("POST", "/url", {"url": url}, timeout=40)
+        end = time.monotonic() + 20
+        while time.monotonic() < end:
+            try:
+                if self.js("return !window.__ifmOld && document.readyState === 'complete' && "
+                           "!!document.body && !!document.body.lastElementChild;"):
+                    return
+            except WebDriverError:
+                pass
+            time.sleep(0.05)
+        raise WebDriverError("the page %s did not finish loading within 20 s" % url)
 
     def js(self, script, *args):
         return self.cmd("POST", "/execute/sync", {"script": script, "args": list(args)})
